@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
+import { CustomerRegisteredHandler } from './accounts/customer-registered.handler';
+import { OrderPlacedHandler } from './orders/events/order-placed.handler';
+import { WorkOrderCreatedHandler } from './orders/events/work-order-created.handler';
+import { WorkOrderStatusChangedHandler } from './orders/events/work-order-status-changed.handler';
+import { OrdersModule } from './orders/orders.module';
+import { StaffController } from './staff/staff.controller';
+
+@Module({})
+export class AppModule {
+  static register(core: DynamicModule): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [core, OrdersModule],
+      controllers: [StaffController],
+      providers: [
+        CustomerRegisteredHandler,
+        {
+          provide: EVENT_SUBSCRIPTIONS,
+          useFactory: (registered: unknown, ...orderHandlers: unknown[]) => ({
+            'crm.accounts': [registered],
+            'crm.orders': orderHandlers,
+          }),
+          inject: [CustomerRegisteredHandler, OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusChangedHandler],
+        },
+        ServiceLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { dummyPasswordHash, Public, TokenService, verifyPassword } from '@fabflow/auth';
+import { LoginRequest, TokenResponse } from '@fabflow/contracts';
+import { DB, Endpoint } from '@fabflow/platform';
+import type { CrmDatabase } from '../crm.database';
+
+@ApiTags('auth')
+@Controller('auth')
+export class StaffController {
+  constructor(
+    @Inject(DB) private readonly db: Kysely<CrmDatabase>,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @Endpoint({ summary: 'Staff (manager, operator, admin) log in', public: true, body: LoginRequest, responses: { 200: TokenResponse }, problems: [401] })
+  async login(@Body() body: z.output<typeof LoginRequest>) {
+    const user = await this.db
+      .selectFrom('staff_users')
+      .selectAll()
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email.toLowerCase()))
+      .executeTakeFirst();
+    const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash));
+    if (!user || !ok) throw new UnauthorizedException('wrong email or password');
+    return { ...this.tokens.issue({ userId: user.id, role: user.role }), tokenType: 'Bearer' as const, role: user.role, userId: user.id };
+  }
+}

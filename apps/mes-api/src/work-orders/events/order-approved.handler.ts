@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { OrderApproved, WorkOrderCreated, type EventData } from '@fabflow/contracts';
+import { uuidv7 } from '@fabflow/db';
+import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
+import type { MesDatabase } from '../../mes.database';
+import { WorkOrdersRepository } from '../work-orders.repository';
+
+/** Queues a work order for an approved order (once, whatever the redeliveries). */
+@Injectable()
+export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof OrderApproved> {
+  readonly event = OrderApproved;
+  constructor(private readonly workOrders: WorkOrdersRepository) {}
+
+  async handle({ tx, events }: HandlerContext<MesDatabase>, e: EventEnvelope<EventData<typeof OrderApproved>>) {
+    const d = e.data;
+    const wo = await this.workOrders.insertIfAbsent(tx, {
+      id: uuidv7(),
+      order_id: d.orderId,
+      status: 'QUEUED',
+      sku: d.item.sku,
+      material: d.item.material,
+      quantity: d.item.quantity,
+      priority: d.priority,
+      assignee_id: null,
+      due_at: new Date(d.dueAt),
+    });
+    if (!wo) return;
+    await events.emit(
+      WorkOrderCreated,
+      { workOrderId: wo.id, orderId: d.orderId, status: 'QUEUED', dueAt: d.dueAt },
+      { subject: wo.id, version: wo.version },
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { Public } from '@fabflow/auth';
+import { CustomerView, LoginRequest, RegisterRequest, TokenResponse } from '@fabflow/contracts';
+import { Endpoint } from '@fabflow/platform';
+import { CustomersService } from './customers.service';
+
+@ApiTags('auth')
+@Controller('auth')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Public()
+  @Post('register')
+  @Endpoint({ summary: 'Create a customer account', public: true, body: RegisterRequest, responses: { 201: CustomerView }, problems: [409] })
+  register(@Body() body: z.output<typeof RegisterRequest>) {
+    return this.customers.register(body);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @Endpoint({ summary: 'Log in and get an access token', public: true, body: LoginRequest, responses: { 200: TokenResponse }, problems: [401] })
+  login(@Body() body: z.output<typeof LoginRequest>) {
+    return this.customers.login(body.email, body.password);
+  }
+}

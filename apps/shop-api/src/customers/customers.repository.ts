@@ -1,0 +1,24 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely, Transaction } from 'kysely';
+import { DB } from '@fabflow/platform';
+import type { ShopDatabase } from '../shop.database';
+
+@Injectable()
+export class CustomersRepository {
+  constructor(@Inject(DB) private readonly db: Kysely<ShopDatabase>) {}
+
+  findByEmail(email: string) {
+    return this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .executeTakeFirst();
+  }
+
+  async insert(tx: Transaction<ShopDatabase>, c: { id: string; email: string; name: string; passwordHash: string }) {
+    await tx
+      .insertInto('customers')
+      .values({ id: c.id, email: c.email, name: c.name, password_hash: c.passwordHash })
+      .execute();
+  }
+}

@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { runService } from '@fabflow/platform';
+import { AppModule } from './app.module';
+import { shopConfigSpec } from './shop.config';
+
+void runService({
+  service: 'shop',
+  title: 'Shop API',
+  description: 'Customers, their orders and order status. B2C customers authenticate with a bearer token.',
+  spec: shopConfigSpec,
+  migrationsDir: join(__dirname, '..', 'migrations'),
+  appModule: (core) => AppModule.register(core),
+});

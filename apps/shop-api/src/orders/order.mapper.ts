@@ -1,0 +1,42 @@
+import type { OrderStatus } from '@fabflow/contracts';
+import type { ShopDatabase } from '../shop.database';
+
+type OrderRow = { [K in keyof ShopDatabase['orders']]: unknown } & {
+  id: string;
+  status: OrderStatus;
+  sku: string;
+  name: string;
+  material: string;
+  quantity: number;
+  unit_price_cents: number;
+  total_cents: number;
+  currency: string;
+  placed_at: Date;
+  updated_at: Date;
+};
+
+export function toOrderSummary(o: OrderRow) {
+  return {
+    id: o.id,
+    status: o.status,
+    sku: o.sku,
+    name: o.name,
+    material: o.material,
+    quantity: o.quantity,
+    unitPriceCents: o.unit_price_cents,
+    totalCents: o.total_cents,
+    currency: o.currency,
+    placedAt: o.placed_at.toISOString(),
+    updatedAt: o.updated_at.toISOString(),
+  };
+}
+
+export function toOrderView(
+  o: OrderRow,
+  history: { status: OrderStatus; at: Date; source: string; note: string | null }[],
+) {
+  return {
+    ...toOrderSummary(o),
+    history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), source: h.source, note: h.note })),
+  };
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { OrderApprovedHandler } from './events/order-approved.handler';
+import { OrderReceivedHandler } from './events/order-received.handler';
+import { OrderRejectedHandler } from './events/order-rejected.handler';
+import { WorkOrderStatusChangedHandler } from './events/work-order-status-changed.handler';
+import { OrderStatusProjection } from './order-status.projection';
+import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+
+const handlers = [OrderReceivedHandler, OrderApprovedHandler, OrderRejectedHandler, WorkOrderStatusChangedHandler];
+
+@Module({
+  imports: [CatalogModule],
+  controllers: [OrdersController],
+  providers: [OrdersService, OrdersRepository, OrderStatusProjection, ...handlers],
+  exports: handlers,
+})
+export class OrdersModule {}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { defineConfig } from './define-config';
+import { boolFromEnv, intFromEnv, msFromEnv, urlFromEnv, urlListFromEnv } from './env-types';
+
+/** Variables every service shares; each service adds its own and its default port. */
+export const commonEnv = defineConfig({
+  NODE_ENV: {
+    schema: z.enum(['development', 'test', 'production']).default('development'),
+    description: 'Runtime environment.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'Minimum log level.',
+  },
+  HOST: { schema: z.string().default('127.0.0.1'), description: 'Address the HTTP server binds.' },
+  AMQP_URLS: {
+    schema: urlListFromEnv(['amqp:', 'amqps:']).default(['amqp://guest:guest@127.0.0.1:5672']),
+    description: 'Comma-separated RabbitMQ node URLs (cluster nodes are tried in turn).',
+    sensitive: true,
+  },
+  REDIS_URL: {
+    schema: urlFromEnv(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    description: 'Redis URL.',
+    sensitive: true,
+  },
+  JWT_SECRET: {
+    schema: z.string().min(32, { message: 'must be at least 32 characters' }).default(
+      'fabflow-development-only-jwt-secret-change-me',
+    ),
+    description: 'HMAC key for access tokens; the same value on every service.',
+    sensitive: true,
+  },
+  JWT_TTL_SECONDS: {
+    schema: intFromEnv(60, 86_400).default(3600),
+    description: 'Lifetime of an access token.',
+  },
+  OUTBOX_POLL_MS: {
+    schema: msFromEnv(10, 60_000).default(500),
+    description: 'Safety-net polling interval of the outbox relay (it is also woken on commit).',
+  },
+  AMQP_PREFETCH: {
+    schema: intFromEnv(1, 1000).default(16),
+    description: 'Unacknowledged deliveries per consumer.',
+  },
+  RETRY_DELAYS_MS: {
+    schema: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, { message: 'must be comma-separated milliseconds, e.g. 1000,5000,25000' })
+      .transform((s) => s.split(',').map(Number))
+      .default([1000, 5000, 25000]),
+    description: 'Backoff delays before each retry of a failed message; then it goes to the DLQ.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: msFromEnv(100, 120_000).default(10_000),
+    description: 'How long graceful shutdown waits for in-flight work.',
+  },
+  DOCS_ENABLED: { schema: boolFromEnv.default(true), description: 'Serve OpenAPI at /docs.' },
+});
+
+/** `DATABASE_URL` with a per-service default database name. */
+export const databaseEnv = (defaultDb: string) =>
+  defineConfig({
+    DATABASE_URL: {
+      schema: urlFromEnv(['postgres:', 'postgresql:']).default(
+        `postgres://postgres@127.0.0.1:5432/${defaultDb}`,
+      ),
+      description: `PostgreSQL URL of this service's own database (created if missing).`,
+      sensitive: true,
+    },
+  });
+
+export const portEnv = (defaultPort: number) =>
+  defineConfig({
+    PORT: { schema: intFromEnv(0, 65535).default(defaultPort), description: 'HTTP port.' },
+  });

@@ -1,0 +1,4 @@
+export * from './common.api';
+export * from './crm.api';
+export * from './mes.api';
+export * from './shop.api';

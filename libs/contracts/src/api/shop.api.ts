@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { OrderStatus } from '../statuses';
+
+export const RegisterRequest = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(10, { message: 'must be at least 10 characters' }).max(200),
+  name: z.string().trim().min(1).max(200),
+});
+
+export const CustomerView = z.object({ id: z.uuid(), email: z.email(), name: z.string() });
+
+export const CatalogItemView = z.object({
+  sku: z.string(),
+  name: z.string(),
+  material: z.string(),
+  unitPriceCents: z.number().int(),
+  currency: z.string(),
+});
+
+export const PlaceOrderRequest = z.strictObject({
+  sku: z.string().min(1).max(64),
+  quantity: z.number().int().min(1).max(10_000),
+});
+
+export const OrderStatusEntry = z.object({
+  status: OrderStatus,
+  at: z.iso.datetime({ offset: true }),
+  source: z.string(),
+  note: z.string().nullable(),
+});
+
+export const ShopOrderView = z.object({
+  id: z.uuid(),
+  status: OrderStatus,
+  sku: z.string(),
+  name: z.string(),
+  material: z.string(),
+  quantity: z.number().int(),
+  unitPriceCents: z.number().int(),
+  totalCents: z.number().int(),
+  currency: z.string(),
+  placedAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+  history: z.array(OrderStatusEntry),
+});
+
+export const ShopOrderList = z.object({ items: z.array(ShopOrderView.omit({ history: true })) });

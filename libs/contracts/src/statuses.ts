@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { TransitionTable } from './state-machine';
+
+export const ORDER_STATUSES = [
+  'PLACED',
+  'AWAITING_CONFIRMATION',
+  'CONFIRMED',
+  'IN_PRODUCTION',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'ON_HOLD',
+] as const;
+export const OrderStatus = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** The order's life as seen by the customer and the manager. */
+export const ORDER_TRANSITIONS: TransitionTable<OrderStatus> = {
+  PLACED: ['AWAITING_CONFIRMATION', 'CONFIRMED', 'CANCELLED', 'ON_HOLD'],
+  AWAITING_CONFIRMATION: ['CONFIRMED', 'CANCELLED', 'ON_HOLD'],
+  CONFIRMED: ['IN_PRODUCTION', 'SHIPPED', 'CANCELLED', 'ON_HOLD'],
+  IN_PRODUCTION: ['SHIPPED', 'CANCELLED', 'ON_HOLD'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+  ON_HOLD: ['AWAITING_CONFIRMATION', 'CONFIRMED', 'IN_PRODUCTION', 'CANCELLED'],
+};
+
+export const WORK_ORDER_STATUSES = [
+  'QUEUED',
+  'IN_PRODUCTION',
+  'POST_PROCESSING',
+  'QUALITY_CHECK',
+  'PACKED',
+  'SHIPPED',
+  'REWORK',
+  'ON_HOLD',
+  'SCRAPPED',
+  'CANCELLED',
+] as const;
+export const WorkOrderStatus = z.enum(WORK_ORDER_STATUSES);
+export type WorkOrderStatus = z.infer<typeof WorkOrderStatus>;
+
+/**
+ * Production: QUEUED → IN_PRODUCTION → POST_PROCESSING → QUALITY_CHECK → PACKED → SHIPPED.
+ * QC may send a part to REWORK (back into production) or SCRAPPED; ON_HOLD pauses any active step.
+ */
+export const WORK_ORDER_TRANSITIONS: TransitionTable<WorkOrderStatus> = {
+  QUEUED: ['IN_PRODUCTION', 'ON_HOLD', 'CANCELLED'],
+  IN_PRODUCTION: ['POST_PROCESSING', 'ON_HOLD', 'SCRAPPED'],
+  POST_PROCESSING: ['QUALITY_CHECK', 'ON_HOLD'],
+  QUALITY_CHECK: ['PACKED', 'REWORK', 'SCRAPPED', 'ON_HOLD'],
+  PACKED: ['SHIPPED', 'ON_HOLD'],
+  SHIPPED: [],
+  REWORK: ['IN_PRODUCTION', 'ON_HOLD', 'SCRAPPED'],
+  ON_HOLD: ['QUEUED', 'IN_PRODUCTION', 'POST_PROCESSING', 'QUALITY_CHECK', 'PACKED', 'CANCELLED'],
+  SCRAPPED: [],
+  CANCELLED: [],
+};
+
+/** Where a work-order status puts the customer's order (undefined: no visible change). */
+export function orderStatusForWorkOrder(status: WorkOrderStatus): OrderStatus | undefined {
+  switch (status) {
+    case 'IN_PRODUCTION':
+    case 'POST_PROCESSING':
+    case 'QUALITY_CHECK':
+    case 'PACKED':
+    case 'REWORK':
+      return 'IN_PRODUCTION';
+    case 'SHIPPED':
+      return 'SHIPPED';
+    case 'CANCELLED':
+    case 'SCRAPPED':
+      return 'ON_HOLD';
+    case 'QUEUED':
+    case 'ON_HOLD':
+      return undefined;
+  }
+}
+
+export const ROLES = ['customer', 'manager', 'operator', 'admin'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+const ORDER_PROGRESS: Partial<Record<OrderStatus, number>> = {
+  PLACED: 0,
+  AWAITING_CONFIRMATION: 1,
+  CONFIRMED: 2,
+  IN_PRODUCTION: 3,
+  SHIPPED: 4,
+  DELIVERED: 5,
+};
+
+/**
+ * Whether a projection should move an order from `current` to `target` on an event. Events
+ * from different services arrive in any order, so along the main path only forward moves
+ * apply (a late "CONFIRMED" after "IN_PRODUCTION" is stale); exits follow the table.
+ */
+export function shouldProjectOrderStatus(current: OrderStatus, target: OrderStatus): boolean {
+  if (current === target || ORDER_TRANSITIONS[current].length === 0) return false;
+  const from = ORDER_PROGRESS[current];
+  const to = ORDER_PROGRESS[target];
+  if (from !== undefined && to !== undefined) return to > from;
+  return ORDER_TRANSITIONS[current].includes(target);
+}

@@ -1,0 +1,190 @@
+import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Logger, runWithContext } from '@fabflow/observability';
+import type { AmqpConnection } from './amqp-connection';
+import { EnvelopeError, fromDelivery, type EventEnvelope } from './envelope';
+import { PermanentError, type HandlerRegistry } from './event-handler';
+import type { MessagingTables } from './tables';
+import { declareSubscription, dlqName, retryQueueName } from './topology';
+import type { UnitOfWork } from './unit-of-work';
+
+export interface EventConsumerOptions<DB extends MessagingTables> {
+  /** Inbox name of this consumer (`crm.orders`); also the queue name. */
+  queue: string;
+  connection: AmqpConnection;
+  db: Kysely<DB>;
+  unitOfWork: UnitOfWork<DB>;
+  registry: HandlerRegistry<DB>;
+  retryDelaysMs: number[];
+  prefetch: number;
+  logger: Logger;
+}
+
+export const RETRY_COUNT_HEADER = 'x-retry-count';
+
+/**
+ * Consumes one quorum queue with manual acks and bounded prefetch. Each delivery is handled in
+ * one transaction with its inbox row (a duplicate is acked without effect) and acked after
+ * commit. A failing handler's message goes to the next delay queue, then to the DLQ with the
+ * error and attempt count; an invalid message goes to the DLQ at once. Nothing is acked before
+ * it is either applied or safely re-published (with confirms) elsewhere.
+ */
+export class EventConsumer<DB extends MessagingTables> {
+  private channel: ConfirmChannel | undefined;
+  private consumerTag: string | undefined;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+  private stopping = false;
+  /** Handled (effects committed) and duplicate deliveries, for metrics and tests. */
+  readonly counts = { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+
+  constructor(private readonly opts: EventConsumerOptions<DB>) {}
+
+  async start(): Promise<void> {
+    await this.opts.connection.onConnect(async (conn) => {
+      if (this.stopping) return;
+      const ch = await conn.createConfirmChannel();
+      ch.on('error', (err: Error) => this.opts.logger.warn({ err: err.message, queue: this.opts.queue }, 'consumer channel error'));
+      ch.on('close', () => {
+        if (this.channel === ch) this.channel = undefined;
+      });
+      await declareSubscription(ch, {
+        queue: this.opts.queue,
+        bindings: this.opts.registry.bindings(),
+        retryDelaysMs: this.opts.retryDelaysMs,
+      });
+      await ch.prefetch(this.opts.prefetch);
+      const { consumerTag } = await ch.consume(this.opts.queue, (msg) => {
+        if (msg) void this.onMessage(ch, msg);
+      });
+      this.channel = ch;
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  /** Stops taking deliveries, waits for in-flight handlers (bounded), then closes the channel. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const ch = this.channel;
+    if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
+    if (this.inFlight > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => (this.idle = resolve)),
+        new Promise((resolve) => setTimeout(resolve, timeoutMs)),
+      ]);
+    }
+    if (ch) await ch.close().catch(() => undefined);
+  }
+
+  private async onMessage(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.process(ch, msg);
+    } catch (err) {
+      // Only reached when even re-publishing failed (channel gone): the broker redelivers.
+      this.opts.logger.warn({ err: (err as Error).message }, 'delivery left unacked; it will be redelivered');
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  private async process(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    let envelope: EventEnvelope;
+    try {
+      envelope = fromDelivery(msg);
+    } catch (err) {
+      if (err instanceof EnvelopeError) return this.deadLetter(ch, msg, 'invalid-envelope', err.message);
+      throw err;
+    }
+    const handler = this.opts.registry.get(envelope.type);
+    if (!handler) return this.deadLetter(ch, msg, 'no-handler', `no handler for ${envelope.type}`);
+    const parsed = handler.event.schema.safeParse(envelope.data);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return this.deadLetter(ch, msg, 'schema-invalid', detail);
+    }
+    const event = { ...envelope, data: parsed.data };
+    const logFields = { event_type: event.type, event_id: event.id, subject: event.subject };
+    try {
+      const applied = await runWithContext(
+        { correlationId: event.correlationId ?? event.id, fields: logFields },
+        () => this.apply(event, (ctx) => handler.handle(ctx, event)),
+      );
+      if (applied) this.counts.handled += 1;
+      else this.counts.duplicates += 1;
+      ch.ack(msg);
+    } catch (err) {
+      const error = err as Error;
+      if (error instanceof PermanentError) return this.deadLetter(ch, msg, 'permanent-error', error.message);
+      return this.retryOrDeadLetter(ch, msg, error);
+    }
+  }
+
+  /** Inbox + handler in one transaction; false when the message was already handled. */
+  private apply(
+    event: EventEnvelope,
+    handle: (ctx: { tx: Transaction<DB>; events: import('./outbox').EventSink; logger: Logger }) => Promise<void>,
+  ): Promise<boolean> {
+    return this.opts.unitOfWork.run(async (tx, events) => {
+      const inserted = await sql<{ message_id: string }>`
+        INSERT INTO inbox (consumer, message_id, type) VALUES (${this.opts.queue}, ${event.id}, ${event.type})
+        ON CONFLICT DO NOTHING RETURNING message_id`.execute(tx);
+      if (inserted.rows.length === 0) {
+        this.opts.logger.info('duplicate delivery ignored (already in inbox)');
+        return false;
+      }
+      await handle({ tx, events, logger: this.opts.logger });
+      return true;
+    }, event);
+  }
+
+  private async retryOrDeadLetter(ch: ConfirmChannel, msg: ConsumeMessage, error: Error): Promise<void> {
+    const headers = msg.properties.headers ?? {};
+    const attempts = Number(headers[RETRY_COUNT_HEADER] ?? 0);
+    const delays = this.opts.retryDelaysMs;
+    if (attempts >= delays.length) {
+      return this.deadLetter(ch, msg, 'handler-failed', error.message, attempts + 1);
+    }
+    this.opts.logger.warn(
+      { err: error.message, attempt: attempts + 1, retryInMs: delays[attempts] },
+      'handler failed; scheduling a retry',
+    );
+    await this.republish(ch, msg, retryQueueName(this.opts.queue, attempts + 1), {
+      [RETRY_COUNT_HEADER]: attempts + 1,
+      'x-last-error': error.message.slice(0, 1000),
+    });
+    this.counts.retried += 1;
+    ch.ack(msg);
+  }
+
+  private async deadLetter(
+    ch: ConfirmChannel,
+    msg: ConsumeMessage,
+    reason: string,
+    error: string,
+    attempts = Number(msg.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) + 1,
+  ): Promise<void> {
+    this.opts.logger.error({ reason, err: error, attempts }, 'message dead-lettered');
+    await this.republish(ch, msg, dlqName(this.opts.queue), {
+      'x-dlq-reason': reason,
+      'x-error': error.slice(0, 2000),
+      'x-attempts': attempts,
+      'x-dead-lettered-at': new Date().toISOString(),
+    });
+    this.counts.deadLettered += 1;
+    ch.ack(msg);
+  }
+
+  /** Re-publishes a delivery (same id and properties) to a queue and waits for the confirm. */
+  private republish(ch: Channel, msg: ConsumeMessage, queue: string, extra: Record<string, unknown>): Promise<void> {
+    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), ...extra };
+    // Keep where the message first came from, across retries.
+    headers['x-original-exchange'] ??= msg.fields.exchange;
+    headers['x-original-routing-key'] ??= msg.fields.routingKey;
+    const options: Options.Publish = { ...msg.properties, headers, persistent: true };
+    return new Promise((resolve, reject) => {
+      (ch as ConfirmChannel).publish('', queue, msg.content, options, (err) => (err ? reject(err as Error) : resolve()));
+    });
+  }
+}

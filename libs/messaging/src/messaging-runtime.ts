@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { EventDefinition } from '@fabflow/contracts';
+import type { Logger } from '@fabflow/observability';
+import { AmqpConnection } from './amqp-connection';
+import { ConfirmPublisher } from './confirm-publisher';
+import { EventConsumer } from './event-consumer';
+import { HandlerRegistry, type EventHandler } from './event-handler';
+import { OutboxRelay } from './outbox-relay';
+import type { MessagingTables } from './tables';
+import { declareExchange } from './topology';
+import { UnitOfWork } from './unit-of-work';
+
+export interface MessagingRuntimeOptions<DB extends MessagingTables> {
+  /** Publishing service (`shop`): CloudEvents source and exchange `shop.events`. */
+  service: string;
+  urls: string[];
+  db: Kysely<DB>;
+  logger: Logger;
+  catalogue: readonly EventDefinition[];
+  outboxPollMs: number;
+  prefetch: number;
+  retryDelaysMs: number[];
+}
+
+/** A service's whole messaging side: connection, outbox relay, unit of work and consumers. */
+export class MessagingRuntime<DB extends MessagingTables> {
+  readonly connection: AmqpConnection;
+  readonly publisher: ConfirmPublisher;
+  readonly relay: OutboxRelay;
+  readonly unitOfWork: UnitOfWork<DB>;
+  readonly consumers: EventConsumer<DB>[] = [];
+
+  constructor(private readonly opts: MessagingRuntimeOptions<DB>) {
+    this.connection = new AmqpConnection({ urls: opts.urls, connectionName: opts.service, logger: opts.logger });
+    this.publisher = new ConfirmPublisher(this.connection, opts.logger);
+    const db = opts.db as unknown as Kysely<MessagingTables>;
+    this.relay = new OutboxRelay(db, this.publisher, opts.logger, { pollIntervalMs: opts.outboxPollMs });
+    this.unitOfWork = new UnitOfWork(opts.db, this.relay, `fabflow/${opts.service}`);
+  }
+
+  /**
+   * Adds a consumer of one quorum queue; call before `start()`. Fails at once if two handlers
+   * claim one event type or a handler's type is not in the catalogue.
+   */
+  subscribe(queue: string, handlers: EventHandler<DB>[]): void {
+    this.consumers.push(
+      new EventConsumer({
+        queue,
+        connection: this.connection,
+        db: this.opts.db,
+        unitOfWork: this.unitOfWork,
+        registry: new HandlerRegistry(handlers, this.opts.catalogue),
+        retryDelaysMs: this.opts.retryDelaysMs,
+        prefetch: this.opts.prefetch,
+        logger: this.opts.logger.child({ queue }),
+      }),
+    );
+  }
+
+  /** Starts without waiting for the broker: writes go to the outbox until it is reachable. */
+  async start(): Promise<void> {
+    await this.connection.onConnect(async (conn) => {
+      const ch = await conn.createChannel();
+      await declareExchange(ch, `${this.opts.service}.events`);
+      await ch.close();
+    });
+    for (const c of this.consumers) await c.start();
+    this.connection.start();
+    this.relay.start();
+  }
+
+  /** Stops taking deliveries and waits for in-flight handlers. */
+  async stopConsuming(timeoutMs: number): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.stop(timeoutMs)));
+  }
+
+  /** Consumers drain first, then the relay stops, then the connection closes. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.stopConsuming(timeoutMs);
+    await this.relay.stop();
+    await this.publisher.close();
+    await this.connection.close();
+  }
+}

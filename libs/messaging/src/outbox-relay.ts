@@ -1,0 +1,145 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '@fabflow/observability';
+import { publishOptions } from './envelope';
+import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher';
+import type { MessagingTables } from './tables';
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  pollIntervalMs: number;
+  /** Published rows older than this are deleted. */
+  retentionMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Publishes outbox rows in batches with confirms and marks them published. Rows are claimed
+ * with `FOR UPDATE SKIP LOCKED`, so several relays (instances) can run at once. It is woken
+ * in-process right after a commit that wrote rows, and polls as a safety net; while the
+ * broker is down it retries forever with backoff, leaving rows in place.
+ */
+export class OutboxRelay {
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private failures = 0;
+  private lastCleanup = 0;
+  /** Published in total by this relay; for metrics and tests. */
+  published = 0;
+
+  constructor(
+    private readonly db: Kysely<MessagingTables>,
+    private readonly publisher: ConfirmPublisher,
+    private readonly logger: Logger,
+    private readonly opts: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  /** Signals that rows were committed; the relay publishes them now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 100;
+    while (!this.stopped) {
+      this.woken = false;
+      let sent = 0;
+      try {
+        sent = await this.publishBatch(batchSize);
+        this.failures = 0;
+        await this.cleanupIfDue();
+      } catch (err) {
+        this.failures += 1;
+        const delay = Math.min(this.opts.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(this.failures, 10));
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.logger.warn({ err: (err as Error).message, failures: this.failures, retryInMs: delay }, 'outbox relay: publish failed');
+        }
+        await this.sleep(delay, false);
+        continue;
+      }
+      if (sent === batchSize || this.woken) continue;
+      await this.sleep(this.opts.pollIntervalMs, true);
+    }
+  }
+
+  /** Claims up to `limit` unpublished rows, publishes them with confirms, marks them. */
+  private async publishBatch(limit: number): Promise<number> {
+    const result = await this.db.transaction().execute(async (tx): Promise<number | Error> => {
+      const rows = await tx
+        .selectFrom('outbox')
+        .select(['id', 'exchange', 'routing_key', 'payload', 'headers'])
+        .where('published_at', 'is', null)
+        .orderBy('created_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      const messages: OutgoingMessage[] = rows.map((r) => ({
+        exchange: r.exchange,
+        routingKey: r.routing_key,
+        content: Buffer.from(JSON.stringify(r.payload)),
+        options: { ...publishOptions(r.headers), messageId: r.id },
+      }));
+      const ids = rows.map((r) => r.id);
+      try {
+        await this.publisher.publishAll(messages);
+      } catch (err) {
+        await tx
+          .updateTable('outbox')
+          .set({ attempts: sql`attempts + 1`, last_error: (err as Error).message.slice(0, 500) })
+          .where('id', 'in', ids)
+          .execute();
+        // Commit the attempt count (visible to operators), then back off: rows stay unpublished.
+        return err as Error;
+      }
+      await tx
+        .updateTable('outbox')
+        .set({ published_at: sql`clock_timestamp()` as unknown as Date, last_error: null })
+        .where('id', 'in', ids)
+        .execute();
+      return rows.length;
+    });
+    if (result instanceof Error) throw result;
+    this.published += result;
+    return result;
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    const retention = this.opts.retentionMs ?? 24 * 3600_000;
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await sql`DELETE FROM outbox WHERE id IN (
+      SELECT id FROM outbox WHERE published_at < clock_timestamp() - ${retention} * interval '1 millisecond'
+      LIMIT 5000)`.execute(this.db);
+  }
+
+  /** Waits `ms`; `wake()` cuts a wakeable wait short, `stop()` cuts any wait short. */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wakeUp = () => {
+        if (wakeable || this.stopped) finish();
+      };
+    });
+  }
+}

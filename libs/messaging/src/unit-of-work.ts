@@ -1,0 +1,38 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { EventEnvelope } from './envelope';
+import { OutboxWriter, type EventSink } from './outbox';
+import type { MessagingTables } from './tables';
+
+export interface Wakeable {
+  wake(): void;
+}
+
+/**
+ * Runs business code in one transaction with an event sink writing to the outbox of that same
+ * transaction, and wakes the relay once the transaction has committed (never before, and
+ * without NOTIFY, which would serialise every commit on a global lock).
+ */
+export class UnitOfWork<DB extends MessagingTables> {
+  private readonly writer: OutboxWriter;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly relay: Wakeable,
+    source: string,
+  ) {
+    this.writer = new OutboxWriter(source);
+  }
+
+  async run<T>(
+    fn: (tx: Transaction<DB>, events: EventSink) => Promise<T>,
+    causation?: EventEnvelope,
+  ): Promise<T> {
+    let emitted = 0;
+    const result = await this.db.transaction().execute((tx) => {
+      const sink = this.writer.sink(tx as unknown as Transaction<MessagingTables>, () => (emitted += 1), causation);
+      return fn(tx, sink);
+    });
+    if (emitted > 0) this.relay.wake();
+    return result;
+  }
+}

@@ -1,0 +1,60 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiBearerAuth } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Problem } from '@fabflow/contracts';
+
+export const ENDPOINT_SCHEMAS = 'fabflow:endpoint-schemas';
+
+export interface EndpointSpec {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  /** Response schemas by status; used for the OpenAPI document. */
+  responses: Record<number, z.ZodType | null>;
+  /** Statuses of problem responses this route can give, besides 400/401/403. */
+  problems?: number[];
+  public?: boolean;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** The OpenAPI 3.0 schema of a zod schema: the same schema that validates the request. */
+export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+}
+
+/**
+ * Declares a route's request and response schemas once: the validation interceptor parses
+ * body, query and params with them, and the OpenAPI document is generated from them.
+ */
+export function Endpoint(spec: EndpointSpec): MethodDecorator {
+  const decorators: Array<MethodDecorator | ClassDecorator> = [
+    SetMetadata(ENDPOINT_SCHEMAS, spec),
+    ApiOperation({ summary: spec.summary }),
+  ];
+  if (!spec.public) decorators.push(ApiBearerAuth());
+  if (spec.body) decorators.push(ApiBody({ schema: openApiSchema(spec.body, 'input') as never }));
+  for (const [name, field] of Object.entries(spec.params?.shape ?? {})) {
+    decorators.push(ApiParam({ name, schema: openApiSchema(field as z.ZodType, 'input') as never }));
+  }
+  for (const [name, field] of Object.entries(spec.query?.shape ?? {})) {
+    const optional = (field as z.ZodType).safeParse(undefined).success;
+    decorators.push(ApiQuery({ name, required: !optional, schema: openApiSchema(field as z.ZodType, 'input') as never }));
+  }
+  for (const [status, schema] of Object.entries(spec.responses)) {
+    decorators.push(
+      ApiResponse({
+        status: Number(status),
+        description: 'OK',
+        ...(schema ? { schema: openApiSchema(schema, 'output') as never } : {}),
+      }),
+    );
+  }
+  const problem = openApiSchema(Problem, 'output') as never;
+  const problems = [400, ...(spec.public ? [] : [401, 403]), ...(spec.problems ?? [])];
+  for (const status of problems) {
+    decorators.push(ApiResponse({ status, description: 'Problem details (RFC 9457)', schema: problem }));
+  }
+  return applyDecorators(...decorators);
+}

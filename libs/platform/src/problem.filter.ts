@@ -1,0 +1,80 @@
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IllegalTransitionError, type Problem } from '@fabflow/contracts';
+import type { Logger } from '@fabflow/observability';
+import { ValidationFailedException } from './validation.interceptor';
+
+/** A 409 for a conflicting write that is not an illegal transition (stale version, taken). */
+export class ConflictProblem extends HttpException {
+  constructor(detail: string) {
+    super(detail, HttpStatus.CONFLICT);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Turns any error into an RFC 9457 problem; an unexpected one is logged and hidden. */
+export function toProblem(err: unknown, instance: string, logger: Logger): Problem {
+  if (err instanceof IllegalTransitionError) {
+    return {
+      type: 'https://fabflow.dev/problems/illegal-transition',
+      title: 'Conflict',
+      status: 409,
+      detail: err.message,
+      instance,
+      allowed: [...err.allowed],
+    };
+  }
+  if (err instanceof ValidationFailedException) {
+    return { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message, instance, errors: err.errors };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const response = err.getResponse();
+    const detail =
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? err.message);
+    return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, instance };
+  }
+  // Fastify's own errors (malformed JSON, body too large, wrong content type) carry a 4xx code.
+  const fastifyStatus = (err as { statusCode?: number }).statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    return {
+      type: 'about:blank',
+      title: TITLES[fastifyStatus] ?? 'Bad Request',
+      status: fastifyStatus,
+      detail: (err as Error).message,
+      instance,
+    };
+  }
+  logger.error({ err }, 'unhandled error');
+  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'an unexpected error occurred', instance };
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    sendProblem(http.getResponse<FastifyReply>(), toProblem(err, req.url, this.logger));
+  }
+}

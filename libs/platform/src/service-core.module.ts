@@ -1,0 +1,136 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { sql } from 'kysely';
+import type { Redis } from 'ioredis';
+import { AuthGuard, TokenService } from '@fabflow/auth';
+import { EVENT_CATALOGUE } from '@fabflow/contracts';
+import type { Database } from '@fabflow/db';
+import { MessagingRuntime, type EventHandler, type MessagingTables } from '@fabflow/messaging';
+import type { Logger } from '@fabflow/observability';
+import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
+import { createRedis } from './redis';
+import { ValidationInterceptor } from './validation.interceptor';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const DB = Symbol('DB');
+export const DATABASE = Symbol('DATABASE');
+export const REDIS = Symbol('REDIS');
+export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
+/** Provided by each app: queue name → handlers. */
+export const EVENT_SUBSCRIPTIONS = Symbol('EVENT_SUBSCRIPTIONS');
+
+export interface CoreConfig {
+  AMQP_URLS: string[];
+  REDIS_URL: string;
+  JWT_SECRET: string;
+  JWT_TTL_SECONDS: number;
+  OUTBOX_POLL_MS: number;
+  AMQP_PREFETCH: number;
+  RETRY_DELAYS_MS: number[];
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+export interface ServiceCoreOptions {
+  service: 'shop' | 'crm' | 'mes';
+  config: CoreConfig;
+  logger: Logger;
+  database: Database<MessagingTables>;
+}
+
+/**
+ * What every service has: config, logger, its database, Redis, the messaging runtime and its
+ * unit of work, token verification as a global guard, request validation, and /health.
+ */
+@Module({})
+export class ServiceCoreModule {
+  static forRoot(opts: ServiceCoreOptions): DynamicModule {
+    const { config, logger, database } = opts;
+    const runtime = new MessagingRuntime({
+      service: opts.service,
+      urls: config.AMQP_URLS,
+      db: database.db,
+      logger,
+      catalogue: EVENT_CATALOGUE,
+      outboxPollMs: config.OUTBOX_POLL_MS,
+      prefetch: config.AMQP_PREFETCH,
+      retryDelaysMs: config.RETRY_DELAYS_MS,
+    });
+    const redis = createRedis(config.REDIS_URL, logger, `fabflow-${opts.service}`);
+    const checks: HealthCheck[] = [
+      { name: 'database', check: async () => void (await sql`SELECT 1`.execute(database.db)) },
+      {
+        name: 'rabbitmq',
+        check: () => (runtime.connection.connected ? Promise.resolve() : Promise.reject(new Error('not connected'))),
+      },
+      {
+        name: 'redis',
+        check: async () => {
+          if ((await redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+        },
+      },
+    ];
+    const tokens = new TokenService(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+    return {
+      global: true,
+      module: ServiceCoreModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: DATABASE, useValue: database },
+        { provide: DB, useValue: database.db },
+        { provide: MessagingRuntime, useValue: runtime },
+        { provide: UNIT_OF_WORK, useValue: runtime.unitOfWork },
+        { provide: REDIS, useValue: redis },
+        { provide: TokenService, useValue: tokens },
+        { provide: HEALTH_CHECKS, useValue: checks },
+        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(tokens, r), inject: [Reflector] },
+        { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
+      ],
+      exports: [APP_CONFIG, LOGGER, DATABASE, DB, MessagingRuntime, UNIT_OF_WORK, REDIS, TokenService],
+    };
+  }
+}
+
+/**
+ * Starts consumers and the relay once the app is up; on shutdown stops consuming before the
+ * HTTP server closes, and closes the relay, broker, Redis and database after it has.
+ */
+@Injectable()
+export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    private readonly runtime: MessagingRuntime<MessagingTables>,
+    @Inject(EVENT_SUBSCRIPTIONS) private readonly subscriptions: Record<string, EventHandler<MessagingTables>[]>,
+    @Inject(APP_CONFIG) private readonly config: CoreConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(DATABASE) private readonly database: Database<MessagingTables>,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const [queue, handlers] of Object.entries(this.subscriptions)) this.runtime.subscribe(queue, handlers);
+    await this.runtime.start();
+    await this.redis.connect().catch(() => undefined);
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info({ signal }, 'shutting down: draining consumers');
+    await this.runtime.stopConsuming(this.config.SHUTDOWN_TIMEOUT_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+    this.redis.disconnect();
+    await this.database.close();
+    this.logger.info('shutdown complete');
+  }
+}

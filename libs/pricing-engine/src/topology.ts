@@ -1,0 +1,122 @@
+/** Edge and connectivity facts about a welded mesh. */
+export interface TopologyReport {
+  edges: number;
+  /** Edges used by a single face: holes in the surface. */
+  boundaryEdges: number;
+  /** Edges shared by more than two faces: the surface touches or intersects itself there. */
+  nonManifoldEdges: number;
+  /** Two-face edges traversed in the same direction by both: neighbouring faces disagree on inside. */
+  inconsistentEdges: number;
+  /** No boundary and no non-manifold edges. */
+  watertight: boolean;
+  /** Connected components (faces linked through shared vertices). */
+  shells: number;
+}
+
+const SMALL_BUCKET = 16;
+
+function sortBucket(entries: Uint32Array, start: number, end: number): void {
+  if (end - start > SMALL_BUCKET) {
+    entries.subarray(start, end).sort();
+    return;
+  }
+  for (let i = start + 1; i < end; i++) {
+    const value = entries[i]!;
+    let j = i - 1;
+    while (j >= start && entries[j]! > value) {
+      entries[j + 1] = entries[j]!;
+      j--;
+    }
+    entries[j + 1] = value;
+  }
+}
+
+function find(parent: Int32Array, v: number): number {
+  while (parent[v] !== v) {
+    const grand = parent[parent[v]!]!;
+    parent[v] = grand;
+    v = grand;
+  }
+  return v;
+}
+
+/**
+ * Counts edge usage without a hash map: half-edges are bucketed by their lower vertex
+ * (counting sort into one Uint32Array, ~17 bytes per triangle), then each small bucket is
+ * sorted and scanned. Shells come from a union-find over vertices.
+ */
+export function analyseTopology(indices: Uint32Array, vertexCount: number): TopologyReport {
+  const halfEdges = indices.length;
+  const offsets = new Uint32Array(vertexCount + 1);
+  for (let t = 0; t < halfEdges; t += 3) {
+    for (let e = 0; e < 3; e++) {
+      const a = indices[t + e]!;
+      const b = indices[t + (e === 2 ? 0 : e + 1)]!;
+      offsets[(a < b ? a : b) + 1]!++;
+    }
+  }
+  for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
+  const cursor = offsets.slice(0, vertexCount);
+  // Entry = higher vertex * 2 + direction bit, so sorting groups an edge's uses together.
+  const entries = new Uint32Array(halfEdges);
+  for (let t = 0; t < halfEdges; t += 3) {
+    for (let e = 0; e < 3; e++) {
+      const a = indices[t + e]!;
+      const b = indices[t + (e === 2 ? 0 : e + 1)]!;
+      const low = a < b ? a : b;
+      entries[cursor[low]!++] = (a < b ? b * 2 : a * 2 + 1) >>> 0;
+    }
+  }
+
+  let edges = 0;
+  let boundaryEdges = 0;
+  let nonManifoldEdges = 0;
+  let inconsistentEdges = 0;
+  for (let v = 0; v < vertexCount; v++) {
+    const start = offsets[v]!;
+    const end = offsets[v + 1]!;
+    sortBucket(entries, start, end);
+    let i = start;
+    while (i < end) {
+      const other = entries[i]! >>> 1;
+      let uses = 0;
+      let reversed = 0;
+      while (i < end && entries[i]! >>> 1 === other) {
+        reversed += entries[i]! & 1;
+        uses++;
+        i++;
+      }
+      edges++;
+      if (uses === 1) boundaryEdges++;
+      else if (uses > 2) nonManifoldEdges++;
+      else if (reversed !== 1) inconsistentEdges++;
+    }
+  }
+
+  const parent = new Int32Array(vertexCount);
+  const used = new Uint8Array(vertexCount);
+  for (let v = 0; v < vertexCount; v++) parent[v] = v;
+  for (let t = 0; t < halfEdges; t += 3) {
+    const a = indices[t]!;
+    const b = indices[t + 1]!;
+    const c = indices[t + 2]!;
+    used[a] = used[b] = used[c] = 1;
+    const ra = find(parent, a);
+    const rb = find(parent, b);
+    if (ra !== rb) parent[rb] = ra;
+    const rc = find(parent, c);
+    const ra2 = find(parent, ra);
+    if (ra2 !== rc) parent[rc] = ra2;
+  }
+  let shells = 0;
+  for (let v = 0; v < vertexCount; v++) if (used[v] === 1 && find(parent, v) === v) shells++;
+
+  return {
+    edges,
+    boundaryEdges,
+    nonManifoldEdges,
+    inconsistentEdges,
+    watertight: boundaryEdges === 0 && nonManifoldEdges === 0,
+    shells,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './isolation';
+export * from './test-env';
+export * from './wait-for';
