@@ -16,6 +16,31 @@ export interface ServiceBootstrapOptions {
   port: number;
   docs: boolean;
   bodyLimitBytes?: number;
+  shutdownTimeoutMs?: number;
+}
+
+/** SIGTERM/SIGINT: close the app (drain requests, consumers, connections), then exit 0; force exit 1 on timeout. */
+function installSignalHandlers(app: NestFastifyApplication, logger: Logger, timeoutMs: number): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'signal received: shutting down gracefully');
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs }, 'graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    force.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -53,7 +78,8 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<N
     abortOnError: false,
   });
   app.useGlobalFilters(new ProblemFilter(opts.logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // app.close() runs the lifecycle hooks; Nest's own signal listeners would re-raise the signal.
+  installSignalHandlers(app, opts.logger, opts.shutdownTimeoutMs ?? 15_000);
 
   if (opts.docs) {
     const config = new DocumentBuilder()

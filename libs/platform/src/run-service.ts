@@ -64,6 +64,7 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
       host: config.HOST,
       port: config.PORT,
       docs: config.DOCS_ENABLED,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5000,
     });
   } catch (err) {
     logger.fatal({ err }, `${opts.title} failed to start`);

@@ -81,3 +81,11 @@ export function isMeshError(error: unknown): error is MeshError {
 export function isPricingError(error: unknown): error is PricingError {
   return error instanceof PricingError;
 }
+
+/**
+ * Converts a thrown engine error to its plain form (for postMessage or HTTP bodies); returns
+ * undefined for anything else, which callers should treat as an internal error.
+ */
+export function toEngineErrorInfo(error: unknown): EngineErrorInfo | undefined {
+  return error instanceof MeshError || error instanceof PricingError ? error.toJSON() : undefined;
+}

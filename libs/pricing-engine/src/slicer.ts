@@ -10,6 +10,7 @@ export interface SliceLoop {
 /** A layer's contours, handed to {@link SliceOptions.onLayer} and then discarded. */
 export interface SlicedLayer {
   index: number;
+  layerCount: number;
   z: number;
   loops: SliceLoop[];
   perimeterMm: number;
@@ -112,8 +113,8 @@ export function sliceMesh(mesh: IndexedMesh, options: SliceOptions): SliceSummar
 
   const active = new Uint32Array(byFirstLayer.length);
   let activeCount = 0;
-  let segments = new Float64Array(4096);
-  let keys = new Float64Array(2048);
+  let segments: Float64Array = new Float64Array(4096);
+  let keys: Float64Array = new Float64Array(2048);
   const progressStep = Math.max(1, Math.floor(layerCount / 100));
 
   for (let k = 0; k < layerCount; k++) {
@@ -164,7 +165,7 @@ export function sliceMesh(mesh: IndexedMesh, options: SliceOptions): SliceSummar
     summary.segmentCount += segmentCount;
     summary.loopCount += layer.loops.length;
     summary.openLoopCount += layer.loops.filter((loop) => !loop.closed).length;
-    options.onLayer?.({ index: k, z: zp, ...layer });
+    options.onLayer?.({ index: k, layerCount, z: zp, ...layer });
     if (options.onProgress && (k % progressStep === 0 || k === layerCount - 1)) options.onProgress((k + 1) / layerCount);
   }
   return summary;

@@ -96,7 +96,7 @@ function truncated(line: number, wanted: string): MeshError {
 /** Parses an ASCII STL (one or more `solid` blocks) into a triangle soup scaled to mm. */
 export function parseAsciiStl(bytes: Uint8Array, scaleToMm: number, maxTriangles: number): Float32Array {
   const reader = new AsciiReader(bytes);
-  let soup = new Float32Array(Math.min(Math.ceil(bytes.length / MIN_FACET_BYTES), 1 << 20) * 9);
+  let soup: Float32Array = new Float32Array(Math.min(Math.ceil(bytes.length / MIN_FACET_BYTES), 1 << 20) * 9);
   let count = 0;
   if (!reader.next() || !reader.tokenIs('solid')) {
     throw syntax(reader.tokenLine, "the file must start with 'solid'");

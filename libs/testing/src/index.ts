@@ -1,3 +1,5 @@
 export * from './isolation';
 export * from './test-env';
 export * from './wait-for';
+export * from './http-client';
+export * from './service-process';

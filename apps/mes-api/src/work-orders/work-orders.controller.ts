@@ -21,7 +21,7 @@ export class WorkOrdersController {
   @Endpoint({ summary: 'Work queue: rush first, then by due date', query: WorkOrderListQuery, responses: { 200: WorkOrderList } })
   async list(@Query() q: z.output<typeof WorkOrderListQuery>, @CurrentUser() user: Principal) {
     const assigneeId = q.assignee === 'me' ? user.userId : q.assignee === 'unassigned' ? null : undefined;
-    const rows = await this.workOrders.list({ status: q.status, assigneeId, limit: q.limit });
+    const rows = await this.workOrders.list({ status: q.status, assigneeId, orderId: q.orderId, limit: q.limit });
     return { items: rows.map(toWorkOrderView) };
   }
 

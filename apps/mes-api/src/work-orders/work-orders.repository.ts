@@ -30,8 +30,9 @@ export class WorkOrdersRepository {
     return this.db.selectFrom('work_orders').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  list(filter: { status?: WorkOrderStatus; assigneeId?: string | null; limit: number }) {
+  list(filter: { status?: WorkOrderStatus; assigneeId?: string | null; orderId?: string; limit: number }) {
     let q = this.db.selectFrom('work_orders').selectAll();
+    if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.assigneeId === null) q = q.where('assignee_id', 'is', null);
     else if (filter.assigneeId !== undefined) q = q.where('assignee_id', '=', filter.assigneeId);

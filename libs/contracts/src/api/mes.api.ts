@@ -30,6 +30,7 @@ export const WorkOrderDetail = WorkOrderView.extend({ history: z.array(WorkOrder
 export const WorkOrderListQuery = z.strictObject({
   status: WorkOrderStatus.optional(),
   assignee: z.enum(['me', 'unassigned', 'any']).default('any'),
+  orderId: z.uuid({ message: 'must be a UUID' }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

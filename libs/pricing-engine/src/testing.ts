@@ -1,0 +1,31 @@
+/**
+ * Mesh generators and file writers for tests across the repo (service integration tests
+ * upload these). Not part of the engine's runtime API.
+ */
+import { box, cube } from './testing/mesh-generators.js';
+import { toAsciiStl, toBinaryStl } from './testing/mesh-writers.js';
+
+export {
+  box,
+  cube,
+  invert,
+  torus,
+  translate,
+  uvSphere,
+  voxels,
+  type Point,
+  type Triangle,
+} from './testing/mesh-generators.js';
+export { to3mf, to3mfModelXml, toAsciiStl, toBinaryStl, type ThreeMfOptions } from './testing/mesh-writers.js';
+export { createZip, type ZipInput } from './testing/zip-writer.js';
+
+/** A cube of side `sizeMm` as STL bytes (binary by default). */
+export function cubeStl(sizeMm: number, format: 'binary' | 'ascii' = 'binary'): Uint8Array {
+  return format === 'binary' ? toBinaryStl(cube(sizeMm)) : toAsciiStl(cube(sizeMm));
+}
+
+/** A box as STL bytes (binary by default). */
+export function boxStl(xMm: number, yMm: number, zMm: number, format: 'binary' | 'ascii' = 'binary'): Uint8Array {
+  const triangles = box(xMm, yMm, zMm);
+  return format === 'binary' ? toBinaryStl(triangles) : toAsciiStl(triangles);
+}

@@ -1,0 +1,49 @@
+// `npm test`: builds, then runs the unit, integration and end-to-end tiers with Node's test
+// runner against the real servers, and prints one closing line for all of them.
+// `node tools/test.mjs unit|int|e2e` runs one tier.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unreachableServers } from './servers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TIERS = {
+  unit: { files: ['dist/**/*.spec.js'], concurrency: 2 },
+  int: { files: ['dist/**/*.int-spec.js', 'tools/**/*.test.mjs'], concurrency: 2 },
+  e2e: { files: ['dist/apps/e2e/**/*.e2e-spec.js'], concurrency: 1 },
+};
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(TIERS);
+
+const down = await unreachableServers();
+if (down.length > 0 && wanted.some((t) => t !== 'unit')) {
+  for (const s of down) console.error(`✗ ${s.name} is not reachable at ${s.host}:${s.port}. Start it with:\n    ${s.start}`);
+  process.exit(1);
+}
+
+const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+mkdirSync(join(root, 'test-results'), { recursive: true });
+
+const totals = { pass: 0, fail: 0, skipped: 0, todo: 0 };
+let failedTier = false;
+for (const tier of wanted) {
+  const spec = TIERS[tier];
+  if (!spec) {
+    console.error(`unknown tier "${tier}"; use ${Object.keys(TIERS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n=== ${tier} tests ===`);
+  const args = ['--enable-source-maps', '--test', `--test-concurrency=${spec.concurrency}`, '--test-reporter=spec', ...spec.files];
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } });
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      for (const [, key, n] of chunk.toString().matchAll(/^ℹ (pass|fail|skipped|todo) (\d+)$/gm)) totals[key] += Number(n);
+    });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) failedTier = true;
+}
+console.log(`\nall tiers: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(failedTier || totals.fail > 0 ? 1 : 0);
