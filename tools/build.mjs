@@ -9,16 +9,21 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const tsc = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 for (const group of ['apps', 'libs']) {
   for (const project of readdirSync(join(root, group))) {
     const migrations = join(root, group, project, 'migrations');
-    if (existsSync(migrations)) cpSync(migrations, join(dist, group, project, 'migrations'), { recursive: true });
+    if (existsSync(migrations))
+      cpSync(migrations, join(dist, group, project, 'migrations'), { recursive: true });
   }
 }
 
@@ -28,6 +33,9 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   const compiled = join(dist, target.replace(/\.ts$/, '.js'));
   if (!existsSync(compiled)) continue;
   mkdirSync(shimDir, { recursive: true });
-  writeFileSync(join(shimDir, 'index.js'), `module.exports = require(${JSON.stringify(relative(shimDir, compiled))});\n`);
+  writeFileSync(
+    join(shimDir, 'index.js'),
+    `module.exports = require(${JSON.stringify(relative(shimDir, compiled))});\n`,
+  );
 }
 console.log('build: dist/ ready');

@@ -17,7 +17,9 @@ const SERVICES = [
 const down = await unreachableServers();
 if (down.length > 0) {
   for (const s of down) {
-    console.error(`✗ ${s.name} is not reachable at ${s.host}:${s.port}. Start it with:\n    ${s.start}`);
+    console.error(
+      `✗ ${s.name} is not reachable at ${s.host}:${s.port}. Start it with:\n    ${s.start}`,
+    );
   }
   console.error('(or run `npm run services`, which starts whichever are down; needs root)');
   process.exit(1);
@@ -42,10 +44,14 @@ function pretty(line) {
 
 function run(svc) {
   const env = { ...process.env, ...(svc.port ? { PORT: String(svc.port) } : {}) };
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, `dist/apps/${svc.name}/src/main.js`)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', join(root, `dist/apps/${svc.name}/src/main.js`)],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const prefix = `\x1b[${svc.color}m[${svc.name}]\x1b[0m`;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (l) => console.log(`${prefix} ${pretty(l)}`));

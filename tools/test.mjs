@@ -17,11 +17,17 @@ const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object
 
 const down = await unreachableServers();
 if (down.length > 0 && wanted.some((t) => t !== 'unit')) {
-  for (const s of down) console.error(`✗ ${s.name} is not reachable at ${s.host}:${s.port}. Start it with:\n    ${s.start}`);
+  for (const s of down)
+    console.error(
+      `✗ ${s.name} is not reachable at ${s.host}:${s.port}. Start it with:\n    ${s.start}`,
+    );
   process.exit(1);
 }
 
-const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 mkdirSync(join(root, 'test-results'), { recursive: true });
 
@@ -34,12 +40,23 @@ for (const tier of wanted) {
     process.exit(2);
   }
   console.log(`\n=== ${tier} tests ===`);
-  const args = ['--enable-source-maps', '--test', `--test-concurrency=${spec.concurrency}`, '--test-reporter=spec', ...spec.files];
+  const args = [
+    '--enable-source-maps',
+    '--test',
+    `--test-concurrency=${spec.concurrency}`,
+    '--test-reporter=spec',
+    ...spec.files,
+  ];
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'test' },
+    });
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      for (const [, key, n] of chunk.toString().matchAll(/^ℹ (pass|fail|skipped|todo) (\d+)$/gm)) totals[key] += Number(n);
+      for (const [, key, n] of chunk.toString().matchAll(/^ℹ (pass|fail|skipped|todo) (\d+)$/gm))
+        totals[key] += Number(n);
     });
     child.on('exit', (c) => resolve(c ?? 1));
   });

@@ -22,7 +22,12 @@ export class AppModule {
             'crm.accounts': [registered],
             'crm.orders': orderHandlers,
           }),
-          inject: [CustomerRegisteredHandler, OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusChangedHandler],
+          inject: [
+            CustomerRegisteredHandler,
+            OrderPlacedHandler,
+            WorkOrderCreatedHandler,
+            WorkOrderStatusChangedHandler,
+          ],
         },
         ServiceLifecycle,
       ],

@@ -7,7 +7,8 @@ export const crmConfigSpec = defineConfig({
   ...portEnv(3001),
   SEED_STAFF: {
     schema: boolFromEnv.default(true),
-    description: 'Create the development manager, operator and admin accounts on start (turn off in production).',
+    description:
+      'Create the development manager, operator and admin accounts on start (turn off in production).',
   },
   SEED_STAFF_PASSWORD: {
     schema: z.string().min(10).default('fabflow-dev-password'),

@@ -7,7 +7,14 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 
 export interface CrmDatabase extends MessagingTables {
   accounts: { id: string; kind: string; email: string; name: string; created_at: CreatedAt };
-  staff_users: { id: string; email: string; name: string; role: 'manager' | 'operator' | 'admin'; password_hash: string; created_at: CreatedAt };
+  staff_users: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'manager' | 'operator' | 'admin';
+    password_hash: string;
+    created_at: CreatedAt;
+  };
   orders: {
     id: string;
     customer_id: string;

@@ -14,6 +14,11 @@ void runService({
   migrationsDir: join(__dirname, '..', 'migrations'),
   appModule: (core) => AppModule.register(core),
   afterMigrate: async (database, config, logger) => {
-    if (config.SEED_STAFF) await seedStaff(database.db as unknown as Kysely<CrmDatabase>, config.SEED_STAFF_PASSWORD, logger);
+    if (config.SEED_STAFF)
+      await seedStaff(
+        database.db as unknown as Kysely<CrmDatabase>,
+        config.SEED_STAFF_PASSWORD,
+        logger,
+      );
   },
 });

@@ -39,7 +39,10 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
     await waitForShopStatus(shop, orderId, 'AWAITING_CONFIRMATION');
 
-    const approved = await crm.post(`/orders/${orderId}/approve`, { priority: 'RUSH', dueInDays: 3 });
+    const approved = await crm.post(`/orders/${orderId}/approve`, {
+      priority: 'RUSH',
+      dueInDays: 3,
+    });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     assert.equal(approved.body.status, 'CONFIRMED');
 
@@ -49,21 +52,43 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     await produceAndShip(mes, wo.id as string);
 
     const shipped = await waitForShopStatus(shop, orderId, 'SHIPPED');
-    const history = (shipped.history as Array<{ status: string; note: string | null }>).map((h) => h.status);
+    const history = (shipped.history as Array<{ status: string; note: string | null }>).map(
+      (h) => h.status,
+    );
     const distinct = history.filter((s, i) => s !== history[i - 1]);
-    assert.deepEqual(distinct, ['PLACED', 'AWAITING_CONFIRMATION', 'CONFIRMED', 'IN_PRODUCTION', 'SHIPPED']);
+    assert.deepEqual(distinct, [
+      'PLACED',
+      'AWAITING_CONFIRMATION',
+      'CONFIRMED',
+      'IN_PRODUCTION',
+      'SHIPPED',
+    ]);
     await waitForCrmStatus(crm, orderId, 'SHIPPED');
 
-    const timeline = await crm.get<{ entries: Array<{ type: string }> }>(`/orders/${orderId}/timeline`);
+    const timeline = await crm.get<{ entries: Array<{ type: string }> }>(
+      `/orders/${orderId}/timeline`,
+    );
     assert.equal(timeline.status, 200);
     const types = timeline.body.entries.map((e) => e.type);
-    for (const t of ['fabflow.shop.order.placed.v1', 'fabflow.crm.order.approved.v1', 'fabflow.mes.workorder.created.v1']) {
+    for (const t of [
+      'fabflow.shop.order.placed.v1',
+      'fabflow.crm.order.approved.v1',
+      'fabflow.mes.workorder.created.v1',
+    ]) {
       assert.ok(types.includes(t), `timeline has ${t}: ${types.join(', ')}`);
     }
     assert.equal(types.filter((t) => t === 'fabflow.mes.workorder.status_changed.v1').length, 5);
 
-    const [crmRows] = await sys.query<{ n: number }>('crm', 'SELECT count(*)::int AS n FROM orders WHERE id = $1', [orderId]);
-    const [mesRows] = await sys.query<{ n: number }>('mes', 'SELECT count(*)::int AS n FROM work_orders WHERE order_id = $1', [orderId]);
+    const [crmRows] = await sys.query<{ n: number }>(
+      'crm',
+      'SELECT count(*)::int AS n FROM orders WHERE id = $1',
+      [orderId],
+    );
+    const [mesRows] = await sys.query<{ n: number }>(
+      'mes',
+      'SELECT count(*)::int AS n FROM work_orders WHERE order_id = $1',
+      [orderId],
+    );
     assert.equal(crmRows!.n, 1);
     assert.equal(mesRows!.n, 1);
   });
@@ -80,15 +105,22 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
 
     const mes = sys.client('mes', operatorToken);
     const wo = await waitForWorkOrder(mes, orderId);
-    const notHeld = await mes.post(`/work-orders/${wo.id as string}/transitions`, { to: 'IN_PRODUCTION' });
+    const notHeld = await mes.post(`/work-orders/${wo.id as string}/transitions`, {
+      to: 'IN_PRODUCTION',
+    });
     assert.equal(notHeld.status, 409);
     assert.match(notHeld.body.detail as string, /take the work order/);
 
     assert.equal((await mes.post(`/work-orders/${wo.id as string}/claim`)).status, 200);
-    const illegal = await mes.post(`/work-orders/${wo.id as string}/transitions`, { to: 'SHIPPED' });
+    const illegal = await mes.post(`/work-orders/${wo.id as string}/transitions`, {
+      to: 'SHIPPED',
+    });
     assert.equal(illegal.status, 409);
     assert.deepEqual(illegal.body.allowed, ['IN_PRODUCTION', 'ON_HOLD', 'CANCELLED']);
-    const stale = await mes.post(`/work-orders/${wo.id as string}/transitions`, { to: 'IN_PRODUCTION', expectedVersion: 1 });
+    const stale = await mes.post(`/work-orders/${wo.id as string}/transitions`, {
+      to: 'IN_PRODUCTION',
+      expectedVersion: 1,
+    });
     assert.equal(stale.status, 409);
     assert.match(stale.body.detail as string, /stale version/);
     const hold = await mes.post(`/work-orders/${wo.id as string}/transitions`, { to: 'ON_HOLD' });
@@ -102,7 +134,9 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     const orderId = await placeOrder(shop);
     const crm = sys.client('crm', managerToken);
     await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
-    const rejected = await crm.post(`/orders/${orderId}/reject`, { reason: 'material out of stock' });
+    const rejected = await crm.post(`/orders/${orderId}/reject`, {
+      reason: 'material out of stock',
+    });
     assert.equal(rejected.status, 200);
     const cancelled = await waitForShopStatus(shop, orderId, 'CANCELLED');
     const last = (cancelled.history as Array<{ note: string | null }>).at(-1);
@@ -136,16 +170,27 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     const bobsList = await asBob.get<{ items: unknown[] }>('/orders');
     assert.equal(bobsList.body.items.length, 0);
     assert.equal((await sys.client('crm', alice.token).get(`/orders/${orderId}`)).status, 403);
-    assert.equal((await sys.client('crm', alice.token).post(`/orders/${orderId}/approve`, {})).status, 403);
+    assert.equal(
+      (await sys.client('crm', alice.token).post(`/orders/${orderId}/approve`, {})).status,
+      403,
+    );
     assert.equal((await sys.client('mes', alice.token).get('/work-orders')).status, 403);
     // Staff cannot place orders as if they were customers.
-    assert.equal((await sys.client('shop', managerToken).post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })).status, 403);
+    assert.equal(
+      (
+        await sys
+          .client('shop', managerToken)
+          .post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })
+      ).status,
+      403,
+    );
   });
 
   it('answers bad input with a clear 4xx and writes nothing', async () => {
     const customer = await registerCustomer(sys);
     const shop = sys.client('shop', customer.token);
-    const count = async () => (await sys.query<{ n: number }>('shop', 'SELECT count(*)::int AS n FROM orders'))[0]!.n;
+    const count = async () =>
+      (await sys.query<{ n: number }>('shop', 'SELECT count(*)::int AS n FROM orders'))[0]!.n;
     const before = await count();
 
     const malformed = await shop.request('POST', '/orders', '{"sku": "PLA-BRACKET-01",');
@@ -155,11 +200,18 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
 
     const missing = await shop.post('/orders', { sku: 'PLA-BRACKET-01' });
     assert.equal(missing.status, 400);
-    assert.deepEqual((missing.body.errors as Array<{ path: string }>).map((e) => e.path), ['quantity']);
+    assert.deepEqual(
+      (missing.body.errors as Array<{ path: string }>).map((e) => e.path),
+      ['quantity'],
+    );
 
     const wrongType = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 'two' });
     assert.equal(wrongType.status, 400);
-    const unknownField = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1, price: 1 });
+    const unknownField = await shop.post('/orders', {
+      sku: 'PLA-BRACKET-01',
+      quantity: 1,
+      price: 1,
+    });
     assert.equal(unknownField.status, 400);
     assert.match(unknownField.body.detail as string, /unknown field\(s\): price/);
     const unknownSku = await shop.post('/orders', { sku: 'NOPE', quantity: 1 });
@@ -171,12 +223,18 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     assert.equal(badId.status, 400);
     assert.match(badId.body.detail as string, /id: must be a UUID/);
 
-    const expired = jwt.sign({ role: 'customer', exp: Math.floor(Date.now() / 1000) - 60 }, JWT_SECRET, {
-      subject: customer.id,
-      issuer: 'fabflow',
-      audience: 'fabflow-api',
-    });
-    const exp = await sys.client('shop', expired).post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 });
+    const expired = jwt.sign(
+      { role: 'customer', exp: Math.floor(Date.now() / 1000) - 60 },
+      JWT_SECRET,
+      {
+        subject: customer.id,
+        issuer: 'fabflow',
+        audience: 'fabflow-api',
+      },
+    );
+    const exp = await sys
+      .client('shop', expired)
+      .post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 });
     assert.equal(exp.status, 401);
     assert.match(exp.body.detail as string, /expired/);
     const forged = jwt.sign({ role: 'customer' }, 'another-key-another-key-another-key!!', {
@@ -185,15 +243,31 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
       audience: 'fabflow-api',
       expiresIn: 60,
     });
-    assert.equal((await sys.client('shop', forged).post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })).status, 401);
-    assert.equal((await sys.client('shop').post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })).status, 401);
-    const badLogin = await sys.client('shop').post('/auth/login', { email: customer.email, password: 'wrong-password' });
+    assert.equal(
+      (await sys.client('shop', forged).post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 }))
+        .status,
+      401,
+    );
+    assert.equal(
+      (await sys.client('shop').post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })).status,
+      401,
+    );
+    const badLogin = await sys
+      .client('shop')
+      .post('/auth/login', { email: customer.email, password: 'wrong-password' });
     assert.equal(badLogin.status, 401);
-    const dupe = await sys.client('shop').post('/auth/register', { email: customer.email, password: 'customer-password-1', name: 'X' });
+    const dupe = await sys.client('shop').post('/auth/register', {
+      email: customer.email,
+      password: 'customer-password-1',
+      name: 'X',
+    });
     assert.equal(dupe.status, 409);
 
     assert.equal(await count(), before);
-    const [outbox] = await sys.query<{ n: number }>('shop', "SELECT count(*)::int AS n FROM outbox WHERE type = 'fabflow.shop.order.placed.v1'");
+    const [outbox] = await sys.query<{ n: number }>(
+      'shop',
+      "SELECT count(*)::int AS n FROM outbox WHERE type = 'fabflow.shop.order.placed.v1'",
+    );
     assert.equal(outbox!.n, before);
   });
 
@@ -201,16 +275,28 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     const customer = await registerCustomer(sys);
     const shop = sys.client('shop', customer.token);
     const key = { 'idempotency-key': `k-${Date.now()}` };
-    const responses = await Promise.all(Array.from({ length: 5 }, () => shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 3 }, key)));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 3 }, key),
+      ),
+    );
     const ids = new Set(responses.map((r) => r.body.id));
     assert.equal(ids.size, 1);
     assert.equal(responses.filter((r) => r.status === 201).length, 1);
     const other = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 4 }, key);
     assert.equal(other.status, 422);
-    const [n] = await sys.query<{ n: number }>('shop', 'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [customer.id]);
+    const [n] = await sys.query<{ n: number }>(
+      'shop',
+      'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1',
+      [customer.id],
+    );
     assert.equal(n!.n, 1);
     await waitFor('the CRM to see it once', async () => {
-      const rows = await sys.query<{ n: number }>('crm', 'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [customer.id]);
+      const rows = await sys.query<{ n: number }>(
+        'crm',
+        'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1',
+        [customer.id],
+      );
       return rows[0]!.n === 1;
     });
   });

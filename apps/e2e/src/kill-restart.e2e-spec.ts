@@ -23,13 +23,24 @@ describe('killing a service mid-journey loses nothing', () => {
 
   before(async () => {
     sys = await FabflowSystem.start('kill');
-    [managerToken, operatorToken] = await Promise.all([staffToken(sys, 'manager'), staffToken(sys, 'operator')]);
+    [managerToken, operatorToken] = await Promise.all([
+      staffToken(sys, 'manager'),
+      staffToken(sys, 'operator'),
+    ]);
   });
   after(() => sys?.stop());
 
   async function assertExactlyOnce(orderId: string): Promise<void> {
-    const [crm] = await sys.query<{ n: number }>('crm', 'SELECT count(*)::int AS n FROM orders WHERE id = $1', [orderId]);
-    const [mes] = await sys.query<{ n: number }>('mes', 'SELECT count(*)::int AS n FROM work_orders WHERE order_id = $1', [orderId]);
+    const [crm] = await sys.query<{ n: number }>(
+      'crm',
+      'SELECT count(*)::int AS n FROM orders WHERE id = $1',
+      [orderId],
+    );
+    const [mes] = await sys.query<{ n: number }>(
+      'mes',
+      'SELECT count(*)::int AS n FROM work_orders WHERE order_id = $1',
+      [orderId],
+    );
     const [timeline] = await sys.query<{ n: number; distinct: number }>(
       'crm',
       'SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct FROM order_timeline WHERE order_id = $1',
@@ -41,7 +52,12 @@ describe('killing a service mid-journey loses nothing', () => {
       [orderId],
     );
     assert.deepEqual(
-      { crmOrders: crm!.n, workOrders: mes!.n, timelineDuplicates: timeline!.n - timeline!.distinct, shipped: shopHistory!.n },
+      {
+        crmOrders: crm!.n,
+        workOrders: mes!.n,
+        timelineDuplicates: timeline!.n - timeline!.distinct,
+        shipped: shopHistory!.n,
+      },
       { crmOrders: 1, workOrders: 1, timelineDuplicates: 0, shipped: 1 },
     );
   }
@@ -67,7 +83,11 @@ describe('killing a service mid-journey loses nothing', () => {
     const orderId = await placeOrder(shop);
     // The event waits in the CRM's durable quorum queue while the CRM is down.
     await waitFor('the order event to leave the shop outbox', async () => {
-      const [r] = await sys.query<{ n: number }>('shop', 'SELECT count(*)::int AS n FROM outbox WHERE subject = $1 AND published_at IS NULL', [orderId]);
+      const [r] = await sys.query<{ n: number }>(
+        'shop',
+        'SELECT count(*)::int AS n FROM outbox WHERE subject = $1 AND published_at IS NULL',
+        [orderId],
+      );
       return r!.n === 0;
     });
     await sys.crm.start();
@@ -93,7 +113,10 @@ describe('killing a service mid-journey loses nothing', () => {
     const wo = await waitForWorkOrder(mes, orderId);
     const id = wo.id as string;
     assert.equal((await mes.post(`/work-orders/${id}/claim`)).status, 200);
-    assert.equal((await mes.post(`/work-orders/${id}/transitions`, { to: 'IN_PRODUCTION' })).status, 200);
+    assert.equal(
+      (await mes.post(`/work-orders/${id}/transitions`, { to: 'IN_PRODUCTION' })).status,
+      200,
+    );
     await sys.mes.kill();
     await sys.mes.start();
     for (const to of ['POST_PROCESSING', 'QUALITY_CHECK', 'PACKED', 'SHIPPED']) {

@@ -1,3 +1,7 @@
 import { commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
 
-export const mesConfigSpec = defineConfig({ ...commonEnv, ...databaseEnv('mes'), ...portEnv(3002) });
+export const mesConfigSpec = defineConfig({
+  ...commonEnv,
+  ...databaseEnv('mes'),
+  ...portEnv(3002),
+});

@@ -21,10 +21,19 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ service: 'pricing-worker', level: config.LOG_LEVEL, sensitiveKeys: sensitiveKeys(workerConfigSpec) });
+  const logger = createLogger({
+    service: 'pricing-worker',
+    level: config.LOG_LEVEL,
+    sensitiveKeys: sensitiveKeys(workerConfigSpec),
+  });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: null });
-  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'Redis connection error; retrying'));
-  const database = createDatabase(config.DATABASE_URL, { max: 2, applicationName: 'fabflow-pricing-worker' });
+  redis.on('error', (err: Error) =>
+    logger.warn({ err: err.message }, 'Redis connection error; retrying'),
+  );
+  const database = createDatabase(config.DATABASE_URL, {
+    max: 2,
+    applicationName: 'fabflow-pricing-worker',
+  });
   await redis.connect();
   await sql`SELECT 1`.execute(database.db);
   logger.info('pricing worker connected to Redis and the MES database; waiting for jobs');

@@ -18,7 +18,12 @@ export class AppModule {
         {
           provide: EVENT_SUBSCRIPTIONS,
           useFactory: (...handlers: unknown[]) => ({ 'shop.order-status': handlers }),
-          inject: [OrderReceivedHandler, OrderApprovedHandler, OrderRejectedHandler, WorkOrderStatusChangedHandler],
+          inject: [
+            OrderReceivedHandler,
+            OrderApprovedHandler,
+            OrderRejectedHandler,
+            WorkOrderStatusChangedHandler,
+          ],
         },
         ServiceLifecycle,
       ],

@@ -6,7 +6,8 @@ import { shopConfigSpec } from './shop.config';
 void runService({
   service: 'shop',
   title: 'Shop API',
-  description: 'Customers, their orders and order status. B2C customers authenticate with a bearer token.',
+  description:
+    'Customers, their orders and order status. B2C customers authenticate with a bearer token.',
   spec: shopConfigSpec,
   migrationsDir: join(__dirname, '..', 'migrations'),
   appModule: (core) => AppModule.register(core),

@@ -1,3 +1,7 @@
 import { commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
 
-export const shopConfigSpec = defineConfig({ ...commonEnv, ...databaseEnv('shop'), ...portEnv(3000) });
+export const shopConfigSpec = defineConfig({
+  ...commonEnv,
+  ...databaseEnv('shop'),
+  ...portEnv(3000),
+});

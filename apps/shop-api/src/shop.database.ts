@@ -5,7 +5,13 @@ import type { MessagingTables } from '@fabflow/messaging';
 type CreatedAt = ColumnType<Date, never, never>;
 
 export interface ShopDatabase extends MessagingTables {
-  customers: { id: string; email: string; name: string; password_hash: string; created_at: CreatedAt };
+  customers: {
+    id: string;
+    email: string;
+    name: string;
+    password_hash: string;
+    created_at: CreatedAt;
+  };
   catalog_items: {
     sku: string;
     name: string;

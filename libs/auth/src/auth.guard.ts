@@ -46,7 +46,8 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
-    if (!match?.[1]) throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
+    if (!match?.[1])
+      throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
     try {
       req.principal = this.tokens.verify(match[1]);
     } catch (err) {

@@ -28,23 +28,34 @@ describe('TokenService', () => {
   });
 
   it('rejects a token signed with another key', () => {
-    const { accessToken } = new TokenService('b'.repeat(40), 60).issue({ userId: 'u1', role: 'admin' });
+    const { accessToken } = new TokenService('b'.repeat(40), 60).issue({
+      userId: 'u1',
+      role: 'admin',
+    });
     assert.throws(() => tokens.verify(accessToken), InvalidTokenError);
   });
 
   it('rejects an expired token with a clear reason', () => {
-    const expired = jwt.sign({ role: 'customer', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
-      subject: 'u1',
-      issuer: 'fabflow',
-      audience: 'fabflow-api',
-    });
+    const expired = jwt.sign(
+      { role: 'customer', exp: Math.floor(Date.now() / 1000) - 10 },
+      SECRET,
+      {
+        subject: 'u1',
+        issuer: 'fabflow',
+        audience: 'fabflow-api',
+      },
+    );
     assert.throws(() => tokens.verify(expired), /expired/);
   });
 
   it('rejects the none algorithm', () => {
-    const unsigned = jwt.sign({ role: 'admin', sub: 'u1', iss: 'fabflow', aud: 'fabflow-api' }, '', {
-      algorithm: 'none',
-    });
+    const unsigned = jwt.sign(
+      { role: 'admin', sub: 'u1', iss: 'fabflow', aud: 'fabflow-api' },
+      '',
+      {
+        algorithm: 'none',
+      },
+    );
     assert.throws(() => tokens.verify(unsigned), InvalidTokenError);
   });
 });

@@ -37,12 +37,21 @@ export class TokenService {
   verify(token: string): Principal {
     let payload: string | jwt.JwtPayload;
     try {
-      payload = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+      payload = jwt.verify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      });
     } catch (err) {
-      if (err instanceof jwt.TokenExpiredError) throw new InvalidTokenError('the access token has expired');
+      if (err instanceof jwt.TokenExpiredError)
+        throw new InvalidTokenError('the access token has expired');
       throw new InvalidTokenError('the access token is invalid (bad signature or malformed)');
     }
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload.role !== 'string') {
+    if (
+      typeof payload === 'string' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.role !== 'string'
+    ) {
       throw new InvalidTokenError('the access token has no subject or role');
     }
     return { userId: payload.sub, role: payload.role as Role };

@@ -24,9 +24,10 @@ export const commonEnv = defineConfig({
     sensitive: true,
   },
   JWT_SECRET: {
-    schema: z.string().min(32, { message: 'must be at least 32 characters' }).default(
-      'fabflow-development-only-jwt-secret-change-me',
-    ),
+    schema: z
+      .string()
+      .min(32, { message: 'must be at least 32 characters' })
+      .default('fabflow-development-only-jwt-secret-change-me'),
     description: 'HMAC key for access tokens; the same value on every service.',
     sensitive: true,
   },
@@ -45,7 +46,9 @@ export const commonEnv = defineConfig({
   RETRY_DELAYS_MS: {
     schema: z
       .string()
-      .regex(/^\d+(,\d+)*$/, { message: 'must be comma-separated milliseconds, e.g. 1000,5000,25000' })
+      .regex(/^\d+(,\d+)*$/, {
+        message: 'must be comma-separated milliseconds, e.g. 1000,5000,25000',
+      })
       .transform((s) => s.split(',').map(Number))
       .default([1000, 5000, 25000]),
     description: 'Backoff delays before each retry of a failed message; then it goes to the DLQ.',

@@ -50,7 +50,10 @@ export function loadConfig<S extends EnvSpec>(
       out[name] = parsed.data;
     } else {
       const message = parsed.error.issues.map((i) => i.message).join('; ');
-      issues.push({ variable: name, message: raw === undefined ? `${message} (not set)` : message });
+      issues.push({
+        variable: name,
+        message: raw === undefined ? `${message} (not set)` : message,
+      });
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
 /** An integer from a string, within bounds. */
-export const intFromEnv = (min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max);
+export const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** A duration in milliseconds from a string. */
 export const msFromEnv = (min = 0, max = 86_400_000) => intFromEnv(min, max);
@@ -16,7 +15,12 @@ export const boolFromEnv = z
 export const urlListFromEnv = (protocols: string[]) =>
   z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p.length > 0),
+    )
     .pipe(
       z
         .array(

@@ -11,7 +11,14 @@ import {
 
 describe('state machines', () => {
   it('walk the happy path of a work order', () => {
-    const path = ['QUEUED', 'IN_PRODUCTION', 'POST_PROCESSING', 'QUALITY_CHECK', 'PACKED', 'SHIPPED'] as const;
+    const path = [
+      'QUEUED',
+      'IN_PRODUCTION',
+      'POST_PROCESSING',
+      'QUALITY_CHECK',
+      'PACKED',
+      'SHIPPED',
+    ] as const;
     for (let i = 1; i < path.length; i++) {
       assertTransition('work order', WORK_ORDER_TRANSITIONS, path[i - 1]!, path[i]!);
     }
@@ -34,7 +41,8 @@ describe('state machines', () => {
     ] as const) {
       for (const s of states) {
         const targets = (table as Record<string, readonly string[]>)[s]!;
-        for (const t of targets) assert.ok((states as readonly string[]).includes(t), `${s} → ${t}`);
+        for (const t of targets)
+          assert.ok((states as readonly string[]).includes(t), `${s} → ${t}`);
         assert.equal(targets.length === 0, (finals as readonly string[]).includes(s), s);
       }
     }

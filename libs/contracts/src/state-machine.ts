@@ -18,7 +18,10 @@ export class IllegalTransitionError<S extends string = string> extends Error {
   }
 }
 
-export function allowedTransitions<S extends string>(table: TransitionTable<S>, from: S): readonly S[] {
+export function allowedTransitions<S extends string>(
+  table: TransitionTable<S>,
+  from: S,
+): readonly S[] {
   return table[from];
 }
 

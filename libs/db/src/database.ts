@@ -40,7 +40,10 @@ export function createDatabase<DB>(url: string, opts: DatabaseOptions = {}): Dat
 }
 
 /** Runs `fn` in one transaction; the transaction handle is passed explicitly. */
-export function inTransaction<DB, T>(db: Kysely<DB>, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
+export function inTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (tx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(fn);
 }
 
@@ -51,7 +54,10 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({
+    connectionString: admin.toString(),
+    connectionTimeoutMillis: 5000,
+  });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -18,7 +18,8 @@ export async function readMigrations(...dirs: string[]): Promise<Migration[]> {
   for (const dir of dirs) {
     for (const file of await readdir(dir)) {
       if (!file.endsWith('.sql')) continue;
-      if (!NAME.test(file)) throw new Error(`Migration file "${file}" must be named YYYYMMDDHHMMSS_name.sql`);
+      if (!NAME.test(file))
+        throw new Error(`Migration file "${file}" must be named YYYYMMDDHHMMSS_name.sql`);
       all.push({ name: file, sql: await readFile(join(dir, file), 'utf8') });
     }
   }
@@ -46,13 +47,17 @@ export async function migrate(pool: pg.Pool, migrations: Migration[]): Promise<s
       const sum = checksum(m.sql);
       const existing = applied.get(m.name);
       if (existing !== undefined) {
-        if (existing !== sum) throw new Error(`Migration ${m.name} was edited after it was applied`);
+        if (existing !== sum)
+          throw new Error(`Migration ${m.name} was edited after it was applied`);
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [m.name, sum]);
+        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
+          m.name,
+          sum,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

@@ -80,9 +80,13 @@ export class AmqpConnection extends EventEmitter {
         await conn.close().catch(() => undefined);
         return;
       }
-      conn.on('error', (err: Error) => this.opts.logger.warn({ err: err.message, broker: where }, 'AMQP connection error'));
+      conn.on('error', (err: Error) =>
+        this.opts.logger.warn({ err: err.message, broker: where }, 'AMQP connection error'),
+      );
       conn.on('close', () => this.handleClose(conn));
-      conn.on('blocked', (reason: string) => this.opts.logger.warn({ reason }, 'AMQP connection blocked by broker'));
+      conn.on('blocked', (reason: string) =>
+        this.opts.logger.warn({ reason }, 'AMQP connection blocked by broker'),
+      );
       for (const hook of this.hooks) await hook(conn);
       this.conn = conn;
       this.attempt = 0;
@@ -93,7 +97,10 @@ export class AmqpConnection extends EventEmitter {
       this.emit('connected', conn);
     } catch (err) {
       this.attempt += 1;
-      const base = Math.min(this.opts.maxDelayMs ?? 5000, (this.opts.initialDelayMs ?? 200) * 2 ** (this.attempt - 1));
+      const base = Math.min(
+        this.opts.maxDelayMs ?? 5000,
+        (this.opts.initialDelayMs ?? 200) * 2 ** (this.attempt - 1),
+      );
       const delay = Math.round(base * (0.8 + Math.random() * 0.4));
       this.opts.logger.warn(
         { broker: where, attempt: this.attempt, retryInMs: delay, err: (err as Error).message },

@@ -46,14 +46,24 @@ export class ConfirmPublisher {
       const confirms = messages.map(
         (m) =>
           new Promise<void>((resolve, reject) => {
-            ch.publish(m.exchange, m.routingKey, m.content, { ...m.options, mandatory: true }, (err) =>
-              err ? reject(new PublishError(`broker nacked message ${m.options.messageId}`)) : resolve(),
+            ch.publish(
+              m.exchange,
+              m.routingKey,
+              m.content,
+              { ...m.options, mandatory: true },
+              (err) =>
+                err
+                  ? reject(new PublishError(`broker nacked message ${m.options.messageId}`))
+                  : resolve(),
             );
           }),
       );
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PublishError('publisher confirm timed out')), this.confirmTimeoutMs);
+        timer = setTimeout(
+          () => reject(new PublishError('publisher confirm timed out')),
+          this.confirmTimeoutMs,
+        );
       });
       try {
         await Promise.race([Promise.all(confirms), timeout]);
@@ -66,7 +76,9 @@ export class ConfirmPublisher {
       ch.off('return', onReturn);
     }
     if (returned.size > 0) {
-      throw new PublishError(`unroutable (no queue bound yet) for ${returned.size} message(s); will retry`);
+      throw new PublishError(
+        `unroutable (no queue bound yet) for ${returned.size} message(s); will retry`,
+      );
     }
   }
 
@@ -80,7 +92,9 @@ export class ConfirmPublisher {
     if (!this.channel) {
       const created = this.conn.connection().then(async (c) => {
         const ch = await c.createConfirmChannel();
-        ch.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'publisher channel error'));
+        ch.on('error', (err: Error) =>
+          this.logger.warn({ err: err.message }, 'publisher channel error'),
+        );
         ch.on('close', () => {
           if (this.channel === created) this.channel = undefined;
         });

@@ -70,8 +70,10 @@ export function fromDelivery(msg: ConsumeMessage): EventEnvelope {
   const missing = Object.entries({ id, type, source, subject, time })
     .filter(([, v]) => v === undefined)
     .map(([k]) => k);
-  if (missing.length > 0) throw new EnvelopeError(`missing CloudEvents attributes: ${missing.join(', ')}`);
-  if (!Number.isInteger(version) || version < 1) throw new EnvelopeError('ce-version must be a positive integer');
+  if (missing.length > 0)
+    throw new EnvelopeError(`missing CloudEvents attributes: ${missing.join(', ')}`);
+  if (!Number.isInteger(version) || version < 1)
+    throw new EnvelopeError('ce-version must be a positive integer');
   let data: unknown;
   try {
     data = JSON.parse(msg.content.toString('utf8'));

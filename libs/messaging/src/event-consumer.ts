@@ -44,7 +44,12 @@ export class EventConsumer<DB extends MessagingTables> {
     await this.opts.connection.onConnect(async (conn) => {
       if (this.stopping) return;
       const ch = await conn.createConfirmChannel();
-      ch.on('error', (err: Error) => this.opts.logger.warn({ err: err.message, queue: this.opts.queue }, 'consumer channel error'));
+      ch.on('error', (err: Error) =>
+        this.opts.logger.warn(
+          { err: err.message, queue: this.opts.queue },
+          'consumer channel error',
+        ),
+      );
       ch.on('close', () => {
         if (this.channel === ch) this.channel = undefined;
       });
@@ -82,7 +87,10 @@ export class EventConsumer<DB extends MessagingTables> {
       await this.process(ch, msg);
     } catch (err) {
       // Only reached when even re-publishing failed (channel gone): the broker redelivers.
-      this.opts.logger.warn({ err: (err as Error).message }, 'delivery left unacked; it will be redelivered');
+      this.opts.logger.warn(
+        { err: (err as Error).message },
+        'delivery left unacked; it will be redelivered',
+      );
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.idle?.();
@@ -94,14 +102,17 @@ export class EventConsumer<DB extends MessagingTables> {
     try {
       envelope = fromDelivery(msg);
     } catch (err) {
-      if (err instanceof EnvelopeError) return this.deadLetter(ch, msg, 'invalid-envelope', err.message);
+      if (err instanceof EnvelopeError)
+        return this.deadLetter(ch, msg, 'invalid-envelope', err.message);
       throw err;
     }
     const handler = this.opts.registry.get(envelope.type);
     if (!handler) return this.deadLetter(ch, msg, 'no-handler', `no handler for ${envelope.type}`);
     const parsed = handler.event.schema.safeParse(envelope.data);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       return this.deadLetter(ch, msg, 'schema-invalid', detail);
     }
     const event = { ...envelope, data: parsed.data };
@@ -116,7 +127,8 @@ export class EventConsumer<DB extends MessagingTables> {
       ch.ack(msg);
     } catch (err) {
       const error = err as Error;
-      if (error instanceof PermanentError) return this.deadLetter(ch, msg, 'permanent-error', error.message);
+      if (error instanceof PermanentError)
+        return this.deadLetter(ch, msg, 'permanent-error', error.message);
       return this.retryOrDeadLetter(ch, msg, error);
     }
   }
@@ -124,7 +136,11 @@ export class EventConsumer<DB extends MessagingTables> {
   /** Inbox + handler in one transaction; false when the message was already handled. */
   private apply(
     event: EventEnvelope,
-    handle: (ctx: { tx: Transaction<DB>; events: import('./outbox').EventSink; logger: Logger }) => Promise<void>,
+    handle: (ctx: {
+      tx: Transaction<DB>;
+      events: import('./outbox').EventSink;
+      logger: Logger;
+    }) => Promise<void>,
   ): Promise<boolean> {
     return this.opts.unitOfWork.run(async (tx, events) => {
       const inserted = await sql<{ message_id: string }>`
@@ -139,7 +155,11 @@ export class EventConsumer<DB extends MessagingTables> {
     }, event);
   }
 
-  private async retryOrDeadLetter(ch: ConfirmChannel, msg: ConsumeMessage, error: Error): Promise<void> {
+  private async retryOrDeadLetter(
+    ch: ConfirmChannel,
+    msg: ConsumeMessage,
+    error: Error,
+  ): Promise<void> {
     const headers = msg.properties.headers ?? {};
     const attempts = Number(headers[RETRY_COUNT_HEADER] ?? 0);
     const delays = this.opts.retryDelaysMs;
@@ -177,14 +197,21 @@ export class EventConsumer<DB extends MessagingTables> {
   }
 
   /** Re-publishes a delivery (same id and properties) to a queue and waits for the confirm. */
-  private republish(ch: Channel, msg: ConsumeMessage, queue: string, extra: Record<string, unknown>): Promise<void> {
+  private republish(
+    ch: Channel,
+    msg: ConsumeMessage,
+    queue: string,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
     const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), ...extra };
     // Keep where the message first came from, across retries.
     headers['x-original-exchange'] ??= msg.fields.exchange;
     headers['x-original-routing-key'] ??= msg.fields.routingKey;
     const options: Options.Publish = { ...msg.properties, headers, persistent: true };
     return new Promise((resolve, reject) => {
-      (ch as ConfirmChannel).publish('', queue, msg.content, options, (err) => (err ? reject(err as Error) : resolve()));
+      (ch as ConfirmChannel).publish('', queue, msg.content, options, (err) =>
+        err ? reject(err as Error) : resolve(),
+      );
     });
   }
 }

@@ -36,8 +36,10 @@ export class HandlerRegistry<DB> {
   constructor(handlers: EventHandler<DB>[], catalogue: readonly EventDefinition[]) {
     const known = new Set(catalogue.map((e) => e.type));
     for (const h of handlers) {
-      if (!known.has(h.event.type)) throw new Error(`Handler for unknown event type ${h.event.type}`);
-      if (this.byType.has(h.event.type)) throw new Error(`Two handlers for event type ${h.event.type}`);
+      if (!known.has(h.event.type))
+        throw new Error(`Handler for unknown event type ${h.event.type}`);
+      if (this.byType.has(h.event.type))
+        throw new Error(`Two handlers for event type ${h.event.type}`);
       this.byType.set(h.event.type, h);
     }
     if (this.byType.size === 0) throw new Error('A consumer needs at least one handler');
@@ -49,6 +51,9 @@ export class HandlerRegistry<DB> {
 
   /** The bindings that deliver exactly the handled types. */
   bindings(): Binding[] {
-    return [...this.byType.values()].map((h) => ({ exchange: h.event.exchange, routingKey: h.event.routingKey }));
+    return [...this.byType.values()].map((h) => ({
+      exchange: h.event.exchange,
+      routingKey: h.event.routingKey,
+    }));
   }
 }

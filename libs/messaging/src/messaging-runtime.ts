@@ -31,10 +31,16 @@ export class MessagingRuntime<DB extends MessagingTables> {
   readonly consumers: EventConsumer<DB>[] = [];
 
   constructor(private readonly opts: MessagingRuntimeOptions<DB>) {
-    this.connection = new AmqpConnection({ urls: opts.urls, connectionName: opts.service, logger: opts.logger });
+    this.connection = new AmqpConnection({
+      urls: opts.urls,
+      connectionName: opts.service,
+      logger: opts.logger,
+    });
     this.publisher = new ConfirmPublisher(this.connection, opts.logger);
     const db = opts.db as unknown as Kysely<MessagingTables>;
-    this.relay = new OutboxRelay(db, this.publisher, opts.logger, { pollIntervalMs: opts.outboxPollMs });
+    this.relay = new OutboxRelay(db, this.publisher, opts.logger, {
+      pollIntervalMs: opts.outboxPollMs,
+    });
     this.unitOfWork = new UnitOfWork(opts.db, this.relay, `fabflow/${opts.service}`);
   }
 

@@ -64,9 +64,15 @@ export class OutboxRelay {
         await this.cleanupIfDue();
       } catch (err) {
         this.failures += 1;
-        const delay = Math.min(this.opts.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(this.failures, 10));
+        const delay = Math.min(
+          this.opts.maxBackoffMs ?? 5000,
+          100 * 2 ** Math.min(this.failures, 10),
+        );
         if (this.failures === 1 || this.failures % 20 === 0) {
-          this.logger.warn({ err: (err as Error).message, failures: this.failures, retryInMs: delay }, 'outbox relay: publish failed');
+          this.logger.warn(
+            { err: (err as Error).message, failures: this.failures, retryInMs: delay },
+            'outbox relay: publish failed',
+          );
         }
         await this.sleep(delay, false);
         continue;

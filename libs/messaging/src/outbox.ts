@@ -12,7 +12,11 @@ export interface EmitOptions {
 
 /** What business code uses to emit events inside its transaction. */
 export interface EventSink {
-  emit<E extends EventDefinition>(def: E, data: EventData<E>, opts: EmitOptions): Promise<EventEnvelope>;
+  emit<E extends EventDefinition>(
+    def: E,
+    data: EventData<E>,
+    opts: EmitOptions,
+  ): Promise<EventEnvelope>;
 }
 
 /**
@@ -67,7 +71,9 @@ export async function outboxStats(db: Kysely<MessagingTables>): Promise<OutboxSt
     .selectFrom('outbox')
     .select([
       sql<number>`count(*)::int`.as('backlog'),
-      sql<number>`coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)::float8`.as('oldest'),
+      sql<number>`coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)::float8`.as(
+        'oldest',
+      ),
     ])
     .where('published_at', 'is', null)
     .executeTakeFirstOrThrow();

@@ -29,7 +29,11 @@ export class UnitOfWork<DB extends MessagingTables> {
   ): Promise<T> {
     let emitted = 0;
     const result = await this.db.transaction().execute((tx) => {
-      const sink = this.writer.sink(tx as unknown as Transaction<MessagingTables>, () => (emitted += 1), causation);
+      const sink = this.writer.sink(
+        tx as unknown as Transaction<MessagingTables>,
+        () => (emitted += 1),
+        causation,
+      );
       return fn(tx, sink);
     });
     if (emitted > 0) this.relay.wake();

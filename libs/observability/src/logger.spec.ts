@@ -18,7 +18,12 @@ function capture() {
 describe('createLogger', () => {
   it('redacts secrets, personal data and config-flagged keys', () => {
     const { lines, destination } = capture();
-    const log = createLogger({ service: 's', level: 'info', sensitiveKeys: ['JWT_SECRET'], destination });
+    const log = createLogger({
+      service: 's',
+      level: 'info',
+      sensitiveKeys: ['JWT_SECRET'],
+      destination,
+    });
     log.info({ password: 'hunter2', user: { email: 'a@b.c' }, JWT_SECRET: 'k', ok: 1 }, 'hello');
     const line = lines[0]!;
     assert.equal(line.password, '[redacted]');

@@ -20,7 +20,11 @@ export interface ServiceBootstrapOptions {
 }
 
 /** SIGTERM/SIGINT: close the app (drain requests, consumers, connections), then exit 0; force exit 1 on timeout. */
-function installSignalHandlers(app: NestFastifyApplication, logger: Logger, timeoutMs: number): void {
+function installSignalHandlers(
+  app: NestFastifyApplication,
+  logger: Logger,
+  timeoutMs: number,
+): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -50,7 +54,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * (Fastify's own 4xx included), OpenAPI at /docs, and graceful shutdown on SIGTERM/SIGINT
  * (stop taking requests, finish in-flight ones, then close consumers and connections).
  */
-export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<NestFastifyApplication> {
+export async function bootstrapService(
+  opts: ServiceBootstrapOptions,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     return503OnClosing: true,
@@ -66,12 +72,19 @@ export async function bootstrapService(opts: ServiceBootstrapOptions): Promise<N
   });
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     opts.logger.info(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
     done();
   });
-  fastify.setErrorHandler((err, req, reply) => sendProblem(reply, toProblem(err, req.url, opts.logger)));
+  fastify.setErrorHandler((err, req, reply) =>
+    sendProblem(reply, toProblem(err, req.url, opts.logger)),
+  );
 
   const app = await NestFactory.create<NestFastifyApplication>(opts.module as never, adapter, {
     logger: new PinoNestLogger(opts.logger),

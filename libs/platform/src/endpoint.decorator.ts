@@ -1,5 +1,12 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiBearerAuth } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiBearerAuth,
+} from '@nestjs/swagger';
 import { z } from 'zod';
 import { Problem } from '@fabflow/contracts';
 
@@ -19,9 +26,12 @@ export interface EndpointSpec {
 
 type JsonSchema = Record<string, unknown>;
 
+const fields = (o: z.ZodObject | undefined) =>
+  Object.entries(o?.shape ?? {}) as Array<[string, z.ZodType]>;
+
 /** The OpenAPI 3.0 schema of a zod schema: the same schema that validates the request. */
 export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' });
 }
 
 /**
@@ -35,26 +45,30 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
   ];
   if (!spec.public) decorators.push(ApiBearerAuth());
   if (spec.body) decorators.push(ApiBody({ schema: openApiSchema(spec.body, 'input') as never }));
-  for (const [name, field] of Object.entries(spec.params?.shape ?? {})) {
-    decorators.push(ApiParam({ name, schema: openApiSchema(field as z.ZodType, 'input') as never }));
+  for (const [name, field] of fields(spec.params)) {
+    decorators.push(ApiParam({ name, schema: openApiSchema(field, 'input') }));
   }
-  for (const [name, field] of Object.entries(spec.query?.shape ?? {})) {
-    const optional = (field as z.ZodType).safeParse(undefined).success;
-    decorators.push(ApiQuery({ name, required: !optional, schema: openApiSchema(field as z.ZodType, 'input') as never }));
+  for (const [name, field] of fields(spec.query)) {
+    const optional = field.safeParse(undefined).success;
+    decorators.push(
+      ApiQuery({ name, required: !optional, schema: openApiSchema(field, 'input') as never }),
+    );
   }
   for (const [status, schema] of Object.entries(spec.responses)) {
     decorators.push(
       ApiResponse({
         status: Number(status),
         description: 'OK',
-        ...(schema ? { schema: openApiSchema(schema, 'output') as never } : {}),
+        ...(schema ? { schema: openApiSchema(schema, 'output') } : {}),
       }),
     );
   }
   const problem = openApiSchema(Problem, 'output') as never;
   const problems = [400, ...(spec.public ? [] : [401, 403]), ...(spec.problems ?? [])];
   for (const status of problems) {
-    decorators.push(ApiResponse({ status, description: 'Problem details (RFC 9457)', schema: problem }));
+    decorators.push(
+      ApiResponse({ status, description: 'Problem details (RFC 9457)', schema: problem }),
+    );
   }
   return applyDecorators(...decorators);
 }

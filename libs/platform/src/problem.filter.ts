@@ -1,4 +1,10 @@
-import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IllegalTransitionError, type Problem } from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
@@ -34,19 +40,29 @@ export function toProblem(err: unknown, instance: string, logger: Logger): Probl
       status: 409,
       detail: err.message,
       instance,
-      allowed: [...err.allowed],
+      allowed: err.allowed.map(String),
     };
   }
   if (err instanceof ValidationFailedException) {
-    return { type: 'about:blank', title: 'Bad Request', status: 400, detail: err.message, instance, errors: err.errors };
+    return {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: err.message,
+      instance,
+      errors: err.errors,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const detail =
-      typeof response === 'string'
-        ? response
-        : String((response as { message?: unknown }).message ?? err.message);
+    const message =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const detail = Array.isArray(message)
+      ? message.join('; ')
+      : typeof message === 'string'
+        ? message
+        : err.message;
     return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, instance };
   }
   // Fastify's own errors (malformed JSON, body too large, wrong content type) carry a 4xx code.
@@ -61,11 +77,20 @@ export function toProblem(err: unknown, instance: string, logger: Logger): Probl
     };
   }
   logger.error({ err }, 'unhandled error');
-  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'an unexpected error occurred', instance };
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'an unexpected error occurred',
+    instance,
+  };
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {
-  void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+  void reply
+    .status(problem.status)
+    .header('content-type', 'application/problem+json')
+    .send(problem);
 }
 
 @Catch()

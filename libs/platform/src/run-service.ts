@@ -1,12 +1,30 @@
 import type { DynamicModule } from '@nestjs/common';
-import { ConfigError, loadConfig, sensitiveKeys, type ConfigOf, type EnvSpec } from '@fabflow/config';
-import { createDatabase, ensureDatabase, migrate, readMigrations, type Database } from '@fabflow/db';
+import {
+  ConfigError,
+  loadConfig,
+  sensitiveKeys,
+  type ConfigOf,
+  type EnvSpec,
+} from '@fabflow/config';
+import {
+  createDatabase,
+  ensureDatabase,
+  migrate,
+  readMigrations,
+  type Database,
+} from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR, type MessagingTables, redactUrl } from '@fabflow/messaging';
 import { createLogger, type Logger } from '@fabflow/observability';
 import { bootstrapService } from './bootstrap';
 import { ServiceCoreModule, type CoreConfig } from './service-core.module';
 
-type ServiceConfig = CoreConfig & { DATABASE_URL: string; PORT: number; HOST: string; LOG_LEVEL: string; DOCS_ENABLED: boolean };
+type ServiceConfig = CoreConfig & {
+  DATABASE_URL: string;
+  PORT: number;
+  HOST: string;
+  LOG_LEVEL: string;
+  DOCS_ENABLED: boolean;
+};
 
 export interface RunServiceOptions<S extends EnvSpec> {
   service: 'shop' | 'crm' | 'mes';
@@ -16,10 +34,19 @@ export interface RunServiceOptions<S extends EnvSpec> {
   migrationsDir: string;
   appModule: (core: DynamicModule, config: ConfigOf<S>) => unknown;
   /** Runs after migrations, before the app starts (for example seeding development users). */
-  afterMigrate?: (database: Database<MessagingTables>, config: ConfigOf<S>, logger: Logger) => Promise<void>;
+  afterMigrate?: (
+    database: Database<MessagingTables>,
+    config: ConfigOf<S>,
+    logger: Logger,
+  ) => Promise<void>;
 }
 
-async function retry<T>(what: string, logger: Logger, fn: () => Promise<T>, deadlineMs = 30_000): Promise<T> {
+async function retry<T>(
+  what: string,
+  logger: Logger,
+  fn: () => Promise<T>,
+  deadlineMs = 30_000,
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -44,15 +71,24 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
     }
     throw err;
   }
-  const logger = createLogger({ service: `${opts.service}-api`, level: config.LOG_LEVEL, sensitiveKeys: sensitiveKeys(opts.spec) });
+  const logger = createLogger({
+    service: `${opts.service}-api`,
+    level: config.LOG_LEVEL,
+    sensitiveKeys: sensitiveKeys(opts.spec),
+  });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
   try {
-    await retry(`connecting to Postgres at ${redactUrl(config.DATABASE_URL)}`, logger, () => ensureDatabase(config.DATABASE_URL));
+    await retry(`connecting to Postgres at ${redactUrl(config.DATABASE_URL)}`, logger, () =>
+      ensureDatabase(config.DATABASE_URL),
+    );
     const database = createDatabase<MessagingTables>(config.DATABASE_URL, {
       applicationName: `fabflow-${opts.service}`,
       onError: (err) => logger.warn({ err: err.message }, 'idle database client error'),
     });
-    const applied = await migrate(database.pool, await readMigrations(MESSAGING_MIGRATIONS_DIR, opts.migrationsDir));
+    const applied = await migrate(
+      database.pool,
+      await readMigrations(MESSAGING_MIGRATIONS_DIR, opts.migrationsDir),
+    );
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await opts.afterMigrate?.(database, config, logger);
     const core = ServiceCoreModule.forRoot({ service: opts.service, config, logger, database });

@@ -69,7 +69,10 @@ export class ServiceCoreModule {
       { name: 'database', check: async () => void (await sql`SELECT 1`.execute(database.db)) },
       {
         name: 'rabbitmq',
-        check: () => (runtime.connection.connected ? Promise.resolve() : Promise.reject(new Error('not connected'))),
+        check: () =>
+          runtime.connection.connected
+            ? Promise.resolve()
+            : Promise.reject(new Error('not connected')),
       },
       {
         name: 'redis',
@@ -93,10 +96,23 @@ export class ServiceCoreModule {
         { provide: REDIS, useValue: redis },
         { provide: TokenService, useValue: tokens },
         { provide: HEALTH_CHECKS, useValue: checks },
-        { provide: APP_GUARD, useFactory: (r: Reflector) => new AuthGuard(tokens, r), inject: [Reflector] },
+        {
+          provide: APP_GUARD,
+          useFactory: (r: Reflector) => new AuthGuard(tokens, r),
+          inject: [Reflector],
+        },
         { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
       ],
-      exports: [APP_CONFIG, LOGGER, DATABASE, DB, MessagingRuntime, UNIT_OF_WORK, REDIS, TokenService],
+      exports: [
+        APP_CONFIG,
+        LOGGER,
+        DATABASE,
+        DB,
+        MessagingRuntime,
+        UNIT_OF_WORK,
+        REDIS,
+        TokenService,
+      ],
     };
   }
 }
@@ -106,10 +122,13 @@ export class ServiceCoreModule {
  * HTTP server closes, and closes the relay, broker, Redis and database after it has.
  */
 @Injectable()
-export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ServiceLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(
     private readonly runtime: MessagingRuntime<MessagingTables>,
-    @Inject(EVENT_SUBSCRIPTIONS) private readonly subscriptions: Record<string, EventHandler<MessagingTables>[]>,
+    @Inject(EVENT_SUBSCRIPTIONS)
+    private readonly subscriptions: Record<string, EventHandler<MessagingTables>[]>,
     @Inject(APP_CONFIG) private readonly config: CoreConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(DATABASE) private readonly database: Database<MessagingTables>,
@@ -117,7 +136,8 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const [queue, handlers] of Object.entries(this.subscriptions)) this.runtime.subscribe(queue, handlers);
+    for (const [queue, handlers] of Object.entries(this.subscriptions))
+      this.runtime.subscribe(queue, handlers);
     await this.runtime.start();
     await this.redis.connect().catch(() => undefined);
   }

@@ -38,7 +38,8 @@ function parse(part: string, schema: z.ZodType, value: unknown): unknown {
     part,
     result.error.issues.map((i) => ({
       path: i.path.length > 0 ? i.path.join('.') : '(root)',
-      message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+      message:
+        i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
     })),
   );
 }

@@ -5,7 +5,15 @@ import { fitToMachines, type Machine, type MachineFit } from './machine-fit.js';
 import { computeBoundingBox, diagonal, flipWinding, measureMesh } from './mesh-analysis.js';
 import { parseModel, type ParsedModel } from './parse.js';
 import { analyseTopology, type TopologyReport } from './topology.js';
-import type { AnalysisWarning, BoundingBox, IndexedMesh, ModelFormat, ProgressCallback, StlUnit, ThreeMfUnit } from './types.js';
+import type {
+  AnalysisWarning,
+  BoundingBox,
+  IndexedMesh,
+  ModelFormat,
+  ProgressCallback,
+  StlUnit,
+  ThreeMfUnit,
+} from './types.js';
 import { ENGINE_VERSION } from './version.js';
 import { defaultWeldTolerance, weldSoup } from './weld.js';
 
@@ -67,7 +75,11 @@ export function analyseModel(bytes: Uint8Array, options: AnalyseOptions = {}): M
 }
 
 /** Stages after parsing; exposed for callers that already hold a triangle soup. */
-export function analyseParsed(parsed: ParsedModel, byteLength: number, options: AnalyseOptions = {}): ModelAnalysis {
+export function analyseParsed(
+  parsed: ParsedModel,
+  byteLength: number,
+  options: AnalyseOptions = {},
+): ModelAnalysis {
   const progress = options.onProgress;
   const inputTriangles = parsed.soup.length / 9;
   const warnings = [...parsed.warnings];
@@ -105,14 +117,16 @@ export function analyseParsed(parsed: ParsedModel, byteLength: number, options: 
     volume = -volume;
     warnings.push({
       code: 'INVERTED_WINDING',
-      message: 'The model was inside out (its faces pointed inwards); it was flipped automatically.',
+      message:
+        'The model was inside out (its faces pointed inwards); it was flipped automatically.',
     });
   }
   if (Math.abs(volume) <= 1e-9 * d * d * d) {
     volume = 0;
     warnings.push({
       code: 'ZERO_VOLUME',
-      message: 'The model encloses no volume; it may be a surface or an open sheet rather than a solid.',
+      message:
+        'The model encloses no volume; it may be a surface or an open sheet rather than a solid.',
     });
   }
   progress?.('measure', 1);

@@ -46,8 +46,9 @@ export interface CostBreakdown {
   unitPrice: number;
 }
 
+/** Half away from zero, after removing float noise (9595 × (0.9 − 1) is −959.4999999999998). */
 function roundCents(value: number): number {
-  const rounded = Math.sign(value) * Math.round(Math.abs(value));
+  const rounded = Math.sign(value) * Math.round(Number(Math.abs(value).toFixed(6)));
   return rounded === 0 ? 0 : rounded;
 }
 
@@ -59,24 +60,36 @@ function roundCents(value: number): number {
 export function computeCost(input: CostInput): CostBreakdown {
   const { priceList, material, quantity } = input;
   if (!Number.isInteger(quantity) || quantity < 1) {
-    throw new PricingError('INVALID_QUANTITY', `Quantity must be a whole number of at least 1 (got ${quantity}).`);
+    throw new PricingError(
+      'INVALID_QUANTITY',
+      `Quantity must be a whole number of at least 1 (got ${quantity}).`,
+    );
   }
   if (!(input.partVolumeMm3 > 0)) {
-    throw new PricingError('NON_POSITIVE_VOLUME', 'A part without a positive volume cannot be priced.', {
-      volumeMm3: input.partVolumeMm3,
-    });
+    throw new PricingError(
+      'NON_POSITIVE_VOLUME',
+      'A part without a positive volume cannot be priced.',
+      {
+        volumeMm3: input.partVolumeMm3,
+      },
+    );
   }
   const volumeCm3 = input.partVolumeMm3 / 1000;
   const materialCents = roundCents(volumeCm3 * quantity * material.pricePerCm3Cents);
-  const support = roundCents((input.supportMaterialMm3 / 1000) * quantity * priceList.supportPricePerCm3Cents);
-  const machineTime = roundCents((input.machineSeconds / 3600) * priceList.machineHourlyRateCents[material.technology]);
+  const support = roundCents(
+    (input.supportMaterialMm3 / 1000) * quantity * priceList.supportPricePerCm3Cents,
+  );
+  const machineTime = roundCents(
+    (input.machineSeconds / 3600) * priceList.machineHourlyRateCents[material.technology],
+  );
   const setup = input.builds * priceList.setupFeePerBuildCents;
   const postProcessing = quantity * priceList.postProcessingPerPartCents;
   const subtotal = materialCents + support + machineTime + setup + postProcessing;
 
   let discountPercent = 0;
   for (const tier of priceList.quantityBreaks) {
-    if (quantity >= tier.minQuantity) discountPercent = Math.max(discountPercent, tier.discountPercent);
+    if (quantity >= tier.minQuantity)
+      discountPercent = Math.max(discountPercent, tier.discountPercent);
   }
   const quantityDiscount = roundCents((subtotal * discountPercent) / 100);
   const multiplier = priceList.leadTimes[input.leadTime].multiplier;

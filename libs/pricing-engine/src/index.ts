@@ -29,9 +29,20 @@ export {
 export { DEFAULT_PARSE_LIMITS, type ParseLimits, type ZipLimits } from './limits.js';
 export { sniffFormat, type SniffResult } from './sniff.js';
 export { parseModel, type ParsedModel } from './parse.js';
-export { analyseModel, analyseParsed, type AnalyseOptions, type AnalysisReport, type ModelAnalysis } from './analyse.js';
+export {
+  analyseModel,
+  analyseParsed,
+  type AnalyseOptions,
+  type AnalysisReport,
+  type ModelAnalysis,
+} from './analyse.js';
 export type { TopologyReport } from './topology.js';
-export { fitToMachines, type AxisPermutation, type Machine, type MachineFit } from './machine-fit.js';
+export {
+  fitToMachines,
+  type AxisPermutation,
+  type Machine,
+  type MachineFit,
+} from './machine-fit.js';
 export {
   searchOrientation,
   type OrientationCandidate,
@@ -39,8 +50,18 @@ export {
   type OrientationResult,
 } from './orientation.js';
 export type { Matrix3 } from './rotation.util.js';
-export { DEFAULT_TECHNOLOGY_PROFILES, resolveProfile, type TechnologyProfile } from './technology.js';
-export { sliceMesh, type SliceLoop, type SliceOptions, type SliceSummary, type SlicedLayer } from './slicer.js';
+export {
+  DEFAULT_TECHNOLOGY_PROFILES,
+  resolveProfile,
+  type TechnologyProfile,
+} from './technology.js';
+export {
+  sliceMesh,
+  type SliceLoop,
+  type SliceOptions,
+  type SliceSummary,
+  type SlicedLayer,
+} from './slicer.js';
 export {
   estimateFirm,
   estimateIndicative,

@@ -36,7 +36,10 @@ export function fitsVolume(size: Vec3, volume: Vec3): boolean {
 
 /** True when `size` fits `volume` as is or turned 90° about z (a free rotation on the plate). */
 export function fitsWithPlateRotation(size: Vec3, volume: Vec3): boolean {
-  return size.z <= volume.z && ((size.x <= volume.x && size.y <= volume.y) || (size.y <= volume.x && size.x <= volume.y));
+  return (
+    size.z <= volume.z &&
+    ((size.x <= volume.x && size.y <= volume.y) || (size.y <= volume.x && size.x <= volume.y))
+  );
 }
 
 /**
@@ -53,7 +56,13 @@ export function fitToMachines(size: Vec3, machines: readonly Machine[]): Machine
       }
     }
     return best
-      ? { machineId: machine.id, technology: machine.technology, fits: true, axes: best.axes, placedSizeMm: best.placed }
+      ? {
+          machineId: machine.id,
+          technology: machine.technology,
+          fits: true,
+          axes: best.axes,
+          placedSizeMm: best.placed,
+        }
       : { machineId: machine.id, technology: machine.technology, fits: false };
   });
 }

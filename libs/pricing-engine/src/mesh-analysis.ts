@@ -46,7 +46,11 @@ export interface MeshMeasures {
  * centre, in float64 so large offsets from the origin do not eat precision), surface area,
  * and degenerate faces.
  */
-export function measureMesh(mesh: IndexedMesh, box: BoundingBox, degenerateToleranceMm: number): MeshMeasures {
+export function measureMesh(
+  mesh: IndexedMesh,
+  box: BoundingBox,
+  degenerateToleranceMm: number,
+): MeshMeasures {
   const p = mesh.positions;
   const idx = mesh.indices;
   const cx = (box.min.x + box.max.x) / 2;
@@ -84,7 +88,11 @@ export function measureMesh(mesh: IndexedMesh, box: BoundingBox, degenerateToler
     const wx = qx - bx;
     const wy = qy - by;
     const wz = qz - bz;
-    const longest2 = Math.max(ux * ux + uy * uy + uz * uz, vx * vx + vy * vy + vz * vz, wx * wx + wy * wy + wz * wz);
+    const longest2 = Math.max(
+      ux * ux + uy * uy + uz * uz,
+      vx * vx + vy * vy + vz * vz,
+      wx * wx + wy * wy + wz * wz,
+    );
     // Height on the longest edge is |cross| / longest; compare squares to avoid two roots.
     if (cross2 <= tol2 * longest2) degenerate++;
   }

@@ -3,14 +3,24 @@
  * (accelerate, cruise at `vmax`, decelerate). When the move is too short to cruise, the peak
  * speed is lowered; when even the ramp from v0 to v1 does not fit, it is a pure ramp.
  */
-export function trapezoidSeconds(length: number, v0: number, v1: number, vmax: number, accel: number): number {
+export function trapezoidSeconds(
+  length: number,
+  v0: number,
+  v1: number,
+  vmax: number,
+  accel: number,
+): number {
   if (length <= 0) return 0;
   const start = Math.min(v0, vmax);
   const end = Math.min(v1, vmax);
   const accelDistance = (vmax * vmax - start * start) / (2 * accel);
   const decelDistance = (vmax * vmax - end * end) / (2 * accel);
   if (accelDistance + decelDistance <= length) {
-    return (vmax - start) / accel + (vmax - end) / accel + (length - accelDistance - decelDistance) / vmax;
+    return (
+      (vmax - start) / accel +
+      (vmax - end) / accel +
+      (length - accelDistance - decelDistance) / vmax
+    );
   }
   const peak = Math.sqrt(accel * length + (start * start + end * end) / 2);
   if (peak >= Math.max(start, end)) return (peak - start) / accel + (peak - end) / accel;
@@ -26,7 +36,12 @@ export function trapezoidSeconds(length: number, v0: number, v1: number, vmax: n
  * through a corner is `vmax × (1 + cos θ) / 2` (full speed straight on, half at 90°, stop on
  * a reversal), a simple stand-in for firmware junction deviation.
  */
-export function polylineSeconds(points: Float64Array, closed: boolean, vmax: number, accel: number): number {
+export function polylineSeconds(
+  points: Float64Array,
+  closed: boolean,
+  vmax: number,
+  accel: number,
+): number {
   const n = points.length / 2;
   const segmentCount = closed ? n : n - 1;
   if (segmentCount < 1) return 0;
@@ -45,7 +60,8 @@ export function polylineSeconds(points: Float64Array, closed: boolean, vmax: num
   }
   const m = lengths.length;
   if (m === 0) return 0;
-  const junction = (a: number, b: number): number => (vmax * (1 + dx[a]! * dx[b]! + dy[a]! * dy[b]!)) / 2;
+  const junction = (a: number, b: number): number =>
+    (vmax * (1 + dx[a]! * dx[b]! + dy[a]! * dy[b]!)) / 2;
   let seconds = 0;
   for (let i = 0; i < m; i++) {
     const entry = i > 0 ? junction(i - 1, i) : closed && m > 1 ? junction(m - 1, 0) : 0;

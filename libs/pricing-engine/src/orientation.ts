@@ -98,7 +98,10 @@ function faceData(mesh: IndexedMesh): { data: Float32Array; totalArea: number } 
  * among those that fit a machine. Ties keep the earlier candidate, so the designed
  * orientation wins when nothing is better.
  */
-export function searchOrientation(mesh: IndexedMesh, options: OrientationOptions = {}): OrientationResult {
+export function searchOrientation(
+  mesh: IndexedMesh,
+  options: OrientationOptions = {},
+): OrientationResult {
   const angle = options.overhangAngleDeg ?? 45;
   const threshold = Math.sin((angle * Math.PI) / 180);
   const supportWeight = options.supportWeight ?? 1;
@@ -151,7 +154,9 @@ export function searchOrientation(mesh: IndexedMesh, options: OrientationOptions
     options.onProgress?.((n + 1) / directions.length);
   }
 
-  const pool = candidates.some((c) => c.fitsMachine) ? candidates.filter((c) => c.fitsMachine) : candidates;
+  const pool = candidates.some((c) => c.fitsMachine)
+    ? candidates.filter((c) => c.fitsMachine)
+    : candidates;
   let chosen = pool[0]!;
   for (const c of pool) {
     if (c.score < chosen.score - 1e-9 * Math.max(1, Math.abs(chosen.score))) chosen = c;

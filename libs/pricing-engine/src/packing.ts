@@ -53,7 +53,8 @@ export function packParts(
         z: method === '2D' ? (placed.z <= room.z ? 1 : 0) : along(placed.z, room.z, spacingMm),
       };
       const capacity = grid.x * grid.y * grid.z;
-      if (capacity > 0 && (!best || capacity > best.capacity)) best = { machine, grid, placed, capacity };
+      if (capacity > 0 && (!best || capacity > best.capacity))
+        best = { machine, grid, placed, capacity };
     }
   }
   if (!best) {

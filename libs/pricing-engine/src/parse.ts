@@ -20,14 +20,25 @@ export function parseModel(bytes: Uint8Array, unit: StlUnit, limits: ParseLimits
   const { format } = sniffFormat(bytes);
   switch (format) {
     case 'STL_BINARY':
-      return { format, sourceUnit: unit, soup: parseBinaryStl(bytes, stlUnitToMm(unit), limits.maxTriangles), warnings: [] };
+      return {
+        format,
+        sourceUnit: unit,
+        soup: parseBinaryStl(bytes, stlUnitToMm(unit), limits.maxTriangles),
+        warnings: [],
+      };
     case 'STL_ASCII':
-      return { format, sourceUnit: unit, soup: parseAsciiStl(bytes, stlUnitToMm(unit), limits.maxTriangles), warnings: [] };
+      return {
+        format,
+        sourceUnit: unit,
+        soup: parseAsciiStl(bytes, stlUnitToMm(unit), limits.maxTriangles),
+        warnings: [],
+      };
     case '3MF': {
       const model = parse3mf(bytes, limits);
       // Transforms can overflow float32 even when every written coordinate was finite.
       for (let i = 0; i < model.soup.length; i++) {
-        if (!Number.isFinite(model.soup[i]!)) throw nonFiniteError(Math.floor(i / 9), model.soup[i]!);
+        if (!Number.isFinite(model.soup[i]!))
+          throw nonFiniteError(Math.floor(i / 9), model.soup[i]!);
       }
       return { format, sourceUnit: model.unit, soup: model.soup, warnings: model.warnings };
     }

@@ -63,7 +63,11 @@ class Checker {
     return '';
   }
 
-  amount(value: unknown, path: string, options: { integer?: boolean; positive?: boolean; max?: number } = {}): number {
+  amount(
+    value: unknown,
+    path: string,
+    options: { integer?: boolean; positive?: boolean; max?: number } = {},
+  ): number {
     const ok =
       typeof value === 'number' &&
       Number.isFinite(value) &&
@@ -72,7 +76,9 @@ class Checker {
       (options.max === undefined || value <= options.max);
     if (ok) return value;
     const kind = `${options.positive ? 'positive' : 'non-negative'} ${options.integer ? 'integer' : 'number'}`;
-    this.errors.push(`${path} must be a ${kind}${options.max === undefined ? '' : ` ≤ ${options.max}`}`);
+    this.errors.push(
+      `${path} must be a ${kind}${options.max === undefined ? '' : ` ≤ ${options.max}`}`,
+    );
     return 0;
   }
 }
@@ -86,7 +92,8 @@ export function validatePriceList(input: unknown): PriceListValidation {
   if (!isRecord(input)) return { ok: false, errors: ['price list must be an object'] };
   const version = check.text(input.version, 'version');
   const currency = check.text(input.currency, 'currency');
-  if (currency !== '' && !/^[A-Z]{3}$/.test(currency)) check.errors.push('currency must be an ISO 4217 code');
+  if (currency !== '' && !/^[A-Z]{3}$/.test(currency))
+    check.errors.push('currency must be an ISO 4217 code');
 
   const materials: MaterialPrice[] = [];
   if (!Array.isArray(input.materials) || input.materials.length === 0) {
@@ -111,13 +118,16 @@ export function validatePriceList(input: unknown): PriceListValidation {
         name: check.text(raw.name, `${path}.name`),
         technology: technology as Technology,
         pricePerCm3Cents: check.amount(raw.pricePerCm3Cents, `${path}.pricePerCm3Cents`),
-        densityGPerCm3: check.amount(raw.densityGPerCm3, `${path}.densityGPerCm3`, { positive: true }),
+        densityGPerCm3: check.amount(raw.densityGPerCm3, `${path}.densityGPerCm3`, {
+          positive: true,
+        }),
       });
     });
   }
 
   const rates = isRecord(input.machineHourlyRateCents) ? input.machineHourlyRateCents : {};
-  if (!isRecord(input.machineHourlyRateCents)) check.errors.push('machineHourlyRateCents must be an object');
+  if (!isRecord(input.machineHourlyRateCents))
+    check.errors.push('machineHourlyRateCents must be an object');
   const machineHourlyRateCents = Object.fromEntries(
     TECHNOLOGIES.map((t) => [t, check.amount(rates[t], `machineHourlyRateCents.${t}`)]),
   ) as Record<Technology, number>;
@@ -133,7 +143,10 @@ export function validatePriceList(input: unknown): PriceListValidation {
         return;
       }
       quantityBreaks.push({
-        minQuantity: check.amount(raw.minQuantity, `${path}.minQuantity`, { integer: true, positive: true }),
+        minQuantity: check.amount(raw.minQuantity, `${path}.minQuantity`, {
+          integer: true,
+          positive: true,
+        }),
         discountPercent: check.amount(raw.discountPercent, `${path}.discountPercent`, { max: 99 }),
       });
     });
@@ -149,8 +162,12 @@ export function validatePriceList(input: unknown): PriceListValidation {
       return [
         lt,
         {
-          multiplier: check.amount(tier.multiplier, `leadTimes.${lt}.multiplier`, { positive: true }),
-          businessDays: check.amount(tier.businessDays, `leadTimes.${lt}.businessDays`, { integer: true }),
+          multiplier: check.amount(tier.multiplier, `leadTimes.${lt}.multiplier`, {
+            positive: true,
+          }),
+          businessDays: check.amount(tier.businessDays, `leadTimes.${lt}.businessDays`, {
+            integer: true,
+          }),
         },
       ];
     }),
@@ -162,14 +179,26 @@ export function validatePriceList(input: unknown): PriceListValidation {
     materials,
     supportPricePerCm3Cents: check.amount(input.supportPricePerCm3Cents, 'supportPricePerCm3Cents'),
     machineHourlyRateCents,
-    setupFeePerBuildCents: check.amount(input.setupFeePerBuildCents, 'setupFeePerBuildCents', { integer: true }),
-    postProcessingPerPartCents: check.amount(input.postProcessingPerPartCents, 'postProcessingPerPartCents', { integer: true }),
-    minimumPriceCents: check.amount(input.minimumPriceCents, 'minimumPriceCents', { integer: true }),
+    setupFeePerBuildCents: check.amount(input.setupFeePerBuildCents, 'setupFeePerBuildCents', {
+      integer: true,
+    }),
+    postProcessingPerPartCents: check.amount(
+      input.postProcessingPerPartCents,
+      'postProcessingPerPartCents',
+      { integer: true },
+    ),
+    minimumPriceCents: check.amount(input.minimumPriceCents, 'minimumPriceCents', {
+      integer: true,
+    }),
     quantityBreaks,
     leadTimes,
   };
   if (input.reviewAbovePriceCents !== undefined) {
-    value.reviewAbovePriceCents = check.amount(input.reviewAbovePriceCents, 'reviewAbovePriceCents', { integer: true });
+    value.reviewAbovePriceCents = check.amount(
+      input.reviewAbovePriceCents,
+      'reviewAbovePriceCents',
+      { integer: true },
+    );
   }
   return check.errors.length > 0 ? { ok: false, errors: check.errors } : { ok: true, value };
 }

@@ -1,12 +1,27 @@
-import { analyseModel, type AnalyseOptions, type AnalysisReport, type ModelAnalysis } from './analyse.js';
+import {
+  analyseModel,
+  type AnalyseOptions,
+  type AnalysisReport,
+  type ModelAnalysis,
+} from './analyse.js';
 import { computeCost, type CostBreakdown } from './cost.js';
 import { MeshError, PricingError } from './errors.js';
 import { fitToMachines, type Machine, type MachineFit } from './machine-fit.js';
 import { searchOrientation, type OrientationResult } from './orientation.js';
 import { packParts, type PackingResult } from './packing.js';
 import { validatePriceList, type LeadTime, type PriceList } from './price-list.js';
-import { estimateFirm, estimateIndicative, type EstimateMode, type PrintTimeEstimate } from './print-time.js';
-import { DEFAULT_REVIEW_THRESHOLDS, reviewQuote, type ReviewResult, type ReviewThresholds } from './review.js';
+import {
+  estimateFirm,
+  estimateIndicative,
+  type EstimateMode,
+  type PrintTimeEstimate,
+} from './print-time.js';
+import {
+  DEFAULT_REVIEW_THRESHOLDS,
+  reviewQuote,
+  type ReviewResult,
+  type ReviewThresholds,
+} from './review.js';
 import { rotateMesh } from './rotation.util.js';
 import { resolveProfile, type TechnologyProfile } from './technology.js';
 import type { ProgressCallback, StlUnit, Technology } from './types.js';
@@ -53,22 +68,37 @@ function layersFor(heightMm: number, profile: TechnologyProfile): number {
  * Quotes a model: orientation, print time (heuristic or sliced), parts per build, cost and
  * the review gate. Accepts raw bytes (analysed first) or a previous {@link ModelAnalysis}.
  */
-export function priceModel(input: ModelAnalysis | Uint8Array, options: PriceOptions, onProgress?: ProgressCallback): PriceResult {
+export function priceModel(
+  input: ModelAnalysis | Uint8Array,
+  options: PriceOptions,
+  onProgress?: ProgressCallback,
+): PriceResult {
   const validation = validatePriceList(options.priceList);
   if (!validation.ok) {
-    throw new PricingError('INVALID_PRICE_LIST', `The price list is invalid: ${validation.errors.join('; ')}.`, {
-      errors: validation.errors,
-    });
+    throw new PricingError(
+      'INVALID_PRICE_LIST',
+      `The price list is invalid: ${validation.errors.join('; ')}.`,
+      {
+        errors: validation.errors,
+      },
+    );
   }
   const priceList = validation.value;
   const material = priceList.materials.find((m) => m.id === options.materialId);
   if (!material) {
-    throw new PricingError('UNKNOWN_MATERIAL', `Material "${options.materialId}" is not in price list ${priceList.version}.`, {
-      materialId: options.materialId,
-    });
+    throw new PricingError(
+      'UNKNOWN_MATERIAL',
+      `Material "${options.materialId}" is not in price list ${priceList.version}.`,
+      {
+        materialId: options.materialId,
+      },
+    );
   }
   if (!Number.isInteger(options.quantity) || options.quantity < 1) {
-    throw new PricingError('INVALID_QUANTITY', `Quantity must be a whole number of at least 1 (got ${options.quantity}).`);
+    throw new PricingError(
+      'INVALID_QUANTITY',
+      `Quantity must be a whole number of at least 1 (got ${options.quantity}).`,
+    );
   }
 
   const analysis =
@@ -113,7 +143,13 @@ export function priceModel(input: ModelAnalysis | Uint8Array, options: PriceOpti
   onProgress?.('print-time', 1);
 
   const fitting = machines.filter((m) => machineFit.some((f) => f.fits && f.machineId === m.id));
-  const packing = packParts(chosen.sizeMm, options.quantity, fitting, profile.packing, profile.partSpacingMm);
+  const packing = packParts(
+    chosen.sizeMm,
+    options.quantity,
+    fitting,
+    profile.packing,
+    profile.partSpacingMm,
+  );
   const buildSeconds = (heightMm: number): number =>
     profile.fixedBuildSeconds + layersFor(heightMm, profile) * profile.perLayerSeconds;
   const machineSeconds =
@@ -140,7 +176,9 @@ export function priceModel(input: ModelAnalysis | Uint8Array, options: PriceOpti
     maxPriceCents: priceList.reviewAbovePriceCents,
     ...options.review,
   };
-  const largestAxes = fitting.map((m) => Math.max(m.buildVolumeMm.x, m.buildVolumeMm.y, m.buildVolumeMm.z));
+  const largestAxes = fitting.map((m) =>
+    Math.max(m.buildVolumeMm.x, m.buildVolumeMm.y, m.buildVolumeMm.z),
+  );
   const review = reviewQuote(
     {
       topology: report.topology,

@@ -47,7 +47,13 @@ function supportMaterial(input: PrintTimeInput): number {
   return input.profile.needsSupport ? input.supportVolumeMm3 * input.profile.supportDensity : 0;
 }
 
-function finish(input: PrintTimeInput, mode: EstimateMode, layerCount: number, partSeconds: number, deposited: number): PrintTimeEstimate {
+function finish(
+  input: PrintTimeInput,
+  mode: EstimateMode,
+  layerCount: number,
+  partSeconds: number,
+  deposited: number,
+): PrintTimeEstimate {
   const { profile } = input;
   return {
     mode,
@@ -57,7 +63,8 @@ function finish(input: PrintTimeInput, mode: EstimateMode, layerCount: number, p
     partSeconds,
     perLayerSeconds: profile.perLayerSeconds,
     fixedBuildSeconds: profile.fixedBuildSeconds,
-    singlePartBuildSeconds: profile.fixedBuildSeconds + layerCount * profile.perLayerSeconds + partSeconds,
+    singlePartBuildSeconds:
+      profile.fixedBuildSeconds + layerCount * profile.perLayerSeconds + partSeconds,
     depositedVolumeMm3: deposited,
   };
 }
@@ -68,8 +75,12 @@ function finish(input: PrintTimeInput, mode: EstimateMode, layerCount: number, p
  */
 export function estimateIndicative(input: PrintTimeInput): PrintTimeEstimate {
   const { profile } = input;
-  const shell = Math.min(input.volumeMm3, input.surfaceAreaMm2 * profile.perimeters * profile.lineWidthMm);
-  const deposited = shell + (input.volumeMm3 - shell) * profile.infillDensity + supportMaterial(input);
+  const shell = Math.min(
+    input.volumeMm3,
+    input.surfaceAreaMm2 * profile.perimeters * profile.lineWidthMm,
+  );
+  const deposited =
+    shell + (input.volumeMm3 - shell) * profile.infillDensity + supportMaterial(input);
   const layers = Math.max(1, Math.ceil(input.heightMm / profile.layerHeightMm - 1e-9));
   return finish(input, 'INDICATIVE', layers, deposited / profile.volumetricRateMm3S, deposited);
 }
@@ -81,7 +92,10 @@ export function estimateIndicative(input: PrintTimeInput): PrintTimeEstimate {
  * one; the first and last `solidLayers` are solid, internal top surfaces are not detected.
  * Support is timed as straight infill-speed lines.
  */
-export function estimateFirm(input: PrintTimeInput, onProgress?: (fraction: number) => void): PrintTimeEstimate {
+export function estimateFirm(
+  input: PrintTimeInput,
+  onProgress?: (fraction: number) => void,
+): PrintTimeEstimate {
   const { profile } = input;
   const a = profile.accelerationMmS2;
   let seconds = 0;
@@ -90,7 +104,8 @@ export function estimateFirm(input: PrintTimeInput, onProgress?: (fraction: numb
   let travelPath = 0;
   let deposited = 0;
   const timeLayer = (layer: SlicedLayer): void => {
-    const solid = layer.index < profile.solidLayers || layer.index >= layer.layerCount - profile.solidLayers;
+    const solid =
+      layer.index < profile.solidLayers || layer.index >= layer.layerCount - profile.solidLayers;
     let lastX = Number.NaN;
     let lastY = Number.NaN;
     let minX = Infinity;
@@ -103,7 +118,8 @@ export function estimateFirm(input: PrintTimeInput, onProgress?: (fraction: numb
         travelPath += hop;
         seconds += trapezoidSeconds(hop, 0, 0, profile.travelSpeedMmS, a);
       }
-      seconds += profile.perimeters * polylineSeconds(pts, loop.closed, profile.perimeterSpeedMmS, a);
+      seconds +=
+        profile.perimeters * polylineSeconds(pts, loop.closed, profile.perimeterSpeedMmS, a);
       lastX = pts[loop.closed ? 0 : pts.length - 2]!;
       lastY = pts[loop.closed ? 1 : pts.length - 1]!;
       for (let i = 0; i < pts.length; i += 2) {
@@ -121,7 +137,10 @@ export function estimateFirm(input: PrintTimeInput, onProgress?: (fraction: numb
       const lines = Math.ceil(infill / (maxX - minX));
       seconds += lines * trapezoidSeconds(infill / lines, 0, 0, profile.infillSpeedMmS, a);
     }
-    deposited += (Math.min(area, contour * profile.lineWidthMm) + interior * (solid ? 1 : profile.infillDensity)) * profile.layerHeightMm;
+    deposited +=
+      (Math.min(area, contour * profile.lineWidthMm) +
+        interior * (solid ? 1 : profile.infillDensity)) *
+      profile.layerHeightMm;
   };
   const summary = sliceMesh(input.mesh, {
     layerHeightMm: profile.layerHeightMm,

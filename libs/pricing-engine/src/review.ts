@@ -63,7 +63,10 @@ export const DEFAULT_REVIEW_THRESHOLDS: ReviewThresholds = {
 };
 
 /** Collects every reason a quote cannot be confirmed automatically. */
-export function reviewQuote(input: ReviewInput, thresholds: ReviewThresholds = DEFAULT_REVIEW_THRESHOLDS): ReviewResult {
+export function reviewQuote(
+  input: ReviewInput,
+  thresholds: ReviewThresholds = DEFAULT_REVIEW_THRESHOLDS,
+): ReviewResult {
   const reasons: ReviewReason[] = [];
   const add = (code: ReviewReasonCode, message: string): void => {
     reasons.push({ code, message });
@@ -76,12 +79,22 @@ export function reviewQuote(input: ReviewInput, thresholds: ReviewThresholds = D
     );
   }
   if (topology.inconsistentEdges > 0) {
-    add('INCONSISTENT_WINDING', `${formatCount(topology.inconsistentEdges)} edges join faces that disagree about inside and outside.`);
+    add(
+      'INCONSISTENT_WINDING',
+      `${formatCount(topology.inconsistentEdges)} edges join faces that disagree about inside and outside.`,
+    );
   }
   if (topology.shells > 1) {
-    add('MULTIPLE_SHELLS', `The file contains ${formatCount(topology.shells)} separate bodies; confirm they are one order line.`);
+    add(
+      'MULTIPLE_SHELLS',
+      `The file contains ${formatCount(topology.shells)} separate bodies; confirm they are one order line.`,
+    );
   }
-  if (!input.fitsAnyMachine) add('NO_FITTING_MACHINE', 'The part does not fit any machine for this material in any orientation.');
+  if (!input.fitsAnyMachine)
+    add(
+      'NO_FITTING_MACHINE',
+      'The part does not fit any machine for this material in any orientation.',
+    );
   const smallest = Math.min(input.sizeMm.x, input.sizeMm.y, input.sizeMm.z);
   const thickness = input.surfaceAreaMm2 > 0 ? (2 * input.volumeMm3) / input.surfaceAreaMm2 : 0;
   if (Math.min(smallest, thickness) < thresholds.minThicknessMm) {
@@ -91,19 +104,39 @@ export function reviewQuote(input: ReviewInput, thresholds: ReviewThresholds = D
     );
   }
   const largest = Math.max(input.sizeMm.x, input.sizeMm.y, input.sizeMm.z);
-  if (input.largestMachineAxisMm !== undefined && largest > thresholds.largePartFraction * input.largestMachineAxisMm) {
-    add('LARGE_PART', `The part (${formatDecimal(largest)} mm) nearly fills the build volume; warping and scheduling need a check.`);
+  if (
+    input.largestMachineAxisMm !== undefined &&
+    largest > thresholds.largePartFraction * input.largestMachineAxisMm
+  ) {
+    add(
+      'LARGE_PART',
+      `The part (${formatDecimal(largest)} mm) nearly fills the build volume; warping and scheduling need a check.`,
+    );
   }
   if (input.degenerateFaces > thresholds.maxDegenerateFraction * input.triangleCount) {
-    add('DEGENERATE_FACES', `${formatCount(input.degenerateFaces)} of ${formatCount(input.triangleCount)} faces have no area; the mesh may be damaged.`);
+    add(
+      'DEGENERATE_FACES',
+      `${formatCount(input.degenerateFaces)} of ${formatCount(input.triangleCount)} faces have no area; the mesh may be damaged.`,
+    );
   }
   if (input.openSliceLoops !== undefined && input.openSliceLoops > 0) {
-    add('OPEN_SLICE_CONTOURS', `${formatCount(input.openSliceLoops)} sliced contours did not close; the print-time estimate is less reliable.`);
+    add(
+      'OPEN_SLICE_CONTOURS',
+      `${formatCount(input.openSliceLoops)} sliced contours did not close; the print-time estimate is less reliable.`,
+    );
   }
-  if (thresholds.maxPriceCents !== undefined && input.totalCents !== undefined && input.totalCents > thresholds.maxPriceCents) {
+  if (
+    thresholds.maxPriceCents !== undefined &&
+    input.totalCents !== undefined &&
+    input.totalCents > thresholds.maxPriceCents
+  ) {
     add('PRICE_ABOVE_THRESHOLD', 'The order value is above the automatic confirmation limit.');
   }
-  if (thresholds.maxQuantity !== undefined && input.quantity !== undefined && input.quantity > thresholds.maxQuantity) {
+  if (
+    thresholds.maxQuantity !== undefined &&
+    input.quantity !== undefined &&
+    input.quantity > thresholds.maxQuantity
+  ) {
     add('QUANTITY_ABOVE_THRESHOLD', 'The quantity is above the automatic confirmation limit.');
   }
   return { status: reasons.length > 0 ? 'NEEDS_REVIEW' : 'AUTO_APPROVED', reasons };

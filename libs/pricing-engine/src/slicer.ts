@@ -119,7 +119,8 @@ export function sliceMesh(mesh: IndexedMesh, options: SliceOptions): SliceSummar
 
   for (let k = 0; k < layerCount; k++) {
     const zp = zMin + (k + 0.5) * lh;
-    for (let i = startCount[k]!; i < startCount[k + 1]!; i++) active[activeCount++] = byFirstLayer[i]!;
+    for (let i = startCount[k]!; i < startCount[k + 1]!; i++)
+      active[activeCount++] = byFirstLayer[i]!;
     let kept = 0;
     let segmentCount = 0;
     for (let i = 0; i < activeCount; i++) {
@@ -166,7 +167,8 @@ export function sliceMesh(mesh: IndexedMesh, options: SliceOptions): SliceSummar
     summary.loopCount += layer.loops.length;
     summary.openLoopCount += layer.loops.filter((loop) => !loop.closed).length;
     options.onLayer?.({ index: k, layerCount, z: zp, ...layer });
-    if (options.onProgress && (k % progressStep === 0 || k === layerCount - 1)) options.onProgress((k + 1) / layerCount);
+    if (options.onProgress && (k % progressStep === 0 || k === layerCount - 1))
+      options.onProgress((k + 1) / layerCount);
   }
   return summary;
 }

@@ -63,7 +63,8 @@ class AsciiReader {
 
   expect(word: string): void {
     if (!this.next()) throw truncated(this.line, word);
-    if (!this.tokenIs(word)) throw syntax(this.tokenLine, `expected '${word}' but found '${this.tokenText()}'`);
+    if (!this.tokenIs(word))
+      throw syntax(this.tokenLine, `expected '${word}' but found '${this.tokenText()}'`);
   }
 
   number(facet: number): number {
@@ -94,9 +95,15 @@ function truncated(line: number, wanted: string): MeshError {
 }
 
 /** Parses an ASCII STL (one or more `solid` blocks) into a triangle soup scaled to mm. */
-export function parseAsciiStl(bytes: Uint8Array, scaleToMm: number, maxTriangles: number): Float32Array {
+export function parseAsciiStl(
+  bytes: Uint8Array,
+  scaleToMm: number,
+  maxTriangles: number,
+): Float32Array {
   const reader = new AsciiReader(bytes);
-  let soup: Float32Array = new Float32Array(Math.min(Math.ceil(bytes.length / MIN_FACET_BYTES), 1 << 20) * 9);
+  let soup: Float32Array = new Float32Array(
+    Math.min(Math.ceil(bytes.length / MIN_FACET_BYTES), 1 << 20) * 9,
+  );
   let count = 0;
   if (!reader.next() || !reader.tokenIs('solid')) {
     throw syntax(reader.tokenLine, "the file must start with 'solid'");
@@ -137,11 +144,17 @@ export function parseAsciiStl(bytes: Uint8Array, scaleToMm: number, maxTriangles
       reader.skipLine();
       if (!reader.next()) break;
       if (!reader.tokenIs('solid')) {
-        throw syntax(reader.tokenLine, `expected 'solid' or end of file but found '${reader.tokenText()}'`);
+        throw syntax(
+          reader.tokenLine,
+          `expected 'solid' or end of file but found '${reader.tokenText()}'`,
+        );
       }
       reader.skipLine();
     } else {
-      throw syntax(reader.tokenLine, `expected 'facet' or 'endsolid' but found '${reader.tokenText()}'`);
+      throw syntax(
+        reader.tokenLine,
+        `expected 'facet' or 'endsolid' but found '${reader.tokenText()}'`,
+      );
     }
   }
   if (count === 0) {

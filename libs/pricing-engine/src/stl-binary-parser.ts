@@ -9,7 +9,11 @@ const MAX_FLOAT32 = 3.4028234663852886e38;
  * Parses a binary STL into a triangle soup (9 floats per triangle) scaled to millimetres.
  * Normals and attribute bytes are ignored: normals are recomputed from the winding.
  */
-export function parseBinaryStl(bytes: Uint8Array, scaleToMm: number, maxTriangles: number): Float32Array {
+export function parseBinaryStl(
+  bytes: Uint8Array,
+  scaleToMm: number,
+  maxTriangles: number,
+): Float32Array {
   if (bytes.length < HEADER_BYTES) {
     throw new MeshError(
       'TRUNCATED',

@@ -16,8 +16,15 @@ export {
   type Point,
   type Triangle,
 } from './testing/mesh-generators.js';
-export { to3mf, to3mfModelXml, toAsciiStl, toBinaryStl, type ThreeMfOptions } from './testing/mesh-writers.js';
+export {
+  to3mf,
+  to3mfModelXml,
+  toAsciiStl,
+  toBinaryStl,
+  type ThreeMfOptions,
+} from './testing/mesh-writers.js';
 export { createZip, type ZipInput } from './testing/zip-writer.js';
+export { sampleMachines, samplePriceList } from './testing/fixtures.js';
 
 /** A cube of side `sizeMm` as STL bytes (binary by default). */
 export function cubeStl(sizeMm: number, format: 'binary' | 'ascii' = 'binary'): Uint8Array {
@@ -25,7 +32,12 @@ export function cubeStl(sizeMm: number, format: 'binary' | 'ascii' = 'binary'): 
 }
 
 /** A box as STL bytes (binary by default). */
-export function boxStl(xMm: number, yMm: number, zMm: number, format: 'binary' | 'ascii' = 'binary'): Uint8Array {
+export function boxStl(
+  xMm: number,
+  yMm: number,
+  zMm: number,
+  format: 'binary' | 'ascii' = 'binary',
+): Uint8Array {
   const triangles = box(xMm, yMm, zMm);
   return format === 'binary' ? toBinaryStl(triangles) : toAsciiStl(triangles);
 }

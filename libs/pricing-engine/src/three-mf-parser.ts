@@ -66,7 +66,8 @@ function findModelEntry(bytes: Uint8Array, entries: ZipEntry[], limits: ParseLim
     }
   }
   const fallback =
-    findEntry(entries, DEFAULT_MODEL_PART) ?? entries.find((e) => e.name.toLowerCase().endsWith('.model'));
+    findEntry(entries, DEFAULT_MODEL_PART) ??
+    entries.find((e) => e.name.toLowerCase().endsWith('.model'));
   if (!fallback) {
     throw new MeshError(
       'MODEL_PART_MISSING',
@@ -84,7 +85,11 @@ interface ParsedModel {
 
 function invalid(message: string, line?: number): MeshError {
   const where = line === undefined ? '' : ` at line ${formatCount(line)}`;
-  return new MeshError('INVALID_3MF', `The 3MF model is invalid${where}: ${message}. Export the model again.`, line === undefined ? {} : { line });
+  return new MeshError(
+    'INVALID_3MF',
+    `The 3MF model is invalid${where}: ${message}. Export the model again.`,
+    line === undefined ? {} : { line },
+  );
 }
 
 function parseTransform(scanner: XmlScanner): Affine {
@@ -109,7 +114,9 @@ function parseModelXml(xml: Uint8Array, partName: string, limits: ParseLimits): 
     if (!current) return;
     for (let i = 0; i < current.triangleCount * 3; i++) {
       if (current.triangles[i]! >= current.vertexCount) {
-        throw invalid(`object ${current.id} refers to vertex ${current.triangles[i]!} but has only ${formatCount(current.vertexCount)} vertices`);
+        throw invalid(
+          `object ${current.id} refers to vertex ${current.triangles[i]!} but has only ${formatCount(current.vertexCount)} vertices`,
+        );
       }
     }
     model.objects.set(current.id, current);
@@ -142,7 +149,8 @@ function parseModelXml(xml: Uint8Array, partName: string, limits: ParseLimits): 
     } else if (scanner.is('model')) {
       const unitIndex = scanner.attr('unit');
       const unit = unitIndex < 0 ? 'millimeter' : scanner.attrText(unitIndex);
-      if (threeMfUnitToMm(unit) === undefined) throw invalid(`unknown unit "${unit.slice(0, 20)}"`, scanner.line());
+      if (threeMfUnitToMm(unit) === undefined)
+        throw invalid(`unknown unit "${unit.slice(0, 20)}"`, scanner.line());
       model.unit = unit as ThreeMfUnit;
     } else if (scanner.is('object')) {
       finishObject();
@@ -160,11 +168,17 @@ function parseModelXml(xml: Uint8Array, partName: string, limits: ParseLimits): 
     } else if (scanner.is('mesh')) {
       inMesh = current !== undefined && !scanner.selfClosing;
     } else if (scanner.is('component')) {
-      current?.components.push({ objectId: scanner.attrIndex('objectid'), transform: parseTransform(scanner) });
+      current?.components.push({
+        objectId: scanner.attrIndex('objectid'),
+        transform: parseTransform(scanner),
+      });
     } else if (scanner.is('build')) {
       inBuild = !scanner.selfClosing;
     } else if (scanner.is('item') && inBuild) {
-      model.items.push({ objectId: scanner.attrIndex('objectid'), transform: parseTransform(scanner) });
+      model.items.push({
+        objectId: scanner.attrIndex('objectid'),
+        transform: parseTransform(scanner),
+      });
     }
   }
   finishObject();
@@ -206,20 +220,30 @@ function emitBuild(model: ParsedModel, limits: ParseLimits): ThreeMfModel {
   if (items.length === 0) {
     // No <build>: print every object that is not only a component of another one.
     const referenced = new Set<number>();
-    for (const o of model.objects.values()) for (const c of o.components) referenced.add(c.objectId);
-    items = [...model.objects.keys()].filter((id) => !referenced.has(id)).map((objectId) => ({ objectId, transform: IDENTITY }));
+    for (const o of model.objects.values())
+      for (const c of o.components) referenced.add(c.objectId);
+    items = [...model.objects.keys()]
+      .filter((id) => !referenced.has(id))
+      .map((objectId) => ({ objectId, transform: IDENTITY }));
   }
   const skipped = new Set<number>();
-  const walk = (objectId: number, transform: Affine, depth: number, visit: (o: MeshObject, t: Affine) => void): void => {
+  const walk = (
+    objectId: number,
+    transform: Affine,
+    depth: number,
+    visit: (o: MeshObject, t: Affine) => void,
+  ): void => {
     const object = model.objects.get(objectId);
     if (!object) throw invalid(`the build refers to object ${objectId}, which does not exist`);
-    if (depth > MAX_COMPONENT_DEPTH) throw invalid('components are nested too deeply or recursively');
+    if (depth > MAX_COMPONENT_DEPTH)
+      throw invalid('components are nested too deeply or recursively');
     if (SKIPPED_OBJECT_TYPES.has(object.type)) {
       skipped.add(objectId);
       return;
     }
     if (object.triangleCount > 0) visit(object, transform);
-    for (const c of object.components) walk(c.objectId, compose(c.transform, transform), depth + 1, visit);
+    for (const c of object.components)
+      walk(c.objectId, compose(c.transform, transform), depth + 1, visit);
   };
 
   let total = 0;

@@ -89,7 +89,8 @@ export class XmlScanner {
   /** Parses attribute `name` as a finite number; throws INVALID_3MF when absent or invalid. */
   attrNumber(name: string): number {
     const i = this.attr(name);
-    const value = i < 0 ? Number.NaN : parseAsciiFloat(this.bytes, this.valueStart[i]!, this.valueEnd[i]!);
+    const value =
+      i < 0 ? Number.NaN : parseAsciiFloat(this.bytes, this.valueStart[i]!, this.valueEnd[i]!);
     if (!Number.isFinite(value)) throw this.invalidAttribute(name, i);
     return value;
   }
@@ -144,11 +145,13 @@ export class XmlScanner {
       while (p < b.length && b[p] !== 0x3d && !isSpace(b[p]) && b[p] !== GT) p++;
       const nameEnd = p;
       while (isSpace(b[p])) p++;
-      if (b[p] !== 0x3d || nameEnd === nameStart) throw this.syntax(tagStart, 'an attribute has no value');
+      if (b[p] !== 0x3d || nameEnd === nameStart)
+        throw this.syntax(tagStart, 'an attribute has no value');
       p++;
       while (isSpace(b[p])) p++;
       const quote = b[p];
-      if (quote !== 0x22 && quote !== 0x27) throw this.syntax(tagStart, 'an attribute value is not quoted');
+      if (quote !== 0x22 && quote !== 0x27)
+        throw this.syntax(tagStart, 'an attribute value is not quoted');
       const close = b.indexOf(quote, p + 1);
       if (close < 0) throw this.syntax(tagStart, 'an attribute value is not terminated');
       const i = this.attrCount++;
@@ -183,7 +186,12 @@ export class XmlScanner {
 
   private lineAt(offset: number): number {
     let line = 1;
-    for (let p = this.bytes.indexOf(0x0a); p >= 0 && p < offset; p = this.bytes.indexOf(0x0a, p + 1)) line++;
+    for (
+      let p = this.bytes.indexOf(0x0a);
+      p >= 0 && p < offset;
+      p = this.bytes.indexOf(0x0a, p + 1)
+    )
+      line++;
     return line;
   }
 

@@ -77,9 +77,13 @@ export function readZipDirectory(bytes: Uint8Array, limits: ZipLimits): ZipEntry
     directoryOffset = readUint64(view, record + 48);
   }
   if (entryCount > limits.maxEntries) {
-    throw limitExceeded('entries', `it contains ${formatCount(entryCount)} files (limit ${formatCount(limits.maxEntries)})`);
+    throw limitExceeded(
+      'entries',
+      `it contains ${formatCount(entryCount)} files (limit ${formatCount(limits.maxEntries)})`,
+    );
   }
-  if (directoryOffset + directorySize > bytes.length) throw corrupt('the zip directory is truncated');
+  if (directoryOffset + directorySize > bytes.length)
+    throw corrupt('the zip directory is truncated');
 
   const entries: ZipEntry[] = [];
   let totalBytes = 0;
@@ -106,7 +110,10 @@ export function readZipDirectory(bytes: Uint8Array, limits: ZipLimits): ZipEntry
     applyZip64Extra(view, p + 46 + nameLength, extraLength, entry);
     totalBytes += entry.uncompressedSize;
     if (totalBytes > limits.maxTotalBytes) {
-      throw limitExceeded('totalSize', `its contents would expand to more than ${formatCount(limits.maxTotalBytes)} bytes`);
+      throw limitExceeded(
+        'totalSize',
+        `its contents would expand to more than ${formatCount(limits.maxTotalBytes)} bytes`,
+      );
     }
     entries.push(entry);
     p += 46 + nameLength + extraLength + commentLength;
@@ -121,7 +128,7 @@ function applyZip64Extra(view: DataView, start: number, length: number, entry: Z
     entry.compressedSize === 0xffffffff ||
     entry.localHeaderOffset === 0xffffffff;
   if (!needs) return;
-  for (let p = start; p + 4 <= start + length; ) {
+  for (let p = start; p + 4 <= start + length;) {
     const id = view.getUint16(p, true);
     const size = view.getUint16(p + 2, true);
     if (id === 0x0001) {
@@ -162,11 +169,17 @@ export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipL
     );
   }
   if (entry.uncompressedSize > limits.maxEntryBytes) {
-    throw limitExceeded('entrySize', `the part "${entry.name}" would expand to ${formatCount(entry.uncompressedSize)} bytes (limit ${formatCount(limits.maxEntryBytes)})`);
+    throw limitExceeded(
+      'entrySize',
+      `the part "${entry.name}" would expand to ${formatCount(entry.uncompressedSize)} bytes (limit ${formatCount(limits.maxEntryBytes)})`,
+    );
   }
   const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
   if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && ratio > limits.maxCompressionRatio) {
-    throw limitExceeded('compressionRatio', `the part "${entry.name}" is compressed ${Math.round(ratio)}:1, which looks like a zip bomb`);
+    throw limitExceeded(
+      'compressionRatio',
+      `the part "${entry.name}" is compressed ${Math.round(ratio)}:1, which looks like a zip bomb`,
+    );
   }
 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -174,14 +187,16 @@ export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipL
   if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) {
     throw corrupt(`the local header of "${entry.name}" is invalid`);
   }
-  const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+  const dataStart =
+    local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
   const dataEnd = dataStart + entry.compressedSize;
   if (dataEnd > bytes.length) throw corrupt(`"${entry.name}" is truncated`);
   const compressed = bytes.subarray(dataStart, dataEnd);
 
   let data: Uint8Array;
   if (entry.method === 0) {
-    if (entry.compressedSize !== entry.uncompressedSize) throw corrupt(`"${entry.name}" has inconsistent sizes`);
+    if (entry.compressedSize !== entry.uncompressedSize)
+      throw corrupt(`"${entry.name}" has inconsistent sizes`);
     data = compressed;
   } else {
     try {

@@ -45,7 +45,11 @@ export class HttpClient {
     return this.request<T>('GET', path, undefined, headers);
   }
 
-  post<T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) {
+  post<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) {
     return this.request<T>('POST', path, body ?? {}, headers);
   }
 }

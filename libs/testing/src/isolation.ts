@@ -66,5 +66,9 @@ export async function createTestVhost(prefix: string): Promise<TestVhost> {
   await exec(ctl, ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
   const url = new URL(testEnv.TEST_AMQP_URL);
   url.pathname = `/${encodeURIComponent(vhost)}`;
-  return { vhost, url: url.toString(), drop: () => exec(ctl, ['delete_vhost', vhost]).then(() => undefined) };
+  return {
+    vhost,
+    url: url.toString(),
+    drop: () => exec(ctl, ['delete_vhost', vhost]).then(() => undefined),
+  };
 }

@@ -14,7 +14,9 @@ export function freePort(): Promise<number> {
     srv.once('error', rej);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port'))));
+      srv.close(() =>
+        typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port')),
+      );
     });
   });
 }
@@ -46,10 +48,20 @@ export class ServiceProcess {
     const dir = join(REPO_ROOT, 'test-results');
     mkdirSync(dir, { recursive: true });
     const log = createWriteStream(join(dir, `${this.logName}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js')], {
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(this.port), ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js')],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'info',
+          PORT: String(this.port),
+          ...this.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     this.child = child;
@@ -61,7 +73,8 @@ export class ServiceProcess {
     await waitFor(
       `${this.name} ready`,
       async () => {
-        if (this.child?.exitCode !== null) throw new Error(`${this.name} exited with ${this.child?.exitCode}`);
+        if (this.child?.exitCode !== null)
+          throw new Error(`${this.name} exited with ${this.child?.exitCode}`);
         const res = await fetch(`${this.url}/health/ready`);
         return res.ok;
       },

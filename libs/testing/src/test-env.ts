@@ -3,7 +3,9 @@ import { defineConfig, loadConfig, urlFromEnv } from '@fabflow/config';
 
 const spec = defineConfig({
   TEST_PG_URL: {
-    schema: urlFromEnv(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/postgres'),
+    schema: urlFromEnv(['postgres:', 'postgresql:']).default(
+      'postgres://postgres@127.0.0.1:5432/postgres',
+    ),
     description: 'Postgres server the tests create their own databases on.',
   },
   TEST_AMQP_URL: {

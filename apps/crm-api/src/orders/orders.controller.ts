@@ -26,35 +26,69 @@ export class OrdersController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'Orders, newest first, optionally by status', query: CrmOrderListQuery, responses: { 200: CrmOrderList } })
+  @Endpoint({
+    summary: 'Orders, newest first, optionally by status',
+    query: CrmOrderListQuery,
+    responses: { 200: CrmOrderList },
+  })
   async list(@Query() q: z.output<typeof CrmOrderListQuery>) {
     return { items: (await this.orders.list(q.status, q.limit)).map(toCrmOrderView) };
   }
 
   @Get(':id')
-  @Endpoint({ summary: 'One order', params: IdParam, responses: { 200: CrmOrderView }, problems: [404] })
+  @Endpoint({
+    summary: 'One order',
+    params: IdParam,
+    responses: { 200: CrmOrderView },
+    problems: [404],
+  })
   async get(@Param() p: z.output<typeof IdParam>) {
     return toCrmOrderView(await this.service.get(p.id));
   }
 
   @Post(':id/approve')
   @HttpCode(200)
-  @Endpoint({ summary: 'Approve an order awaiting confirmation', params: IdParam, body: ApproveOrderRequest, responses: { 200: CrmOrderView }, problems: [404, 409] })
-  async approve(@Param() p: z.output<typeof IdParam>, @Body() body: z.output<typeof ApproveOrderRequest>, @CurrentUser() user: Principal) {
+  @Endpoint({
+    summary: 'Approve an order awaiting confirmation',
+    params: IdParam,
+    body: ApproveOrderRequest,
+    responses: { 200: CrmOrderView },
+    problems: [404, 409],
+  })
+  async approve(
+    @Param() p: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof ApproveOrderRequest>,
+    @CurrentUser() user: Principal,
+  ) {
     await this.service.approve(p.id, user.userId, body);
     return toCrmOrderView(await this.service.get(p.id));
   }
 
   @Post(':id/reject')
   @HttpCode(200)
-  @Endpoint({ summary: 'Reject an order (the customer’s order is cancelled)', params: IdParam, body: RejectOrderRequest, responses: { 200: CrmOrderView }, problems: [404, 409] })
-  async reject(@Param() p: z.output<typeof IdParam>, @Body() body: z.output<typeof RejectOrderRequest>, @CurrentUser() user: Principal) {
+  @Endpoint({
+    summary: 'Reject an order (the customer’s order is cancelled)',
+    params: IdParam,
+    body: RejectOrderRequest,
+    responses: { 200: CrmOrderView },
+    problems: [404, 409],
+  })
+  async reject(
+    @Param() p: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof RejectOrderRequest>,
+    @CurrentUser() user: Principal,
+  ) {
     await this.service.reject(p.id, user.userId, body.reason);
     return toCrmOrderView(await this.service.get(p.id));
   }
 
   @Get(':id/timeline')
-  @Endpoint({ summary: 'Every event of the order: where it is and why', params: IdParam, responses: { 200: OrderTimeline }, problems: [404] })
+  @Endpoint({
+    summary: 'Every event of the order: where it is and why',
+    params: IdParam,
+    responses: { 200: OrderTimeline },
+    problems: [404],
+  })
   async timeline(@Param() p: z.output<typeof IdParam>) {
     const entries = await this.service.timelineOf(p.id);
     return {

@@ -12,7 +12,13 @@ const handlers = [OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusCh
 
 @Module({
   controllers: [OrdersController],
-  providers: [OrdersService, OrdersRepository, TimelineRepository, WorkOrderProjection, ...handlers],
+  providers: [
+    OrdersService,
+    OrdersRepository,
+    TimelineRepository,
+    WorkOrderProjection,
+    ...handlers,
+  ],
   exports: handlers,
 })
 export class OrdersModule {}

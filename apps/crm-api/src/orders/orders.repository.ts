@@ -11,7 +11,12 @@ export class OrdersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<CrmDatabase>) {}
 
   /** Inserts the order once; false when it already exists. */
-  async insertIfAbsent(tx: Transaction<CrmDatabase>, o: Omit<CrmDatabase['orders'], 'work_order_version' | 'version' | 'updated_at' | 'item'> & { item: object }): Promise<boolean> {
+  async insertIfAbsent(
+    tx: Transaction<CrmDatabase>,
+    o: Omit<CrmDatabase['orders'], 'work_order_version' | 'version' | 'updated_at' | 'item'> & {
+      item: object;
+    },
+  ): Promise<boolean> {
     const r = await tx
       .insertInto('orders')
       .values({ ...o, item: JSON.stringify(o.item) })
@@ -38,7 +43,9 @@ export class OrdersRepository {
   async update(
     tx: Transaction<CrmDatabase>,
     id: string,
-    fields: Partial<Pick<CrmDatabase['orders'], 'status' | 'approved_by' | 'note' | 'work_order_status'>> & { work_order_version?: number },
+    fields: Partial<
+      Pick<CrmDatabase['orders'], 'status' | 'approved_by' | 'note' | 'work_order_status'>
+    > & { work_order_version?: number },
   ): Promise<number> {
     const row = await tx
       .updateTable('orders')

@@ -32,17 +32,32 @@ export class OrdersService {
   }
 
   /** CONFIRMED + `OrderApproved` (the MES schedules production from it), in one transaction. */
-  async approve(id: string, managerId: string, input: { priority: 'NORMAL' | 'RUSH'; dueInDays: number; note?: string }) {
+  async approve(
+    id: string,
+    managerId: string,
+    input: { priority: 'NORMAL' | 'RUSH'; dueInDays: number; note?: string },
+  ) {
     annotateContext('order_id', id);
     return this.uow.run(async (tx, events) => {
       const order = await this.orders.lock(tx, id);
       if (!order) throw new NotFoundException(`order ${id} not found`);
       assertTransition('order', ORDER_TRANSITIONS, order.status, 'CONFIRMED');
-      const version = await this.orders.update(tx, id, { status: 'CONFIRMED', approved_by: managerId, note: input.note ?? order.note });
+      const version = await this.orders.update(tx, id, {
+        status: 'CONFIRMED',
+        approved_by: managerId,
+        note: input.note ?? order.note,
+      });
       const dueAt = new Date(Date.now() + input.dueInDays * 86_400_000).toISOString();
       const e = await events.emit(
         OrderApproved,
-        { orderId: id, customerId: order.customer_id, item: order.item, approvedBy: managerId, dueAt, priority: input.priority },
+        {
+          orderId: id,
+          customerId: order.customer_id,
+          item: order.item,
+          approvedBy: managerId,
+          dueAt,
+          priority: input.priority,
+        },
         { subject: id, version },
       );
       await this.timeline.record(tx, id, e);
@@ -57,7 +72,11 @@ export class OrdersService {
       if (!order) throw new NotFoundException(`order ${id} not found`);
       assertTransition('order', ORDER_TRANSITIONS, order.status, 'CANCELLED');
       const version = await this.orders.update(tx, id, { status: 'CANCELLED', note: reason });
-      const e = await events.emit(OrderRejected, { orderId: id, rejectedBy: managerId, reason }, { subject: id, version });
+      const e = await events.emit(
+        OrderRejected,
+        { orderId: id, rejectedBy: managerId, reason },
+        { subject: id, version },
+      );
       await this.timeline.record(tx, id, e);
     });
   }

@@ -27,6 +27,12 @@ export class TimelineRepository {
   }
 
   list(orderId: string) {
-    return this.db.selectFrom('order_timeline').selectAll().where('order_id', '=', orderId).orderBy('occurred_at').orderBy('id').execute();
+    return this.db
+      .selectFrom('order_timeline')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute();
   }
 }

@@ -18,15 +18,29 @@ export class StaffController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @Endpoint({ summary: 'Staff (manager, operator, admin) log in', public: true, body: LoginRequest, responses: { 200: TokenResponse }, problems: [401] })
+  @Endpoint({
+    summary: 'Staff (manager, operator, admin) log in',
+    public: true,
+    body: LoginRequest,
+    responses: { 200: TokenResponse },
+    problems: [401],
+  })
   async login(@Body() body: z.output<typeof LoginRequest>) {
     const user = await this.db
       .selectFrom('staff_users')
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email.toLowerCase()))
       .executeTakeFirst();
-    const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyPasswordHash));
+    const ok = await verifyPassword(
+      body.password,
+      user?.password_hash ?? (await dummyPasswordHash),
+    );
     if (!user || !ok) throw new UnauthorizedException('wrong email or password');
-    return { ...this.tokens.issue({ userId: user.id, role: user.role }), tokenType: 'Bearer' as const, role: user.role, userId: user.id };
+    return {
+      ...this.tokens.issue({ userId: user.id, role: user.role }),
+      tokenType: 'Bearer' as const,
+      role: user.role,
+      userId: user.id,
+    };
   }
 }

@@ -37,7 +37,12 @@ export class FabflowSystem {
       RETRY_DELAYS_MS: '200,500,1000',
     };
     const svc = (name: Name, extra: Record<string, string> = {}) =>
-      new ServiceProcess(`${name}-api`, ports[name], { ...common, DATABASE_URL: testDatabaseUrl(databases[name]), ...extra }, `${label}-${name}`);
+      new ServiceProcess(
+        `${name}-api`,
+        ports[name],
+        { ...common, DATABASE_URL: testDatabaseUrl(databases[name]), ...extra },
+        `${label}-${name}`,
+      );
     this.crm = svc('crm', { SEED_STAFF: 'true', SEED_STAFF_PASSWORD: STAFF_PASSWORD });
     this.shop = svc('shop');
     this.mes = svc('mes');
@@ -45,7 +50,11 @@ export class FabflowSystem {
 
   static async start(label: string): Promise<FabflowSystem> {
     const vhost = await createTestVhost(label);
-    const databases = { shop: uniqueName(`t_${label}_shop`), crm: uniqueName(`t_${label}_crm`), mes: uniqueName(`t_${label}_mes`) };
+    const databases = {
+      shop: uniqueName(`t_${label}_shop`),
+      crm: uniqueName(`t_${label}_crm`),
+      mes: uniqueName(`t_${label}_mes`),
+    };
     const ports = { shop: await freePort(), crm: await freePort(), mes: await freePort() };
     const system = new FabflowSystem(vhost, databases, ports, label);
     await Promise.all([system.crm.start(), system.shop.start(), system.mes.start()]);
@@ -58,7 +67,11 @@ export class FabflowSystem {
   }
 
   /** Runs SQL against a service's own database (to count effects, never to drive the system). */
-  async query<T extends pg.QueryResultRow>(name: Name, text: string, values: unknown[] = []): Promise<T[]> {
+  async query<T extends pg.QueryResultRow>(
+    name: Name,
+    text: string,
+    values: unknown[] = [],
+  ): Promise<T[]> {
     let pool = this.pools.get(name);
     if (!pool) {
       pool = new pg.Pool({ connectionString: testDatabaseUrl(this.databases[name]), max: 2 });

@@ -3,20 +3,37 @@ import { randomBytes } from 'node:crypto';
 import { waitFor, type HttpClient } from '@fabflow/testing';
 import { STAFF_PASSWORD, type FabflowSystem } from './fabflow-system';
 
-export const PRODUCTION_PATH = ['IN_PRODUCTION', 'POST_PROCESSING', 'QUALITY_CHECK', 'PACKED', 'SHIPPED'] as const;
+export const PRODUCTION_PATH = [
+  'IN_PRODUCTION',
+  'POST_PROCESSING',
+  'QUALITY_CHECK',
+  'PACKED',
+  'SHIPPED',
+] as const;
 
-export async function registerCustomer(sys: FabflowSystem): Promise<{ id: string; token: string; email: string }> {
+export async function registerCustomer(
+  sys: FabflowSystem,
+): Promise<{ id: string; token: string; email: string }> {
   const email = `c-${randomBytes(4).toString('hex')}@example.com`;
   const shop = sys.client('shop');
-  const reg = await shop.post('/auth/register', { email, password: 'customer-password-1', name: 'Test Customer' });
+  const reg = await shop.post('/auth/register', {
+    email,
+    password: 'customer-password-1',
+    name: 'Test Customer',
+  });
   assert.equal(reg.status, 201, JSON.stringify(reg.body));
   const login = await shop.post('/auth/login', { email, password: 'customer-password-1' });
   assert.equal(login.status, 200, JSON.stringify(login.body));
   return { id: reg.body.id as string, token: login.body.accessToken as string, email };
 }
 
-export async function staffToken(sys: FabflowSystem, who: 'manager' | 'operator' | 'admin'): Promise<string> {
-  const res = await sys.client('crm').post('/auth/login', { email: `${who}@fabflow.local`, password: STAFF_PASSWORD });
+export async function staffToken(
+  sys: FabflowSystem,
+  who: 'manager' | 'operator' | 'admin',
+): Promise<string> {
+  const res = await sys
+    .client('crm')
+    .post('/auth/login', { email: `${who}@fabflow.local`, password: STAFF_PASSWORD });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.accessToken as string;
 }
@@ -27,7 +44,12 @@ export async function placeOrder(shop: HttpClient, quantity = 2): Promise<string
   return res.body.id as string;
 }
 
-export function waitForCrmStatus(crm: HttpClient, orderId: string, status: string, timeoutMs = 20_000) {
+export function waitForCrmStatus(
+  crm: HttpClient,
+  orderId: string,
+  status: string,
+  timeoutMs = 20_000,
+) {
   return waitFor(
     `CRM order ${orderId} to be ${status}`,
     async () => {
@@ -38,7 +60,12 @@ export function waitForCrmStatus(crm: HttpClient, orderId: string, status: strin
   );
 }
 
-export function waitForShopStatus(shop: HttpClient, orderId: string, status: string, timeoutMs = 20_000) {
+export function waitForShopStatus(
+  shop: HttpClient,
+  orderId: string,
+  status: string,
+  timeoutMs = 20_000,
+) {
   return waitFor(
     `shop order ${orderId} to be ${status}`,
     async () => {
@@ -53,7 +80,9 @@ export function waitForWorkOrder(mes: HttpClient, orderId: string, timeoutMs = 2
   return waitFor(
     `work order of ${orderId}`,
     async () => {
-      const res = await mes.get<{ items: Array<Record<string, unknown>> }>(`/work-orders?orderId=${orderId}`);
+      const res = await mes.get<{ items: Array<Record<string, unknown>> }>(
+        `/work-orders?orderId=${orderId}`,
+      );
       return res.status === 200 ? res.body.items[0] : undefined;
     },
     timeoutMs,

@@ -13,7 +13,10 @@ export class WorkOrdersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<MesDatabase>) {}
 
   /** Inserts the work order of an order once; undefined when the order already has one. */
-  async insertIfAbsent(tx: Transaction<MesDatabase>, wo: Omit<MesDatabase['work_orders'], 'version' | 'created_at' | 'updated_at'>) {
+  async insertIfAbsent(
+    tx: Transaction<MesDatabase>,
+    wo: Omit<MesDatabase['work_orders'], 'version' | 'created_at' | 'updated_at'>,
+  ) {
     const row = await tx
       .insertInto('work_orders')
       .values(wo)
@@ -21,7 +24,16 @@ export class WorkOrdersRepository {
       .returningAll()
       .executeTakeFirst();
     if (row) {
-      await tx.insertInto('work_order_history').values({ work_order_id: row.id, from_status: null, to_status: row.status, changed_by: null, reason: null }).execute();
+      await tx
+        .insertInto('work_order_history')
+        .values({
+          work_order_id: row.id,
+          from_status: null,
+          to_status: row.status,
+          changed_by: null,
+          reason: null,
+        })
+        .execute();
     }
     return row;
   }
@@ -30,7 +42,12 @@ export class WorkOrdersRepository {
     return this.db.selectFrom('work_orders').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  list(filter: { status?: WorkOrderStatus; assigneeId?: string | null; orderId?: string; limit: number }) {
+  list(filter: {
+    status?: WorkOrderStatus;
+    assigneeId?: string | null;
+    orderId?: string;
+    limit: number;
+  }) {
     let q = this.db.selectFrom('work_orders').selectAll();
     if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
     if (filter.status) q = q.where('status', '=', filter.status);
@@ -45,7 +62,12 @@ export class WorkOrdersRepository {
   }
 
   history(id: string) {
-    return this.db.selectFrom('work_order_history').selectAll().where('work_order_id', '=', id).orderBy('id').execute();
+    return this.db
+      .selectFrom('work_order_history')
+      .selectAll()
+      .where('work_order_id', '=', id)
+      .orderBy('id')
+      .execute();
   }
 
   /**
@@ -74,10 +96,24 @@ export class WorkOrdersRepository {
   }
 
   lock(tx: Transaction<MesDatabase>, id: string) {
-    return tx.selectFrom('work_orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return tx
+      .selectFrom('work_orders')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
   }
 
-  async setStatus(tx: Transaction<MesDatabase>, wo: { id: string; from: WorkOrderStatus; to: WorkOrderStatus; by: string; reason: string | null }) {
+  async setStatus(
+    tx: Transaction<MesDatabase>,
+    wo: {
+      id: string;
+      from: WorkOrderStatus;
+      to: WorkOrderStatus;
+      by: string;
+      reason: string | null;
+    },
+  ) {
     const row = await tx
       .updateTable('work_orders')
       .set({ status: wo.to, version: sql`version + 1`, updated_at: new Date() })
@@ -86,7 +122,13 @@ export class WorkOrdersRepository {
       .executeTakeFirstOrThrow();
     await tx
       .insertInto('work_order_history')
-      .values({ work_order_id: wo.id, from_status: wo.from, to_status: wo.to, changed_by: wo.by, reason: wo.reason })
+      .values({
+        work_order_id: wo.id,
+        from_status: wo.from,
+        to_status: wo.to,
+        changed_by: wo.by,
+        reason: wo.reason,
+      })
       .execute();
     return row;
   }

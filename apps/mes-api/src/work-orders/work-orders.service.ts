@@ -1,4 +1,10 @@
-import { ConflictException, Inject, Injectable, NotFoundException, BadRequestException } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  BadRequestException,
+} from '@nestjs/common';
 import type { Principal } from '@fabflow/auth';
 import {
   assertTransition,
@@ -31,7 +37,8 @@ export class WorkOrdersService {
     if (claimed) return claimed;
     const wo = await this.get(id);
     if (wo.assignee_id === operator.userId) return wo;
-    if (wo.assignee_id) throw new ConflictProblem('work order is already taken by another operator');
+    if (wo.assignee_id)
+      throw new ConflictProblem('work order is already taken by another operator');
     throw new ConflictProblem(`work order is ${wo.status} and can no longer be taken`);
   }
 
@@ -43,22 +50,41 @@ export class WorkOrdersService {
   }
 
   /** Moves a work order the caller holds; the table decides what is legal, the event tells the others. */
-  async transition(id: string, caller: Principal, input: { to: WorkOrderStatus; reason?: string; expectedVersion?: number }) {
+  async transition(
+    id: string,
+    caller: Principal,
+    input: { to: WorkOrderStatus; reason?: string; expectedVersion?: number },
+  ) {
     return this.uow.run(async (tx, events) => {
       const wo = await this.workOrders.lock(tx, id);
       if (!wo) throw new NotFoundException(`work order ${id} not found`);
       annotateContext('order_id', wo.order_id);
       if (input.expectedVersion !== undefined && input.expectedVersion !== wo.version) {
-        throw new ConflictException(`stale version: you saw version ${input.expectedVersion}, the work order is at ${wo.version}; reload it`);
+        throw new ConflictException(
+          `stale version: you saw version ${input.expectedVersion}, the work order is at ${wo.version}; reload it`,
+        );
       }
       if (caller.role !== 'admin' && wo.assignee_id !== caller.userId) {
-        throw new ConflictProblem(wo.assignee_id ? 'work order is held by another operator' : 'take the work order before moving it');
+        throw new ConflictProblem(
+          wo.assignee_id
+            ? 'work order is held by another operator'
+            : 'take the work order before moving it',
+        );
       }
       assertTransition('work order', WORK_ORDER_TRANSITIONS, wo.status, input.to);
-      if ((input.to === 'ON_HOLD' || input.to === 'SCRAPPED' || input.to === 'REWORK') && !input.reason) {
+      if (
+        (input.to === 'ON_HOLD' || input.to === 'SCRAPPED' || input.to === 'REWORK') &&
+        !input.reason
+      ) {
         throw new BadRequestException(`a reason is required to move a work order to ${input.to}`);
       }
-      const updated = await this.workOrders.setStatus(tx, { id, from: wo.status, to: input.to, by: caller.userId, reason: input.reason ?? null });
+      const updated = await this.workOrders.setStatus(tx, {
+        id,
+        from: wo.status,
+        to: input.to,
+        by: caller.userId,
+        reason: input.reason ?? null,
+      });
       await events.emit(
         WorkOrderStatusChanged,
         {

@@ -13,7 +13,11 @@ export class CatalogController {
 
   @Public()
   @Get()
-  @Endpoint({ summary: 'The fixed price list', public: true, responses: { 200: z.object({ items: z.array(CatalogItemView) }) } })
+  @Endpoint({
+    summary: 'The fixed price list',
+    public: true,
+    responses: { 200: z.object({ items: z.array(CatalogItemView) }) },
+  })
   async list() {
     const rows = await this.catalog.listActive();
     return {

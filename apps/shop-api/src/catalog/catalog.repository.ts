@@ -8,7 +8,12 @@ export class CatalogRepository {
   constructor(@Inject(DB) private readonly db: Kysely<ShopDatabase>) {}
 
   listActive() {
-    return this.db.selectFrom('catalog_items').selectAll().where('active', '=', true).orderBy('sku').execute();
+    return this.db
+      .selectFrom('catalog_items')
+      .selectAll()
+      .where('active', '=', true)
+      .orderBy('sku')
+      .execute();
   }
 
   findActive(sku: string) {

@@ -13,7 +13,13 @@ export class CustomersController {
 
   @Public()
   @Post('register')
-  @Endpoint({ summary: 'Create a customer account', public: true, body: RegisterRequest, responses: { 201: CustomerView }, problems: [409] })
+  @Endpoint({
+    summary: 'Create a customer account',
+    public: true,
+    body: RegisterRequest,
+    responses: { 201: CustomerView },
+    problems: [409],
+  })
   register(@Body() body: z.output<typeof RegisterRequest>) {
     return this.customers.register(body);
   }
@@ -21,7 +27,13 @@ export class CustomersController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @Endpoint({ summary: 'Log in and get an access token', public: true, body: LoginRequest, responses: { 200: TokenResponse }, problems: [401] })
+  @Endpoint({
+    summary: 'Log in and get an access token',
+    public: true,
+    body: LoginRequest,
+    responses: { 200: TokenResponse },
+    problems: [401],
+  })
   login(@Body() body: z.output<typeof LoginRequest>) {
     return this.customers.login(body.email, body.password);
   }

@@ -15,7 +15,10 @@ export class CustomersRepository {
       .executeTakeFirst();
   }
 
-  async insert(tx: Transaction<ShopDatabase>, c: { id: string; email: string; name: string; passwordHash: string }) {
+  async insert(
+    tx: Transaction<ShopDatabase>,
+    c: { id: string; email: string; name: string; passwordHash: string },
+  ) {
     await tx
       .insertInto('customers')
       .values({ id: c.id, email: c.email, name: c.name, password_hash: c.passwordHash })

@@ -21,10 +21,15 @@ export class CustomersService {
     try {
       await this.uow.run(async (tx, events) => {
         await this.customers.insert(tx, { id, email: input.email, name: input.name, passwordHash });
-        await events.emit(CustomerRegistered, { customerId: id, email: input.email, name: input.name }, { subject: id, version: 1 });
+        await events.emit(
+          CustomerRegistered,
+          { customerId: id, email: input.email, name: input.name },
+          { subject: id, version: 1 },
+        );
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictException('an account with this email already exists');
+      if (isUniqueViolation(err))
+        throw new ConflictException('an account with this email already exists');
       throw err;
     }
     return { id, email: input.email, name: input.name };

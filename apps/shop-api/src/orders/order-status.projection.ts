@@ -32,9 +32,14 @@ export class OrderStatusProjection {
       logger.info({ version: u.version, seen }, 'stale event ignored');
       return;
     }
-    const versions = u.stream === 'crm' ? { crmVersion: u.version } : { workOrderVersion: u.version };
+    const versions =
+      u.stream === 'crm' ? { crmVersion: u.version } : { workOrderVersion: u.version };
     const moves = u.target !== undefined && shouldProjectOrderStatus(order.status, u.target);
-    await this.orders.setStatus(tx, u.orderId, moves ? { status: u.target, ...versions } : versions);
+    await this.orders.setStatus(
+      tx,
+      u.orderId,
+      moves ? { status: u.target, ...versions } : versions,
+    );
     if (moves || u.note) {
       await this.orders.addHistory(tx, {
         orderId: u.orderId,

@@ -37,6 +37,11 @@ export function toOrderView(
 ) {
   return {
     ...toOrderSummary(o),
-    history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), source: h.source, note: h.note })),
+    history: history.map((h) => ({
+      status: h.status,
+      at: h.at.toISOString(),
+      source: h.source,
+      note: h.note,
+    })),
   };
 }

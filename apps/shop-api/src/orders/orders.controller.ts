@@ -1,4 +1,13 @@
-import { BadRequestException, Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -17,8 +26,17 @@ export class OrdersController {
 
   @Post()
   @Roles('customer')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first order.' })
-  @Endpoint({ summary: 'Place an order for a catalogue item', body: PlaceOrderRequest, responses: { 201: ShopOrderView, 200: ShopOrderView }, problems: [422] })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key return the first order.',
+  })
+  @Endpoint({
+    summary: 'Place an order for a catalogue item',
+    body: PlaceOrderRequest,
+    responses: { 201: ShopOrderView, 200: ShopOrderView },
+    problems: [422],
+  })
   async place(
     @CurrentUser() user: Principal,
     @Body() body: z.output<typeof PlaceOrderRequest>,
@@ -26,7 +44,9 @@ export class OrdersController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new BadRequestException('Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+      throw new BadRequestException(
+        'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
+      );
     }
     const { order, replayed } = await this.orders.place(user.userId, body, key);
     const { history } = await this.orders.get(order.id, user);
@@ -46,7 +66,12 @@ export class OrdersController {
 
   @Get(':id')
   @Roles('customer')
-  @Endpoint({ summary: 'One of my orders with its status history', params: IdParam, responses: { 200: ShopOrderView }, problems: [404] })
+  @Endpoint({
+    summary: 'One of my orders with its status history',
+    params: IdParam,
+    responses: { 200: ShopOrderView },
+    problems: [404],
+  })
   async get(@CurrentUser() user: Principal, @Param() params: z.output<typeof IdParam>) {
     const { order, history } = await this.orders.get(params.id, user);
     return toOrderView(order, history);

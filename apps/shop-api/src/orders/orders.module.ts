@@ -9,7 +9,12 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
-const handlers = [OrderReceivedHandler, OrderApprovedHandler, OrderRejectedHandler, WorkOrderStatusChangedHandler];
+const handlers = [
+  OrderReceivedHandler,
+  OrderApprovedHandler,
+  OrderRejectedHandler,
+  WorkOrderStatusChangedHandler,
+];
 
 @Module({
   imports: [CatalogModule],

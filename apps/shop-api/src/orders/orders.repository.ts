@@ -4,17 +4,30 @@ import type { OrderStatus } from '@fabflow/contracts';
 import { DB } from '@fabflow/platform';
 import type { ShopDatabase } from '../shop.database';
 
-type NewOrder = Omit<ShopDatabase['orders'], 'crm_version' | 'work_order_version' | 'placed_at' | 'updated_at'>;
+type NewOrder = Omit<
+  ShopDatabase['orders'],
+  'crm_version' | 'work_order_version' | 'placed_at' | 'updated_at'
+>;
 
 @Injectable()
 export class OrdersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<ShopDatabase>) {}
 
   async insert(tx: Transaction<ShopDatabase>, order: NewOrder, placedAt: Date) {
-    await tx.insertInto('orders').values({ ...order, placed_at: placedAt, updated_at: placedAt }).execute();
+    await tx
+      .insertInto('orders')
+      .values({ ...order, placed_at: placedAt, updated_at: placedAt })
+      .execute();
     await tx
       .insertInto('order_status_history')
-      .values({ order_id: order.id, status: order.status, source: 'shop', note: null, event_id: null, at: placedAt })
+      .values({
+        order_id: order.id,
+        status: order.status,
+        source: 'shop',
+        note: null,
+        event_id: null,
+        at: placedAt,
+      })
       .execute();
   }
 
@@ -72,7 +85,9 @@ export class OrdersRepository {
       .set({
         ...(change.status ? { status: change.status } : {}),
         ...(change.crmVersion !== undefined ? { crm_version: change.crmVersion } : {}),
-        ...(change.workOrderVersion !== undefined ? { work_order_version: change.workOrderVersion } : {}),
+        ...(change.workOrderVersion !== undefined
+          ? { work_order_version: change.workOrderVersion }
+          : {}),
         updated_at: new Date(),
       })
       .where('id', '=', id)
@@ -81,11 +96,23 @@ export class OrdersRepository {
 
   async addHistory(
     tx: Transaction<ShopDatabase>,
-    entry: { orderId: string; status: OrderStatus; source: string; note: string | null; eventId: string },
+    entry: {
+      orderId: string;
+      status: OrderStatus;
+      source: string;
+      note: string | null;
+      eventId: string;
+    },
   ) {
     await tx
       .insertInto('order_status_history')
-      .values({ order_id: entry.orderId, status: entry.status, source: entry.source, note: entry.note, event_id: entry.eventId })
+      .values({
+        order_id: entry.orderId,
+        status: entry.status,
+        source: entry.source,
+        note: entry.note,
+        event_id: entry.eventId,
+      })
       .execute();
   }
 }

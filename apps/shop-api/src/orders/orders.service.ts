@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { Principal } from '@fabflow/auth';
 import { OrderPlaced } from '@fabflow/contracts';
 import { isUniqueViolation, uuidv7 } from '@fabflow/db';
@@ -29,14 +34,21 @@ export class OrdersService {
    * Writes the order and its `OrderPlaced` event in one transaction. With an Idempotency-Key,
    * a retry of the same request returns the first order; the same key with another body is refused.
    */
-  async place(customerId: string, input: { sku: string; quantity: number }, idempotencyKey?: string): Promise<PlaceOrderResult> {
-    const requestHash = createHash('sha256').update(JSON.stringify([input.sku, input.quantity])).digest('hex');
+  async place(
+    customerId: string,
+    input: { sku: string; quantity: number },
+    idempotencyKey?: string,
+  ): Promise<PlaceOrderResult> {
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([input.sku, input.quantity]))
+      .digest('hex');
     if (idempotencyKey) {
       const existing = await this.orders.findByIdempotencyKey(customerId, idempotencyKey);
       if (existing) return this.replay(existing, requestHash);
     }
     const item = await this.catalog.findActive(input.sku);
-    if (!item) throw new UnprocessableEntityException(`unknown sku "${input.sku}"; see GET /catalog`);
+    if (!item)
+      throw new UnprocessableEntityException(`unknown sku "${input.sku}"; see GET /catalog`);
     const id = uuidv7();
     annotateContext('order_id', id);
     const placedAt = new Date();
@@ -66,7 +78,13 @@ export class OrdersService {
           {
             orderId: id,
             customerId,
-            item: { sku: item.sku, name: item.name, material: item.material, quantity: input.quantity, unitPriceCents: item.unit_price_cents },
+            item: {
+              sku: item.sku,
+              name: item.name,
+              material: item.material,
+              quantity: input.quantity,
+              unitPriceCents: item.unit_price_cents,
+            },
             totalCents: total,
             currency: item.currency,
             placedAt: placedAt.toISOString(),
@@ -86,7 +104,10 @@ export class OrdersService {
   }
 
   async get(id: string, caller: Principal) {
-    const order = await this.orders.findOwned(id, caller.role === 'admin' ? undefined : caller.userId);
+    const order = await this.orders.findOwned(
+      id,
+      caller.role === 'admin' ? undefined : caller.userId,
+    );
     if (!order) throw new NotFoundException(`order ${id} not found`);
     return { order, history: await this.orders.history(id) };
   }
@@ -97,7 +118,9 @@ export class OrdersService {
 
   private replay(existing: OrderRow, requestHash: string): PlaceOrderResult {
     if (existing.request_hash !== requestHash) {
-      throw new UnprocessableEntityException('this Idempotency-Key was already used with a different request body');
+      throw new UnprocessableEntityException(
+        'this Idempotency-Key was already used with a different request body',
+      );
     }
     return { order: existing, replayed: true };
   }

@@ -29,5 +29,8 @@ export const TokenResponse = z.object({
 
 export const Health = z.object({
   status: z.enum(['ok', 'error']),
-  checks: z.record(z.string(), z.object({ status: z.enum(['up', 'down']), error: z.string().optional() })),
+  checks: z.record(
+    z.string(),
+    z.object({ status: z.enum(['up', 'down']), error: z.string().optional() }),
+  ),
 });

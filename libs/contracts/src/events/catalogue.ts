@@ -77,7 +77,12 @@ export const WorkOrderCreated = defineEvent(
   'WorkOrderCreated',
   'workorder.created',
   1,
-  z.strictObject({ workOrderId: id, orderId: id, status: z.literal('QUEUED'), dueAt: z.iso.datetime({ offset: true }) }),
+  z.strictObject({
+    workOrderId: id,
+    orderId: id,
+    status: z.literal('QUEUED'),
+    dueAt: z.iso.datetime({ offset: true }),
+  }),
   'The MES queued a work order for an approved order.',
 );
 

@@ -6,12 +6,60 @@ export type Triangle = [Point, Point, Point];
 
 /** Unit-cube faces as quads (counter-clockwise from outside) with their outward direction. */
 const CUBE_FACES: readonly { normal: Point; quad: readonly Point[] }[] = [
-  { normal: [0, 0, -1], quad: [[0, 0, 0], [0, 1, 0], [1, 1, 0], [1, 0, 0]] },
-  { normal: [0, 0, 1], quad: [[0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 1, 1]] },
-  { normal: [0, -1, 0], quad: [[0, 0, 0], [1, 0, 0], [1, 0, 1], [0, 0, 1]] },
-  { normal: [0, 1, 0], quad: [[0, 1, 0], [0, 1, 1], [1, 1, 1], [1, 1, 0]] },
-  { normal: [-1, 0, 0], quad: [[0, 0, 0], [0, 0, 1], [0, 1, 1], [0, 1, 0]] },
-  { normal: [1, 0, 0], quad: [[1, 0, 0], [1, 1, 0], [1, 1, 1], [1, 0, 1]] },
+  {
+    normal: [0, 0, -1],
+    quad: [
+      [0, 0, 0],
+      [0, 1, 0],
+      [1, 1, 0],
+      [1, 0, 0],
+    ],
+  },
+  {
+    normal: [0, 0, 1],
+    quad: [
+      [0, 0, 1],
+      [1, 0, 1],
+      [1, 1, 1],
+      [0, 1, 1],
+    ],
+  },
+  {
+    normal: [0, -1, 0],
+    quad: [
+      [0, 0, 0],
+      [1, 0, 0],
+      [1, 0, 1],
+      [0, 0, 1],
+    ],
+  },
+  {
+    normal: [0, 1, 0],
+    quad: [
+      [0, 1, 0],
+      [0, 1, 1],
+      [1, 1, 1],
+      [1, 1, 0],
+    ],
+  },
+  {
+    normal: [-1, 0, 0],
+    quad: [
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 1, 1],
+      [0, 1, 0],
+    ],
+  },
+  {
+    normal: [1, 0, 0],
+    quad: [
+      [1, 0, 0],
+      [1, 1, 0],
+      [1, 1, 1],
+      [1, 0, 1],
+    ],
+  },
 ];
 
 function quad(a: Point, b: Point, c: Point, d: Point): Triangle[] {
@@ -22,8 +70,17 @@ function quad(a: Point, b: Point, c: Point, d: Point): Triangle[] {
 }
 
 /** Axis-aligned box with one corner at `origin`: 12 triangles. */
-export function box(sizeX: number, sizeY: number, sizeZ: number, origin: Point = [0, 0, 0]): Triangle[] {
-  const at = (p: Point): Point => [origin[0] + p[0] * sizeX, origin[1] + p[1] * sizeY, origin[2] + p[2] * sizeZ];
+export function box(
+  sizeX: number,
+  sizeY: number,
+  sizeZ: number,
+  origin: Point = [0, 0, 0],
+): Triangle[] {
+  const at = (p: Point): Point => [
+    origin[0] + p[0] * sizeX,
+    origin[1] + p[1] * sizeY,
+    origin[2] + p[2] * sizeZ,
+  ];
   return CUBE_FACES.flatMap(({ quad: q }) => quad(at(q[0]!), at(q[1]!), at(q[2]!), at(q[3]!)));
 }
 
@@ -61,12 +118,17 @@ export function uvSphere(radius: number, segments: number, rings: number): Trian
     const phi = (2 * Math.PI * (segment % segments)) / segments;
     if (ring === 0) return [0, 0, radius];
     if (ring === rings) return [0, 0, -radius];
-    return [radius * Math.sin(theta) * Math.cos(phi), radius * Math.sin(theta) * Math.sin(phi), radius * Math.cos(theta)];
+    return [
+      radius * Math.sin(theta) * Math.cos(phi),
+      radius * Math.sin(theta) * Math.sin(phi),
+      radius * Math.cos(theta),
+    ];
   };
   const triangles: Triangle[] = [];
   for (let j = 0; j < segments; j++) {
     triangles.push([at(0, 0), at(1, j), at(1, j + 1)]);
-    for (let i = 1; i < rings - 1; i++) triangles.push(...quad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)));
+    for (let i = 1; i < rings - 1; i++)
+      triangles.push(...quad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)));
     triangles.push([at(rings, 0), at(rings - 1, j + 1), at(rings - 1, j)]);
   }
   return triangles;
@@ -82,7 +144,8 @@ export function torus(major: number, minor: number, segments: number, sides: num
   };
   const triangles: Triangle[] = [];
   for (let i = 0; i < segments; i++) {
-    for (let j = 0; j < sides; j++) triangles.push(...quad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)));
+    for (let j = 0; j < sides; j++)
+      triangles.push(...quad(at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)));
   }
   return triangles;
 }

@@ -5,13 +5,20 @@ import { createZip } from './zip-writer.js';
 function normal([a, b, c]: Triangle): Point {
   const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
   const v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
-  const n: Point = [u[1]! * v[2]! - u[2]! * v[1]!, u[2]! * v[0]! - u[0]! * v[2]!, u[0]! * v[1]! - u[1]! * v[0]!];
+  const n: Point = [
+    u[1]! * v[2]! - u[2]! * v[1]!,
+    u[2]! * v[0]! - u[0]! * v[2]!,
+    u[0]! * v[1]! - u[1]! * v[0]!,
+  ];
   const length = Math.hypot(...n) || 1;
   return [n[0] / length, n[1] / length, n[2] / length];
 }
 
 /** Binary STL bytes; the 80-byte header starts with `header` (default mentions "solid" on purpose). */
-export function toBinaryStl(triangles: readonly Triangle[], header = 'solid fabflow binary test mesh'): Uint8Array {
+export function toBinaryStl(
+  triangles: readonly Triangle[],
+  header = 'solid fabflow binary test mesh',
+): Uint8Array {
   const bytes = new Uint8Array(84 + 50 * triangles.length);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(header.slice(0, 80)));
@@ -47,7 +54,10 @@ export interface ThreeMfOptions {
 }
 
 /** The 3MF model part XML for one object (vertices deduplicated). */
-export function to3mfModelXml(triangles: readonly Triangle[], options: ThreeMfOptions = {}): string {
+export function to3mfModelXml(
+  triangles: readonly Triangle[],
+  options: ThreeMfOptions = {},
+): string {
   const index = new Map<string, number>();
   const vertices: string[] = [];
   const faces: string[] = [];
@@ -61,7 +71,8 @@ export function to3mfModelXml(triangles: readonly Triangle[], options: ThreeMfOp
     }
     return i;
   };
-  for (const [a, b, c] of triangles) faces.push(`<triangle v1="${id(a)}" v2="${id(b)}" v3="${id(c)}"/>`);
+  for (const [a, b, c] of triangles)
+    faces.push(`<triangle v1="${id(a)}" v2="${id(b)}" v3="${id(c)}"/>`);
   const transform = options.transform ? ` transform="${options.transform.join(' ')}"` : '';
   return [
     options.prolog ?? '<?xml version="1.0" encoding="UTF-8"?>',

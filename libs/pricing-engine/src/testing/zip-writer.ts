@@ -14,7 +14,8 @@ export function createZip(files: readonly ZipInput[]): Uint8Array {
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const file of files) {
-    const data = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : Buffer.from(file.data);
+    const data =
+      typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : Buffer.from(file.data);
     const method = file.method ?? 8;
     const body = method === 8 ? deflateRawSync(data) : data;
     const name = Buffer.from(file.name, 'utf8');

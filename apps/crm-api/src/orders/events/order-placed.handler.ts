@@ -14,7 +14,10 @@ export class OrderPlacedHandler implements EventHandler<CrmDatabase, typeof Orde
     private readonly timeline: TimelineRepository,
   ) {}
 
-  async handle({ tx, events }: HandlerContext<CrmDatabase>, e: EventEnvelope<EventData<typeof OrderPlaced>>) {
+  async handle(
+    { tx, events }: HandlerContext<CrmDatabase>,
+    e: EventEnvelope<EventData<typeof OrderPlaced>>,
+  ) {
     const d = e.data;
     await this.timeline.record(tx, d.orderId, e);
     const created = await this.orders.insertIfAbsent(tx, {

@@ -13,7 +13,10 @@ export class WorkOrderCreatedHandler implements EventHandler<CrmDatabase, typeof
     private readonly projection: WorkOrderProjection,
   ) {}
 
-  async handle({ tx, logger }: HandlerContext<CrmDatabase>, e: EventEnvelope<EventData<typeof WorkOrderCreated>>) {
+  async handle(
+    { tx, logger }: HandlerContext<CrmDatabase>,
+    e: EventEnvelope<EventData<typeof WorkOrderCreated>>,
+  ) {
     await this.timeline.record(tx, e.data.orderId, e);
     await this.projection.apply(tx, e.data.orderId, 'QUEUED', undefined, e.version, logger);
   }

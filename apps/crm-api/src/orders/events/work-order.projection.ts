@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import { shouldProjectOrderStatus, type OrderStatus, type WorkOrderStatus } from '@fabflow/contracts';
+import {
+  shouldProjectOrderStatus,
+  type OrderStatus,
+  type WorkOrderStatus,
+} from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
 import type { CrmDatabase } from '../../crm.database';
 import { OrdersRepository } from '../orders.repository';

@@ -11,7 +11,10 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
   readonly event = OrderApproved;
   constructor(private readonly workOrders: WorkOrdersRepository) {}
 
-  async handle({ tx, events }: HandlerContext<MesDatabase>, e: EventEnvelope<EventData<typeof OrderApproved>>) {
+  async handle(
+    { tx, events }: HandlerContext<MesDatabase>,
+    e: EventEnvelope<EventData<typeof OrderApproved>>,
+  ) {
     const d = e.data;
     const wo = await this.workOrders.insertIfAbsent(tx, {
       id: uuidv7(),

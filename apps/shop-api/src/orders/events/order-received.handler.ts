@@ -12,7 +12,15 @@ export class OrderReceivedHandler implements EventHandler<ShopDatabase, typeof O
   handle(ctx: HandlerContext<ShopDatabase>, e: EventEnvelope<EventData<typeof OrderReceived>>) {
     return this.projection.apply(
       ctx.tx,
-      { orderId: e.data.orderId, target: 'AWAITING_CONFIRMATION', stream: 'crm', version: e.version, source: 'crm', note: null, eventId: e.id },
+      {
+        orderId: e.data.orderId,
+        target: 'AWAITING_CONFIRMATION',
+        stream: 'crm',
+        version: e.version,
+        source: 'crm',
+        note: null,
+        eventId: e.id,
+      },
       ctx.logger,
     );
   }

@@ -12,7 +12,15 @@ export class OrderRejectedHandler implements EventHandler<ShopDatabase, typeof O
   handle(ctx: HandlerContext<ShopDatabase>, e: EventEnvelope<EventData<typeof OrderRejected>>) {
     return this.projection.apply(
       ctx.tx,
-      { orderId: e.data.orderId, target: 'CANCELLED', stream: 'crm', version: e.version, source: 'crm', note: e.data.reason, eventId: e.id },
+      {
+        orderId: e.data.orderId,
+        target: 'CANCELLED',
+        stream: 'crm',
+        version: e.version,
+        source: 'crm',
+        note: e.data.reason,
+        eventId: e.id,
+      },
       ctx.logger,
     );
   }

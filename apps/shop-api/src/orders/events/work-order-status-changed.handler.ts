@@ -5,11 +5,17 @@ import type { ShopDatabase } from '../../shop.database';
 import { OrderStatusProjection } from '../order-status.projection';
 
 @Injectable()
-export class WorkOrderStatusChangedHandler implements EventHandler<ShopDatabase, typeof WorkOrderStatusChanged> {
+export class WorkOrderStatusChangedHandler implements EventHandler<
+  ShopDatabase,
+  typeof WorkOrderStatusChanged
+> {
   readonly event = WorkOrderStatusChanged;
   constructor(private readonly projection: OrderStatusProjection) {}
 
-  handle(ctx: HandlerContext<ShopDatabase>, e: EventEnvelope<EventData<typeof WorkOrderStatusChanged>>) {
+  handle(
+    ctx: HandlerContext<ShopDatabase>,
+    e: EventEnvelope<EventData<typeof WorkOrderStatusChanged>>,
+  ) {
     return this.projection.apply(
       ctx.tx,
       {

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyseModel } from './analyse.js';
+import { MeshError } from './errors.js';
+import { parseBinaryStl } from './stl-binary-parser.js';
+import { cube } from './testing/mesh-generators.js';
+import { toBinaryStl } from './testing/mesh-writers.js';
+
+function parseError(bytes: Uint8Array, maxTriangles = 50_000_000): MeshError {
+  try {
+    analyseModel(bytes, { limits: { maxTriangles } });
+  } catch (error) {
+    assert.ok(error instanceof MeshError, String(error));
+    return error;
+  }
+  assert.fail('expected a MeshError');
+}
+
+describe('parseBinaryStl', () => {
+  it('reads 9 coordinates per triangle and applies the unit scale', () => {
+    const soup = parseBinaryStl(
+      toBinaryStl([
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9.5],
+        ],
+      ]),
+      10,
+      100,
+    );
+    assert.deepEqual([...soup], [10, 20, 30, 40, 50, 60, 70, 80, 95]);
+  });
+
+  it('reports a truncated file with the declared and present triangle counts', () => {
+    const bytes = toBinaryStl(cube(10)).subarray(0, 84 + 50 * 5 + 10);
+    const error = parseError(bytes);
+    assert.equal(error.code, 'TRUNCATED');
+    assert.deepEqual(error.details, {
+      declaredTriangles: 12,
+      presentTriangles: 5,
+      byteLength: 344,
+    });
+    assert.match(error.message, /header says 12 triangles but only 5 are present/);
+  });
+
+  it('reports trailing bytes as a header/size mismatch', () => {
+    const full = toBinaryStl(cube(10));
+    const bytes = new Uint8Array(full.length + 7);
+    bytes.set(full);
+    const error = parseError(bytes);
+    assert.equal(error.code, 'TRIANGLE_COUNT_MISMATCH');
+    assert.equal(error.details.expectedBytes, 684);
+    assert.equal(error.details.byteLength, 691);
+  });
+
+  it('rejects an absurd header count before allocating anything', () => {
+    const bytes = toBinaryStl(cube(10));
+    new DataView(bytes.buffer).setUint32(80, 0xffffffff, true);
+    const error = parseError(bytes);
+    assert.equal(error.code, 'ABSURD_TRIANGLE_COUNT');
+    assert.equal(error.details.declaredTriangles, 4294967295);
+    assert.match(error.message, /4,294,967,295 triangles/);
+    assert.equal(parseError(toBinaryStl(cube(10)), 11).code, 'ABSURD_TRIANGLE_COUNT');
+  });
+
+  it('rejects a file with zero triangles', () => {
+    assert.equal(parseError(toBinaryStl([])).code, 'EMPTY_MESH');
+  });
+
+  it('rejects NaN and infinite coordinates, naming the triangle', () => {
+    const bytes = toBinaryStl(cube(10));
+    const view = new DataView(bytes.buffer);
+    view.setFloat32(84 + 3 * 50 + 12 + 4, Number.NaN, true);
+    const error = parseError(bytes);
+    assert.equal(error.code, 'NON_FINITE_COORDINATE');
+    assert.equal(error.details.triangle, 4);
+    view.setFloat32(84 + 3 * 50 + 12 + 4, 1, true);
+    view.setFloat32(84 + 12, Number.POSITIVE_INFINITY, true);
+    assert.equal(parseError(bytes).details.triangle, 1);
+  });
+});
