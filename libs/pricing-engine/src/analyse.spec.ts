@@ -3,11 +3,23 @@ import { describe, it } from 'node:test';
 import { analyseModel } from './analyse.js';
 import { MeshError } from './errors.js';
 import { measureMesh, computeBoundingBox } from './mesh-analysis.js';
-import { box, cube, invert, torus, translate, uvSphere, voxels, type Triangle } from './testing/mesh-generators.js';
+import {
+  box,
+  cube,
+  invert,
+  torus,
+  translate,
+  uvSphere,
+  voxels,
+  type Triangle,
+} from './testing/mesh-generators.js';
 import { toAsciiStl, toBinaryStl } from './testing/mesh-writers.js';
 
 const close = (actual: number, expected: number, relative = 1e-6): void => {
-  assert.ok(Math.abs(actual - expected) <= relative * Math.abs(expected), `${actual} ≉ ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= relative * Math.abs(expected),
+    `${actual} ≉ ${expected}`,
+  );
 };
 
 /**
@@ -22,7 +34,8 @@ function uvSpherePolyhedron(r: number, n: number, m: number): { volume: number; 
     const z1 = r * Math.cos((Math.PI * (i + 1)) / m);
     const r0 = r * Math.sin((Math.PI * i) / m);
     const r1 = r * Math.sin((Math.PI * (i + 1)) / m);
-    volume += ((n / 2) * Math.sin((2 * Math.PI) / n) * (z0 - z1) * (r0 * r0 + r0 * r1 + r1 * r1)) / 3;
+    volume +=
+      ((n / 2) * Math.sin((2 * Math.PI) / n) * (z0 - z1) * (r0 * r0 + r0 * r1 + r1 * r1)) / 3;
     const slant = Math.hypot(Math.cos(Math.PI / n) * (r1 - r0), z0 - z1);
     area += n * (r0 + r1) * Math.sin(Math.PI / n) * slant;
   }
@@ -33,14 +46,24 @@ function uvSpherePolyhedron(r: number, n: number, m: number): { volume: number; 
  * Exact volume of the torus polyhedron: n wedges, each sin(2π/n) × ∫∫ρ dA over the regular
  * m-gon cross-section (Pappus for a discrete revolution); area from its planar trapezoids.
  */
-function torusPolyhedron(R: number, r: number, n: number, m: number): { volume: number; area: number } {
-  const volume = n * Math.sin((2 * Math.PI) / n) * (m / 2) * r * r * Math.sin((2 * Math.PI) / m) * R;
+function torusPolyhedron(
+  R: number,
+  r: number,
+  n: number,
+  m: number,
+): { volume: number; area: number } {
+  const volume =
+    n * Math.sin((2 * Math.PI) / n) * (m / 2) * r * r * Math.sin((2 * Math.PI) / m) * R;
   let area = 0;
   for (let j = 0; j < m; j++) {
     const rho0 = R + r * Math.cos((2 * Math.PI * j) / m);
     const rho1 = R + r * Math.cos((2 * Math.PI * (j + 1)) / m);
     const dz = r * (Math.sin((2 * Math.PI * (j + 1)) / m) - Math.sin((2 * Math.PI * j) / m));
-    area += n * (rho0 + rho1) * Math.sin(Math.PI / n) * Math.hypot(Math.cos(Math.PI / n) * (rho1 - rho0), dz);
+    area +=
+      n *
+      (rho0 + rho1) *
+      Math.sin(Math.PI / n) *
+      Math.hypot(Math.cos(Math.PI / n) * (rho1 - rho0), dz);
   }
   return { volume, area };
 }
@@ -126,7 +149,10 @@ describe('analyseModel: defects', () => {
     const { report, mesh } = analyseModel(toBinaryStl(invert(cube(10))));
     assert.equal(report.volumeMm3, 1000);
     assert.equal(report.invertedWindingFixed, true);
-    assert.deepEqual(report.warnings.map((w) => w.code), ['INVERTED_WINDING']);
+    assert.deepEqual(
+      report.warnings.map((w) => w.code),
+      ['INVERTED_WINDING'],
+    );
     const remeasured = measureMesh(mesh, computeBoundingBox(mesh.positions), 1e-6);
     assert.equal(remeasured.signedVolumeMm3, 1000);
   });
@@ -138,7 +164,17 @@ describe('analyseModel: defects', () => {
   });
 
   it('counts non-manifold edges, inconsistent winding and shells', () => {
-    const edgeTouching = analyseModel(toBinaryStl(voxels([[0, 0, 0], [1, 1, 0]], 5))).report.topology;
+    const edgeTouching = analyseModel(
+      toBinaryStl(
+        voxels(
+          [
+            [0, 0, 0],
+            [1, 1, 0],
+          ],
+          5,
+        ),
+      ),
+    ).report.topology;
     assert.equal(edgeTouching.nonManifoldEdges, 1);
     assert.equal(edgeTouching.watertight, false);
     const flippedOne = cube(10);
@@ -150,8 +186,8 @@ describe('analyseModel: defects', () => {
   });
 
   it('welds vertices that differ by less than the tolerance', () => {
-    const jittered = cube(10).map((t, i) =>
-      t.map(([x, y, z], c) => [x + ((i * 3 + c) % 7) * 3e-6, y, z]) as Triangle,
+    const jittered = cube(10).map(
+      (t, i) => t.map(([x, y, z], c) => [x + ((i * 3 + c) % 7) * 3e-6, y, z]) as Triangle,
     );
     const welded = analyseModel(toBinaryStl(jittered), { weldToleranceMm: 1e-3 }).report;
     assert.equal(welded.vertexCount, 8);
@@ -163,21 +199,43 @@ describe('analyseModel: defects', () => {
 
   it('counts degenerate faces as a warning when they are few', () => {
     const slivers: Triangle[] = [
-      [[0, 0, 0], [0, 0, 0], [10, 0, 0]],
-      [[0, 0, 10], [10, 0, 10], [10, 0, 10]],
-      [[20, 0, 0], [25, 0, 0], [30, 0, 0]],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+        [10, 0, 0],
+      ],
+      [
+        [0, 0, 10],
+        [10, 0, 10],
+        [10, 0, 10],
+      ],
+      [
+        [20, 0, 0],
+        [25, 0, 0],
+        [30, 0, 0],
+      ],
     ];
     const { report } = analyseModel(toBinaryStl([...cube(10), ...slivers]));
     assert.equal(report.degenerateFaces, 3);
     assert.equal(report.inputTriangles, 15);
     assert.equal(report.triangleCount, 13);
     assert.equal(report.volumeMm3, 1000);
-    assert.deepEqual(report.warnings.map((w) => [w.code, w.count]), [['DEGENERATE_FACES', 3]]);
+    assert.deepEqual(
+      report.warnings.map((w) => [w.code, w.count]),
+      [['DEGENERATE_FACES', 3]],
+    );
   });
 
   it('rejects meshes made mostly or only of degenerate faces', () => {
-    const collapsed: Triangle = [[1, 1, 1], [1, 1, 1], [2, 2, 2]];
-    const mostly = analyseModel.bind(null, toBinaryStl([...cube(10), ...Array<Triangle>(13).fill(collapsed)]));
+    const collapsed: Triangle = [
+      [1, 1, 1],
+      [1, 1, 1],
+      [2, 2, 2],
+    ];
+    const mostly = analyseModel.bind(
+      null,
+      toBinaryStl([...cube(10), ...Array<Triangle>(13).fill(collapsed)]),
+    );
     assert.throws(mostly, { code: 'DEGENERATE_MESH' });
     const error = meshError(toBinaryStl([collapsed]));
     assert.equal(error.code, 'DEGENERATE_MESH');
@@ -186,8 +244,16 @@ describe('analyseModel: defects', () => {
 
   it('reports a flat sheet as zero volume', () => {
     const sheet: Triangle[] = [
-      [[0, 0, 0], [10, 0, 0], [10, 10, 0]],
-      [[0, 0, 0], [10, 10, 0], [0, 10, 0]],
+      [
+        [0, 0, 0],
+        [10, 0, 0],
+        [10, 10, 0],
+      ],
+      [
+        [0, 0, 0],
+        [10, 10, 0],
+        [0, 10, 0],
+      ],
     ];
     const { report } = analyseModel(toBinaryStl(sheet));
     assert.equal(report.volumeMm3, 0);

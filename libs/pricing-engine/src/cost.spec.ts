@@ -36,10 +36,24 @@ describe('computeCost', () => {
 
   it('applies the quantity break, then the express multiplier', () => {
     const cost = computeCost(
-      input({ quantity: 10, partVolumeMm3: 20000, supportMaterialMm3: 2000, machineSeconds: 36000, builds: 2, leadTime: 'EXPRESS' }),
+      input({
+        quantity: 10,
+        partVolumeMm3: 20000,
+        supportMaterialMm3: 2000,
+        machineSeconds: 36000,
+        builds: 2,
+        leadTime: 'EXPRESS',
+      }),
     );
     assert.deepEqual(
-      [cost.material, cost.support, cost.machineTime, cost.setup, cost.postProcessing, cost.subtotal],
+      [
+        cost.material,
+        cost.support,
+        cost.machineTime,
+        cost.setup,
+        cost.postProcessing,
+        cost.subtotal,
+      ],
       [2000, 100, 6000, 1000, 1000, 10100],
     );
     assert.equal(cost.quantityDiscountPercent, 5);
@@ -53,7 +67,16 @@ describe('computeCost', () => {
   });
 
   it('discounts economy orders, rounding half away from zero', () => {
-    const cost = computeCost(input({ quantity: 10, partVolumeMm3: 20000, supportMaterialMm3: 2000, machineSeconds: 36000, builds: 2, leadTime: 'ECONOMY' }));
+    const cost = computeCost(
+      input({
+        quantity: 10,
+        partVolumeMm3: 20000,
+        supportMaterialMm3: 2000,
+        machineSeconds: 36000,
+        builds: 2,
+        leadTime: 'ECONOMY',
+      }),
+    );
     assert.equal(cost.leadTimeAdjustment, -960);
     assert.equal(cost.total, 8635);
   });
@@ -65,16 +88,36 @@ describe('computeCost', () => {
   });
 
   it('keeps the lines consistent with the total', () => {
-    const cost = computeCost(input({ quantity: 37, partVolumeMm3: 12345.6, supportMaterialMm3: 777, machineSeconds: 99999, builds: 3 }));
-    assert.equal(cost.subtotal, cost.material + cost.support + cost.machineTime + cost.setup + cost.postProcessing);
-    assert.equal(cost.total, cost.subtotal - cost.quantityDiscount + cost.leadTimeAdjustment + cost.minimumPriceAdjustment);
-    for (const value of [cost.material, cost.support, cost.machineTime, cost.total, cost.unitPrice]) assert.ok(Number.isInteger(value));
+    const cost = computeCost(
+      input({
+        quantity: 37,
+        partVolumeMm3: 12345.6,
+        supportMaterialMm3: 777,
+        machineSeconds: 99999,
+        builds: 3,
+      }),
+    );
+    assert.equal(
+      cost.subtotal,
+      cost.material + cost.support + cost.machineTime + cost.setup + cost.postProcessing,
+    );
+    assert.equal(
+      cost.total,
+      cost.subtotal - cost.quantityDiscount + cost.leadTimeAdjustment + cost.minimumPriceAdjustment,
+    );
+    for (const value of [cost.material, cost.support, cost.machineTime, cost.total, cost.unitPrice])
+      assert.ok(Number.isInteger(value));
   });
 
   it('never prices a zero or negative volume, nor a bad quantity', () => {
-    assert.throws(() => computeCost(input({ partVolumeMm3: 0 })), (e: unknown) => e instanceof PricingError && e.code === 'NON_POSITIVE_VOLUME');
+    assert.throws(
+      () => computeCost(input({ partVolumeMm3: 0 })),
+      (e: unknown) => e instanceof PricingError && e.code === 'NON_POSITIVE_VOLUME',
+    );
     assert.throws(() => computeCost(input({ partVolumeMm3: -5 })), { code: 'NON_POSITIVE_VOLUME' });
-    assert.throws(() => computeCost(input({ partVolumeMm3: Number.NaN })), { code: 'NON_POSITIVE_VOLUME' });
+    assert.throws(() => computeCost(input({ partVolumeMm3: Number.NaN })), {
+      code: 'NON_POSITIVE_VOLUME',
+    });
     assert.throws(() => computeCost(input({ quantity: 1.5 })), { code: 'INVALID_QUANTITY' });
   });
 });

@@ -29,6 +29,9 @@ describe('polylineSeconds', () => {
 
   it('does not slow down along a straight open chain', () => {
     const line = Float64Array.from([0, 0, 5, 0, 10, 0]);
-    close(polylineSeconds(line, false, 10, 10), trapezoidSeconds(5, 0, 10, 10, 10) + trapezoidSeconds(5, 10, 0, 10, 10));
+    close(
+      polylineSeconds(line, false, 10, 10),
+      trapezoidSeconds(5, 0, 10, 10, 10) + trapezoidSeconds(5, 10, 0, 10, 10),
+    );
   });
 });

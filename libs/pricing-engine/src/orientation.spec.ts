@@ -18,7 +18,12 @@ function uprightT(): Point[] {
 
 describe('rotationPlacingDown', () => {
   it('turns the requested side onto the plate', () => {
-    for (const down of [{ x: 1, y: 0, z: 0 }, { x: 0, y: -1, z: 0 }, { x: 0, y: 0, z: 1 }, { x: 1, y: 1, z: -1 }]) {
+    for (const down of [
+      { x: 1, y: 0, z: 0 },
+      { x: 0, y: -1, z: 0 },
+      { x: 0, y: 0, z: 1 },
+      { x: 1, y: 1, z: -1 },
+    ]) {
       const turned = rotateVec(rotationPlacingDown(down), down);
       const length = Math.hypot(down.x, down.y, down.z);
       assert.ok(Math.abs(turned.x) < 1e-12 && Math.abs(turned.y) < 1e-12);
@@ -52,7 +57,11 @@ describe('searchOrientation', () => {
 
   it('prefers an orientation that fits a machine over a cheaper one that does not', () => {
     const { mesh } = analyseModel(toBinaryStl(box(200, 20, 10)));
-    const machine = { id: 'm', technology: 'FDM' as const, buildVolumeMm: { x: 50, y: 50, z: 250 } };
+    const machine = {
+      id: 'm',
+      technology: 'FDM' as const,
+      buildVolumeMm: { x: 50, y: 50, z: 250 },
+    };
     const result = searchOrientation(mesh, { machines: [machine] });
     assert.equal(result.chosen.fitsMachine, true);
     assert.equal(Math.round(result.chosen.heightMm), 200);

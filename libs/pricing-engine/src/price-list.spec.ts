@@ -49,8 +49,17 @@ describe('validatePriceList', () => {
 
   it('rejects non-objects, empty material lists and discounts of 100 %', () => {
     assert.deepEqual(errorsOf(null), ['price list must be an object']);
-    assert.ok(errorsOf({ ...samplePriceList(), materials: [] }).includes('materials must be a non-empty array'));
-    const freebies = { ...samplePriceList(), quantityBreaks: [{ minQuantity: 1, discountPercent: 100 }] };
-    assert.deepEqual(errorsOf(freebies), ['quantityBreaks[0].discountPercent must be a non-negative number ≤ 99']);
+    assert.ok(
+      errorsOf({ ...samplePriceList(), materials: [] }).includes(
+        'materials must be a non-empty array',
+      ),
+    );
+    const freebies = {
+      ...samplePriceList(),
+      quantityBreaks: [{ minQuantity: 1, discountPercent: 100 }],
+    };
+    assert.deepEqual(errorsOf(freebies), [
+      'quantityBreaks[0].discountPercent must be a non-negative number ≤ 99',
+    ]);
   });
 });

@@ -36,24 +36,37 @@ describe('priceModel', () => {
     assert.equal(cost.machineTime, Math.round((result.machineSeconds / 3600) * 600));
     assert.equal(cost.setup, 500);
     assert.equal(cost.postProcessing, 500);
-    assert.equal(cost.total, cost.subtotal - cost.quantityDiscount + cost.leadTimeAdjustment + cost.minimumPriceAdjustment);
+    assert.equal(
+      cost.total,
+      cost.subtotal - cost.quantityDiscount + cost.leadTimeAdjustment + cost.minimumPriceAdjustment,
+    );
     assert.deepEqual(result.review, { status: 'AUTO_APPROVED', reasons: [] });
     assert.deepEqual(structuredClone(result), result);
   });
 
   it('slices in FIRM mode and reports progress per stage', () => {
     const stages = new Set<string>();
-    const result = priceModel(toBinaryStl(cube(20)), options({ mode: 'FIRM' }), (stage, fraction) => {
-      assert.ok(fraction >= 0 && fraction <= 1);
-      stages.add(stage);
-    });
+    const result = priceModel(
+      toBinaryStl(cube(20)),
+      options({ mode: 'FIRM' }),
+      (stage, fraction) => {
+        assert.ok(fraction >= 0 && fraction <= 1);
+        stages.add(stage);
+      },
+    );
     assert.equal(result.printTime.mode, 'FIRM');
     assert.ok(Math.abs(result.printTime.perimeterPathMm! - 100 * 80 * 2) < 1e-6);
-    assert.deepEqual([...stages], ['parse', 'weld', 'measure', 'topology', 'orientation', 'print-time', 'pack', 'cost']);
+    assert.deepEqual(
+      [...stages],
+      ['parse', 'weld', 'measure', 'topology', 'orientation', 'print-time', 'pack', 'cost'],
+    );
   });
 
   it('nests powder parts in 3D', () => {
-    const result = priceModel(toBinaryStl(cube(20)), options({ materialId: 'pa12-sls', quantity: 100 }));
+    const result = priceModel(
+      toBinaryStl(cube(20)),
+      options({ materialId: 'pa12-sls', quantity: 100 }),
+    );
     assert.equal(result.partsPerBuild.method, '3D');
     assert.equal(result.partsPerBuild.capacity, 6 * 6 * 12);
     assert.equal(result.partsPerBuild.buildHeightMm, 3 * 20 + 2 * 5);
@@ -87,20 +100,37 @@ describe('priceModel', () => {
   it('sends expensive orders to review using the price list threshold', () => {
     const priceList = { ...samplePriceList(), reviewAbovePriceCents: 1000 };
     const result = priceModel(toBinaryStl(cube(20)), options({ priceList }));
-    assert.deepEqual(result.review.reasons.map((r) => r.code), ['PRICE_ABOVE_THRESHOLD']);
+    assert.deepEqual(
+      result.review.reasons.map((r) => r.code),
+      ['PRICE_ABOVE_THRESHOLD'],
+    );
   });
 
   it('refuses to price a model without volume', () => {
     const sheet = toBinaryStl([
-      [[0, 0, 0], [10, 0, 0], [10, 10, 0]],
-      [[0, 0, 0], [10, 10, 0], [0, 10, 0]],
+      [
+        [0, 0, 0],
+        [10, 0, 0],
+        [10, 10, 0],
+      ],
+      [
+        [0, 0, 0],
+        [10, 10, 0],
+        [0, 10, 0],
+      ],
     ]);
-    assert.throws(() => priceModel(sheet, options()), (e: unknown) => e instanceof MeshError && e.code === 'ZERO_VOLUME');
+    assert.throws(
+      () => priceModel(sheet, options()),
+      (e: unknown) => e instanceof MeshError && e.code === 'ZERO_VOLUME',
+    );
   });
 
   it('rejects unknown materials, invalid price lists and bad quantities', () => {
     const bytes = toBinaryStl(cube(10));
-    assert.throws(() => priceModel(bytes, options({ materialId: 'gold' })), (e: unknown) => e instanceof PricingError && e.code === 'UNKNOWN_MATERIAL');
+    assert.throws(
+      () => priceModel(bytes, options({ materialId: 'gold' })),
+      (e: unknown) => e instanceof PricingError && e.code === 'UNKNOWN_MATERIAL',
+    );
     const broken = { ...samplePriceList(), minimumPriceCents: -1 };
     assert.throws(() => priceModel(bytes, options({ priceList: broken })), {
       code: 'INVALID_PRICE_LIST',

@@ -54,12 +54,16 @@ describe('estimateFirm', () => {
   });
 
   it('adds the time of the layers and of the build', () => {
-    const estimate = estimateFirm(boxInput({ ...simple, perLayerSeconds: 3, fixedBuildSeconds: 100 }));
+    const estimate = estimateFirm(
+      boxInput({ ...simple, perLayerSeconds: 3, fixedBuildSeconds: 100 }),
+    );
     close(estimate.singlePartBuildSeconds, 100 + 25 * 3 + estimate.partSeconds);
   });
 
   it('travels between the contours of a layer', () => {
-    const { report, mesh } = analyseModel(toBinaryStl([...cube(10), ...box(10, 10, 10, [30, 0, 0])]));
+    const { report, mesh } = analyseModel(
+      toBinaryStl([...cube(10), ...box(10, 10, 10, [30, 0, 0])]),
+    );
     const estimate = estimateFirm({
       mesh,
       volumeMm3: report.volumeMm3,

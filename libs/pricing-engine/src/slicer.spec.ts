@@ -5,7 +5,8 @@ import { sliceMesh, type SlicedLayer } from './slicer.js';
 import { box, cube, torus, translate, uvSphere } from './testing/mesh-generators.js';
 import { toBinaryStl } from './testing/mesh-writers.js';
 
-const meshOf = (triangles: Parameters<typeof toBinaryStl>[0]) => analyseModel(toBinaryStl(triangles)).mesh;
+const meshOf = (triangles: Parameters<typeof toBinaryStl>[0]) =>
+  analyseModel(toBinaryStl(triangles)).mesh;
 
 describe('sliceMesh', () => {
   it('cuts a cube into layers whose perimeter is 4 × side and area side²', () => {
@@ -28,7 +29,9 @@ describe('sliceMesh', () => {
     });
     assert.equal(summary.layerCount, 25);
     assert.equal(layers[0]!.z, 2.1);
-    assert.ok(layers.every((l) => Math.abs(l.perimeterMm - 60) < 1e-9 && Math.abs(l.areaMm2 - 200) < 1e-9));
+    assert.ok(
+      layers.every((l) => Math.abs(l.perimeterMm - 60) < 1e-9 && Math.abs(l.areaMm2 - 200) < 1e-9),
+    );
     const loop = layers[7]!.loops[0]!;
     assert.equal(loop.closed, true);
     // Each side quad is two triangles, so the plane crosses 8 triangles: 8 segments.
@@ -36,7 +39,9 @@ describe('sliceMesh', () => {
     let twiceArea = 0;
     for (let i = 0; i < 8; i++) {
       const j = (i + 1) % 8;
-      twiceArea += loop.points[i * 2]! * loop.points[j * 2 + 1]! - loop.points[j * 2]! * loop.points[i * 2 + 1]!;
+      twiceArea +=
+        loop.points[i * 2]! * loop.points[j * 2 + 1]! -
+        loop.points[j * 2]! * loop.points[i * 2 + 1]!;
     }
     assert.ok(Math.abs(twiceArea / 2 - 200) < 1e-9);
   });
