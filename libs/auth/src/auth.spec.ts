@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, verifyLogin, verifyPassword } from './password';
 import { InvalidTokenError, TokenService } from './tokens';
 
 const SECRET = 'a'.repeat(40);
@@ -12,6 +12,11 @@ describe('passwords', () => {
     assert.match(hash, /^scrypt\$32768\$8\$1\$/);
     assert.equal(await verifyPassword('correct horse battery', hash), true);
     assert.equal(await verifyPassword('correct horse batterY', hash), false);
+  });
+
+  it('refuse a login for an unknown user, even with the dummy hash password path', async () => {
+    assert.equal(await verifyLogin('anything', undefined), false);
+    assert.equal(await verifyLogin('right-password', await hashPassword('right-password')), true);
   });
 
   it('salt each hash', async () => {

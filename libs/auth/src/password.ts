@@ -47,3 +47,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * for an unknown email costs as much as one for a known one (no user enumeration by timing).
  */
 export const dummyPasswordHash = hashPassword(randomBytes(12).toString('hex'));
+
+/**
+ * Checks a login: false for a wrong password or an unknown user, at the same cost either way
+ * (an unknown user is checked against a dummy hash), so timing does not reveal which emails exist.
+ */
+export async function verifyLogin(
+  password: string,
+  storedHash: string | undefined,
+): Promise<boolean> {
+  const ok = await verifyPassword(password, storedHash ?? (await dummyPasswordHash));
+  return ok && storedHash !== undefined;
+}

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from 
 import { ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { dummyPasswordHash, Public, TokenService, verifyPassword } from '@fabflow/auth';
+import { Public, TokenService, verifyLogin } from '@fabflow/auth';
 import { LoginRequest, TokenResponse } from '@fabflow/contracts';
 import { DB, Endpoint } from '@fabflow/platform';
 import type { CrmDatabase } from '../crm.database';
@@ -31,10 +31,7 @@ export class StaffController {
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email.toLowerCase()))
       .executeTakeFirst();
-    const ok = await verifyPassword(
-      body.password,
-      user?.password_hash ?? (await dummyPasswordHash),
-    );
+    const ok = await verifyLogin(body.password, user?.password_hash);
     if (!user || !ok) throw new UnauthorizedException('wrong email or password');
     return {
       ...this.tokens.issue({ userId: user.id, role: user.role }),

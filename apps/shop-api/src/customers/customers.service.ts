@@ -1,5 +1,5 @@
 import { ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { dummyPasswordHash, hashPassword, TokenService, verifyPassword } from '@fabflow/auth';
+import { hashPassword, TokenService, verifyLogin } from '@fabflow/auth';
 import { CustomerRegistered } from '@fabflow/contracts';
 import { isUniqueViolation, uuidv7 } from '@fabflow/db';
 import type { UnitOfWork } from '@fabflow/messaging';
@@ -37,7 +37,7 @@ export class CustomersService {
 
   async login(email: string, password: string) {
     const customer = await this.customers.findByEmail(email);
-    const ok = await verifyPassword(password, customer?.password_hash ?? (await dummyPasswordHash));
+    const ok = await verifyLogin(password, customer?.password_hash);
     if (!customer || !ok) throw new UnauthorizedException('wrong email or password');
     const token = this.tokens.issue({ userId: customer.id, role: 'customer' });
     return { ...token, tokenType: 'Bearer' as const, role: 'customer', userId: customer.id };

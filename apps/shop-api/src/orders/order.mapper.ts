@@ -1,19 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { OrderStatus } from '@fabflow/contracts';
 import type { ShopDatabase } from '../shop.database';
 
-type OrderRow = { [K in keyof ShopDatabase['orders']]: unknown } & {
-  id: string;
-  status: OrderStatus;
-  sku: string;
-  name: string;
-  material: string;
-  quantity: number;
-  unit_price_cents: number;
-  total_cents: number;
-  currency: string;
-  placed_at: Date;
-  updated_at: Date;
-};
+type OrderRow = Selectable<ShopDatabase['orders']>;
 
 export function toOrderSummary(o: OrderRow) {
   return {

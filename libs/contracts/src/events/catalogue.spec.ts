@@ -17,7 +17,11 @@ describe('event catalogue', () => {
 
   it('is documented event by event in docs/architecture.md', () => {
     // dist/libs/contracts/src/events → repository root
-    const doc = readFileSync(join(__dirname, '..', '..', '..', '..', '..', 'docs', 'architecture.md'), 'utf8');
-    for (const e of EVENT_CATALOGUE) assert.ok(doc.includes(`\`${e.type}\``), `${e.type} is in the catalogue table`);
+    const doc = readFileSync(
+      join(__dirname, '..', '..', '..', '..', '..', 'docs', 'architecture.md'),
+      'utf8',
+    );
+    for (const e of EVENT_CATALOGUE)
+      assert.ok(doc.includes(`\`${e.type}\``), `${e.type} is in the catalogue table`);
   });
 });
