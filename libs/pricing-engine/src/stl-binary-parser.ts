@@ -1,19 +1,14 @@
 import { MeshError } from './errors.js';
 import { formatCount } from './format.util.js';
+import type { BoundingBox } from './types.js';
 
 const HEADER_BYTES = 84;
 const TRIANGLE_BYTES = 50;
-const MAX_FLOAT32 = 3.4028234663852886e38;
 
 /**
- * Parses a binary STL into a triangle soup (9 floats per triangle) scaled to millimetres.
- * Normals and attribute bytes are ignored: normals are recomputed from the winding.
+ * Validates a binary STL header against the file size and limits; returns the triangle count.
  */
-export function parseBinaryStl(
-  bytes: Uint8Array,
-  scaleToMm: number,
-  maxTriangles: number,
-): Float32Array {
+export function readBinaryStlHeader(bytes: Uint8Array, maxTriangles: number): number {
   if (bytes.length < HEADER_BYTES) {
     throw new MeshError(
       'TRUNCATED',
@@ -21,8 +16,7 @@ export function parseBinaryStl(
       { byteLength: bytes.length },
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const declared = view.getUint32(80, true);
+  const declared = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(80, true);
   const present = Math.floor((bytes.length - HEADER_BYTES) / TRIANGLE_BYTES);
   const expectedBytes = HEADER_BYTES + TRIANGLE_BYTES * declared;
   if (declared > maxTriangles) {
@@ -52,21 +46,57 @@ export function parseBinaryStl(
       { declaredTriangles: declared, expectedBytes, byteLength: bytes.length },
     );
   }
+  return declared;
+}
 
-  const soup = new Float32Array(declared * 9);
-  let offset = HEADER_BYTES + 12;
-  let k = 0;
-  for (let t = 0; t < declared; t++) {
+/**
+ * Checks every coordinate is finite (after scaling) and returns the bounding box in mm,
+ * without materialising the triangles.
+ */
+export function scanBinaryStl(bytes: Uint8Array, triangleCount: number, scaleToMm: number): BoundingBox {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  for (let t = 0, offset = HEADER_BYTES + 12; t < triangleCount; t++, offset += TRIANGLE_BYTES) {
     for (let c = 0; c < 9; c++) {
-      const value = view.getFloat32(offset + c * 4, true) * scaleToMm;
+      const value = Math.fround(view.getFloat32(offset + c * 4, true) * scaleToMm);
       // `v - v` is NaN for NaN and ±Infinity: one cheap test instead of Number.isFinite.
-      if (value - value !== 0 || value > MAX_FLOAT32 || value < -MAX_FLOAT32) {
-        throw nonFiniteError(t, view.getFloat32(offset + c * 4, true));
-      }
-      soup[k++] = value;
+      if (value - value !== 0) throw nonFiniteError(t, view.getFloat32(offset + c * 4, true));
+      const axis = c % 3;
+      if (value < min[axis]!) min[axis] = value;
+      if (value > max[axis]!) max[axis] = value;
     }
-    offset += TRIANGLE_BYTES;
   }
+  const [minX, minY, minZ] = min as [number, number, number];
+  const [maxX, maxY, maxZ] = max as [number, number, number];
+  return {
+    min: { x: minX, y: minY, z: minZ },
+    max: { x: maxX, y: maxY, z: maxZ },
+    size: { x: maxX - minX, y: maxY - minY, z: maxZ - minZ },
+  };
+}
+
+/** Copies `count` triangles starting at `first` into `out` (9 floats each, scaled to mm). */
+export function readBinaryStlTriangles(
+  bytes: Uint8Array,
+  first: number,
+  count: number,
+  scaleToMm: number,
+  out: Float32Array,
+): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  let k = 0;
+  for (let t = 0, offset = HEADER_BYTES + 12 + first * TRIANGLE_BYTES; t < count; t++, offset += TRIANGLE_BYTES) {
+    for (let c = 0; c < 9; c++) out[k++] = view.getFloat32(offset + c * 4, true) * scaleToMm;
+  }
+}
+
+/** Parses a whole binary STL into a triangle soup (9 floats per triangle) in millimetres. */
+export function parseBinaryStl(bytes: Uint8Array, scaleToMm: number, maxTriangles: number): Float32Array {
+  const count = readBinaryStlHeader(bytes, maxTriangles);
+  scanBinaryStl(bytes, count, scaleToMm);
+  const soup = new Float32Array(count * 9);
+  readBinaryStlTriangles(bytes, 0, count, scaleToMm, soup);
   return soup;
 }
 

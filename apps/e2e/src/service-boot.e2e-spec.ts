@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '@fabflow/testing';
+import { FabflowSystem } from './support/fabflow-system';
+
+describe('service boot', () => {
+  it('refuses to start with bad configuration and names every bad variable', () => {
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/apps/shop-api/src/main.js')], {
+      env: {
+        ...process.env,
+        PORT: 'eighty',
+        AMQP_URLS: 'http://broker.invalid',
+        JWT_SECRET: 'short',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /Invalid configuration \(3 variables\)/);
+    for (const name of ['PORT', 'AMQP_URLS', 'JWT_SECRET'])
+      assert.match(run.stderr, new RegExp(`- ${name}: `));
+    assert.doesNotMatch(run.stderr, /broker\.invalid/, 'a sensitive value is not echoed');
+  });
+});
+
+describe('OpenAPI documents', () => {
+  let sys: FabflowSystem;
+  before(async () => {
+    sys = await FabflowSystem.start('docs');
+  });
+  after(() => sys?.stop());
+
+  it('describe each route with the same schemas that validate it', async () => {
+    const doc = await sys.client('shop').get<{
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }
+        >
+      >;
+    }>('/docs/json');
+    assert.equal(doc.status, 200);
+    const body = doc.body.paths['/orders']?.post?.requestBody?.content['application/json']?.schema;
+    assert.deepEqual(body?.required, ['sku', 'quantity']);
+    assert.equal(body?.additionalProperties, false);
+    assert.deepEqual(
+      (body?.properties as Record<string, { maximum?: number }>).quantity?.maximum,
+      10_000,
+    );
+    const html = await fetch(`${sys.shop.url}/docs`);
+    assert.equal(html.status, 200);
+    assert.match(await html.text(), /swagger/i);
+    for (const svc of ['crm', 'mes'] as const) {
+      const d = await sys.client(svc).get<{ paths: Record<string, unknown> }>('/docs/json');
+      assert.ok(Object.keys(d.body.paths).length >= 4, `${svc} documents its routes`);
+    }
+  });
+});
