@@ -80,7 +80,7 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
       prefetch: 8,
       retryDelaysMs: DELAYS,
     });
-    runtime.subscribe(QUEUE, [handler as unknown as EventHandler<TestDb>]);
+    runtime.subscribe(QUEUE, [handler]);
     await runtime.start();
     await waitFor('broker connection', () => runtime.connection.connected);
   });

@@ -3,7 +3,7 @@ import { formatCount } from './format.util.js';
 import { resolveParseLimits, type ZipLimits } from './limits.js';
 import { fitToMachines, type Machine, type MachineFit } from './machine-fit.js';
 import { computeBoundingBox, diagonal, flipWinding, measureMesh } from './mesh-analysis.js';
-import { parseModel, type ParsedModel } from './parse.js';
+import { parseModel, weldParsed, type ParsedModel } from './parse.js';
 import { analyseTopology, type TopologyReport } from './topology.js';
 import type {
   AnalysisWarning,
@@ -15,7 +15,7 @@ import type {
   ThreeMfUnit,
 } from './types.js';
 import { ENGINE_VERSION } from './version.js';
-import { defaultWeldTolerance, weldSoup } from './weld.js';
+import { defaultWeldTolerance } from './weld.js';
 
 /** Options of {@link analyseModel}. */
 export interface AnalyseOptions {
@@ -74,19 +74,17 @@ export function analyseModel(bytes: Uint8Array, options: AnalyseOptions = {}): M
   return analyseParsed(parsed, bytes.length, options);
 }
 
-/** Stages after parsing; exposed for callers that already hold a triangle soup. */
-export function analyseParsed(
+function analyseParsed(
   parsed: ParsedModel,
   byteLength: number,
   options: AnalyseOptions = {},
 ): ModelAnalysis {
   const progress = options.onProgress;
-  const inputTriangles = parsed.soup.length / 9;
+  const inputTriangles = parsed.triangleCount;
   const warnings = [...parsed.warnings];
-  const soupBox = computeBoundingBox(parsed.soup);
-  const tolerance = options.weldToleranceMm ?? defaultWeldTolerance(diagonal(soupBox));
+  const tolerance = options.weldToleranceMm ?? defaultWeldTolerance(diagonal(parsed.bbox));
   progress?.('weld', 0);
-  const welded = weldSoup(parsed.soup, soupBox, tolerance);
+  const welded = weldParsed(parsed, tolerance, (f) => progress?.('weld', f));
   progress?.('weld', 1);
   const mesh = welded.mesh;
 

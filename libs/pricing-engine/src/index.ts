@@ -28,10 +28,8 @@ export {
 } from './errors.js';
 export { DEFAULT_PARSE_LIMITS, type ParseLimits, type ZipLimits } from './limits.js';
 export { sniffFormat, type SniffResult } from './sniff.js';
-export { parseModel, type ParsedModel } from './parse.js';
 export {
   analyseModel,
-  analyseParsed,
   type AnalyseOptions,
   type AnalysisReport,
   type ModelAnalysis,

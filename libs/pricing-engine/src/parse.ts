@@ -1,46 +1,110 @@
 import type { ParseLimits } from './limits.js';
+import { computeBoundingBox } from './mesh-analysis.js';
 import { sniffFormat } from './sniff.js';
 import { parseAsciiStl } from './stl-ascii-parser.js';
-import { nonFiniteError, parseBinaryStl } from './stl-binary-parser.js';
+import {
+  nonFiniteError,
+  readBinaryStlHeader,
+  readBinaryStlTriangles,
+  scanBinaryStl,
+} from './stl-binary-parser.js';
 import { parse3mf } from './three-mf-parser.js';
-import type { AnalysisWarning, ModelFormat, StlUnit, ThreeMfUnit } from './types.js';
+import type { AnalysisWarning, BoundingBox, ModelFormat, StlUnit, ThreeMfUnit } from './types.js';
 import { stlUnitToMm } from './units.js';
+import { VertexWelder, type WeldResult } from './weld.js';
 
-/** A parsed model as an unindexed triangle soup in millimetres (9 floats per triangle). */
+/** Triangles per chunk when streaming a binary STL into the welder (about 2 MB). */
+const CHUNK_TRIANGLES = 1 << 16;
+
+/**
+ * Where the validated triangles live: a decoded soup (ASCII STL, 3MF), or the binary STL
+ * bytes themselves, read in chunks so a 36-byte-per-triangle soup is never allocated.
+ */
+export type TriangleSource =
+  | { kind: 'soup'; soup: Float32Array }
+  | { kind: 'binary-stl'; bytes: Uint8Array; scaleToMm: number };
+
+/** A validated model, ready to be welded. */
 export interface ParsedModel {
   format: ModelFormat;
   /** Unit the file was interpreted in: the caller's for STL, the file's own for 3MF. */
   sourceUnit: StlUnit | ThreeMfUnit;
-  soup: Float32Array;
+  triangleCount: number;
+  /** Bounding box of every corner, in mm. */
+  bbox: BoundingBox;
+  source: TriangleSource;
   warnings: AnalysisWarning[];
+}
+
+function fromSoup(
+  format: ModelFormat,
+  sourceUnit: StlUnit | ThreeMfUnit,
+  soup: Float32Array,
+  warnings: AnalysisWarning[],
+): ParsedModel {
+  for (let i = 0; i < soup.length; i++) {
+    // 3MF transforms can overflow float32 even when every written coordinate was finite.
+    if (!Number.isFinite(soup[i]!)) throw nonFiniteError(Math.floor(i / 9), soup[i]!);
+  }
+  return {
+    format,
+    sourceUnit,
+    triangleCount: soup.length / 9,
+    bbox: computeBoundingBox(soup),
+    source: { kind: 'soup', soup },
+    warnings,
+  };
 }
 
 /** Sniffs the format and parses with strict validation; throws `MeshError` on bad input. */
 export function parseModel(bytes: Uint8Array, unit: StlUnit, limits: ParseLimits): ParsedModel {
   const { format } = sniffFormat(bytes);
   switch (format) {
-    case 'STL_BINARY':
+    case 'STL_BINARY': {
+      const scaleToMm = stlUnitToMm(unit);
+      const triangleCount = readBinaryStlHeader(bytes, limits.maxTriangles);
+      const bbox = scanBinaryStl(bytes, triangleCount, scaleToMm);
       return {
         format,
         sourceUnit: unit,
-        soup: parseBinaryStl(bytes, stlUnitToMm(unit), limits.maxTriangles),
+        triangleCount,
+        bbox,
+        source: { kind: 'binary-stl', bytes, scaleToMm },
         warnings: [],
       };
+    }
     case 'STL_ASCII':
-      return {
+      return fromSoup(
         format,
-        sourceUnit: unit,
-        soup: parseAsciiStl(bytes, stlUnitToMm(unit), limits.maxTriangles),
-        warnings: [],
-      };
+        unit,
+        parseAsciiStl(bytes, stlUnitToMm(unit), limits.maxTriangles),
+        [],
+      );
     case '3MF': {
       const model = parse3mf(bytes, limits);
-      // Transforms can overflow float32 even when every written coordinate was finite.
-      for (let i = 0; i < model.soup.length; i++) {
-        if (!Number.isFinite(model.soup[i]!))
-          throw nonFiniteError(Math.floor(i / 9), model.soup[i]!);
-      }
-      return { format, sourceUnit: model.unit, soup: model.soup, warnings: model.warnings };
+      return fromSoup(format, model.unit, model.soup, model.warnings);
     }
   }
+}
+
+/** Welds a parsed model's triangles, streaming binary STL in chunks. */
+export function weldParsed(
+  parsed: ParsedModel,
+  toleranceMm: number,
+  onProgress?: (fraction: number) => void,
+): WeldResult {
+  const welder = new VertexWelder(parsed.triangleCount, parsed.bbox, toleranceMm);
+  const { source } = parsed;
+  if (source.kind === 'soup') {
+    welder.add(source.soup, parsed.triangleCount);
+  } else {
+    const chunk = new Float32Array(CHUNK_TRIANGLES * 9);
+    for (let first = 0; first < parsed.triangleCount; first += CHUNK_TRIANGLES) {
+      const count = Math.min(CHUNK_TRIANGLES, parsed.triangleCount - first);
+      readBinaryStlTriangles(source.bytes, first, count, source.scaleToMm, chunk);
+      welder.add(chunk, count);
+      onProgress?.((first + count) / parsed.triangleCount);
+    }
+  }
+  return welder.finish();
 }

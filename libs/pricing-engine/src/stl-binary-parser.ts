@@ -53,7 +53,11 @@ export function readBinaryStlHeader(bytes: Uint8Array, maxTriangles: number): nu
  * Checks every coordinate is finite (after scaling) and returns the bounding box in mm,
  * without materialising the triangles.
  */
-export function scanBinaryStl(bytes: Uint8Array, triangleCount: number, scaleToMm: number): BoundingBox {
+export function scanBinaryStl(
+  bytes: Uint8Array,
+  triangleCount: number,
+  scaleToMm: number,
+): BoundingBox {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];
@@ -86,13 +90,21 @@ export function readBinaryStlTriangles(
 ): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   let k = 0;
-  for (let t = 0, offset = HEADER_BYTES + 12 + first * TRIANGLE_BYTES; t < count; t++, offset += TRIANGLE_BYTES) {
+  for (
+    let t = 0, offset = HEADER_BYTES + 12 + first * TRIANGLE_BYTES;
+    t < count;
+    t++, offset += TRIANGLE_BYTES
+  ) {
     for (let c = 0; c < 9; c++) out[k++] = view.getFloat32(offset + c * 4, true) * scaleToMm;
   }
 }
 
 /** Parses a whole binary STL into a triangle soup (9 floats per triangle) in millimetres. */
-export function parseBinaryStl(bytes: Uint8Array, scaleToMm: number, maxTriangles: number): Float32Array {
+export function parseBinaryStl(
+  bytes: Uint8Array,
+  scaleToMm: number,
+  maxTriangles: number,
+): Float32Array {
   const count = readBinaryStlHeader(bytes, maxTriangles);
   scanBinaryStl(bytes, count, scaleToMm);
   const soup = new Float32Array(count * 9);
