@@ -51,8 +51,16 @@ describe('Nx module boundaries', () => {
 
   it('keep test helpers out of production code, while tests may use them', async () => {
     const prod = await boundaryErrors('libs/messaging/src/index.ts', "import '@fabflow/testing';");
-    assert.deepEqual(prod, ['A project tagged with "type:data-access" can only depend on libs tagged with "type:data-access", "type:util"']);
-    assert.deepEqual(await boundaryErrors('libs/messaging/src/messaging.int-spec.ts', "import '@fabflow/testing';"), []);
+    assert.deepEqual(prod, [
+      'A project tagged with "type:data-access" can only depend on libs tagged with "type:data-access", "type:util"',
+    ]);
+    assert.deepEqual(
+      await boundaryErrors(
+        'libs/messaging/src/messaging.int-spec.ts',
+        "import '@fabflow/testing';",
+      ),
+      [],
+    );
   });
 
   it('allow what the matrix allows (an app importing shared libraries)', async () => {
