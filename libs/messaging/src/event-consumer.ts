@@ -1,9 +1,9 @@
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { type Logger, runWithContext } from '@fabflow/observability';
 import type { AmqpConnection } from './amqp-connection';
 import { EnvelopeError, fromDelivery, type EventEnvelope } from './envelope';
-import { PermanentError, type HandlerRegistry } from './event-handler';
+import { PermanentError, type HandlerContext, type HandlerRegistry } from './event-handler';
 import type { MessagingTables } from './tables';
 import { declareSubscription, dlqName, retryQueueName } from './topology';
 import type { UnitOfWork } from './unit-of-work';
@@ -136,11 +136,7 @@ export class EventConsumer<DB extends MessagingTables> {
   /** Inbox + handler in one transaction; false when the message was already handled. */
   private apply(
     event: EventEnvelope,
-    handle: (ctx: {
-      tx: Transaction<DB>;
-      events: import('./outbox').EventSink;
-      logger: Logger;
-    }) => Promise<void>,
+    handle: (ctx: HandlerContext<DB>) => Promise<void>,
   ): Promise<boolean> {
     return this.opts.unitOfWork.run(async (tx, events) => {
       const inserted = await sql<{ message_id: string }>`

@@ -1,21 +1,8 @@
-import {
-  Catch,
-  HttpException,
-  HttpStatus,
-  type ArgumentsHost,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IllegalTransitionError, type Problem } from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
 import { ValidationFailedException } from './validation.interceptor';
-
-/** A 409 for a conflicting write that is not an illegal transition (stale version, taken). */
-export class ConflictProblem extends HttpException {
-  constructor(detail: string) {
-    super(detail, HttpStatus.CONFLICT);
-  }
-}
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -29,12 +29,7 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   return {
     name,
     url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: testEnv.TEST_PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
+    drop: () => dropDatabase(name),
   };
 }
 

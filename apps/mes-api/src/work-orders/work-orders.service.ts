@@ -15,7 +15,7 @@ import {
 } from '@fabflow/contracts';
 import type { UnitOfWork } from '@fabflow/messaging';
 import { annotateContext } from '@fabflow/observability';
-import { ConflictProblem, UNIT_OF_WORK } from '@fabflow/platform';
+import { UNIT_OF_WORK } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
 import { WorkOrdersRepository } from './work-orders.repository';
 
@@ -38,15 +38,15 @@ export class WorkOrdersService {
     const wo = await this.get(id);
     if (wo.assignee_id === operator.userId) return wo;
     if (wo.assignee_id)
-      throw new ConflictProblem('work order is already taken by another operator');
-    throw new ConflictProblem(`work order is ${wo.status} and can no longer be taken`);
+      throw new ConflictException('work order is already taken by another operator');
+    throw new ConflictException(`work order is ${wo.status} and can no longer be taken`);
   }
 
   async release(id: string, operator: Principal) {
     const released = await this.workOrders.release(id, operator.userId);
     if (released) return released;
     await this.get(id);
-    throw new ConflictProblem('only the operator who took this work order can release it');
+    throw new ConflictException('only the operator who took this work order can release it');
   }
 
   /** Moves a work order the caller holds; the table decides what is legal, the event tells the others. */
@@ -65,7 +65,7 @@ export class WorkOrdersService {
         );
       }
       if (caller.role !== 'admin' && wo.assignee_id !== caller.userId) {
-        throw new ConflictProblem(
+        throw new ConflictException(
           wo.assignee_id
             ? 'work order is held by another operator'
             : 'take the work order before moving it',

@@ -48,8 +48,7 @@ export class OrdersController {
         'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
       );
     }
-    const { order, replayed } = await this.orders.place(user.userId, body, key);
-    const { history } = await this.orders.get(order.id, user);
+    const { order, history, replayed } = await this.orders.place(user.userId, body, key);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     await reply
       .status(replayed ? 200 : 201)

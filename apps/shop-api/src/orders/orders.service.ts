@@ -17,8 +17,11 @@ import { OrdersRepository } from './orders.repository';
 
 type OrderRow = NonNullable<Awaited<ReturnType<OrdersRepository['findOwned']>>>;
 
+type HistoryRow = Awaited<ReturnType<OrdersRepository['history']>>[number];
+
 export interface PlaceOrderResult {
   order: OrderRow;
+  history: HistoryRow[];
   replayed: boolean;
 }
 
@@ -100,7 +103,8 @@ export class OrdersService {
       }
       throw err;
     }
-    return { order: (await this.orders.findOwned(id, customerId))!, replayed: false };
+    const order = (await this.orders.findOwned(id, customerId))!;
+    return { order, history: await this.orders.history(id), replayed: false };
   }
 
   async get(id: string, caller: Principal) {
@@ -116,12 +120,12 @@ export class OrdersService {
     return this.orders.listByCustomer(customerId, 100);
   }
 
-  private replay(existing: OrderRow, requestHash: string): PlaceOrderResult {
+  private async replay(existing: OrderRow, requestHash: string): Promise<PlaceOrderResult> {
     if (existing.request_hash !== requestHash) {
       throw new UnprocessableEntityException(
         'this Idempotency-Key was already used with a different request body',
       );
     }
-    return { order: existing, replayed: true };
+    return { order: existing, history: await this.orders.history(existing.id), replayed: true };
   }
 }
