@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { ConfigError, loadConfig, sensitiveKeys } from '@fabflow/config';
+import { loadConfigOrExit, sensitiveKeys } from '@fabflow/config';
 import { createDatabase } from '@fabflow/db';
 import { createLogger } from '@fabflow/observability';
 import { sql } from 'kysely';
@@ -11,16 +11,7 @@ import { workerConfigSpec } from './worker.config';
  * pricing issue; until then this process only proves it can start, connect and stop cleanly.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(workerConfigSpec);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`pricing-worker: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(workerConfigSpec, 'pricing-worker');
   const logger = createLogger({
     service: 'pricing-worker',
     level: config.LOG_LEVEL,

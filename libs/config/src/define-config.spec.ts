@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { ConfigError, defineConfig, loadConfig, sensitiveKeys } from './define-config';
+import {
+  ConfigError,
+  defineConfig,
+  loadConfig,
+  loadConfigOrExit,
+  sensitiveKeys,
+} from './define-config';
 import { intFromEnv, urlListFromEnv } from './env-types';
 
 const spec = defineConfig({
@@ -39,5 +45,22 @@ describe('loadConfig', () => {
 
   it('lists sensitive keys for log redaction', () => {
     assert.deepEqual(sensitiveKeys(spec), ['AMQP_URLS']);
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  it('returns the parsed config when every variable is valid', () => {
+    const saved = process.env.FABFLOW_TEST_PORT;
+    process.env.FABFLOW_TEST_PORT = '8080';
+    try {
+      const cfg = loadConfigOrExit(
+        { FABFLOW_TEST_PORT: { schema: intFromEnv(1, 65535), description: 'p' } },
+        'test',
+      );
+      assert.equal(cfg.FABFLOW_TEST_PORT, 8080);
+    } finally {
+      if (saved === undefined) delete process.env.FABFLOW_TEST_PORT;
+      else process.env.FABFLOW_TEST_PORT = saved;
+    }
   });
 });

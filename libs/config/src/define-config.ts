@@ -66,3 +66,19 @@ export function sensitiveKeys(spec: EnvSpec): string[] {
     .filter(([, v]) => v.sensitive === true)
     .map(([k]) => k);
 }
+
+/**
+ * `loadConfig` for a process entry point: on invalid configuration it prints every bad
+ * variable, prefixed with the program's name, and exits 1.
+ */
+export function loadConfigOrExit<S extends EnvSpec>(spec: S, program: string): ConfigOf<S> {
+  try {
+    return loadConfig(spec);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${program}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,11 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import {
-  ConfigError,
-  loadConfig,
-  sensitiveKeys,
-  type ConfigOf,
-  type EnvSpec,
-} from '@fabflow/config';
+import { loadConfigOrExit, sensitiveKeys, type ConfigOf, type EnvSpec } from '@fabflow/config';
 import {
   createDatabase,
   ensureDatabase,
@@ -61,16 +55,7 @@ async function retry<T>(
 
 /** Loads config (exit 1 naming every bad variable), creates and migrates the database, starts Nest. */
 export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>): Promise<void> {
-  let config: ConfigOf<S> & ServiceConfig;
-  try {
-    config = loadConfig(opts.spec) as ConfigOf<S> & ServiceConfig;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${opts.title}: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(opts.spec, opts.title) as ConfigOf<S> & ServiceConfig;
   const logger = createLogger({
     service: `${opts.service}-api`,
     level: config.LOG_LEVEL,

@@ -44,37 +44,37 @@ export async function placeOrder(shop: HttpClient, quantity = 2): Promise<string
   return res.body.id as string;
 }
 
-export function waitForCrmStatus(
-  crm: HttpClient,
+/** Polls an order (`GET /orders/:id`, shop or CRM) until it has `status`. */
+function waitForOrderStatus(
+  who: string,
+  client: HttpClient,
   orderId: string,
   status: string,
-  timeoutMs = 20_000,
+  timeoutMs: number,
 ) {
   return waitFor(
-    `CRM order ${orderId} to be ${status}`,
+    `${who} order ${orderId} to be ${status}`,
     async () => {
-      const res = await crm.get(`/orders/${orderId}`);
+      const res = await client.get(`/orders/${orderId}`);
       return res.status === 200 && res.body.status === status ? res.body : undefined;
     },
     timeoutMs,
   );
 }
 
-export function waitForShopStatus(
+export const waitForCrmStatus = (
+  crm: HttpClient,
+  orderId: string,
+  status: string,
+  timeoutMs = 20_000,
+) => waitForOrderStatus('CRM', crm, orderId, status, timeoutMs);
+
+export const waitForShopStatus = (
   shop: HttpClient,
   orderId: string,
   status: string,
   timeoutMs = 20_000,
-) {
-  return waitFor(
-    `shop order ${orderId} to be ${status}`,
-    async () => {
-      const res = await shop.get(`/orders/${orderId}`);
-      return res.status === 200 && res.body.status === status ? res.body : undefined;
-    },
-    timeoutMs,
-  );
-}
+) => waitForOrderStatus('shop', shop, orderId, status, timeoutMs);
 
 export function waitForWorkOrder(mes: HttpClient, orderId: string, timeoutMs = 20_000) {
   return waitFor(
