@@ -1,9 +1,11 @@
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { sql, type Kysely } from 'kysely';
 import { type Logger, runWithContext } from '@fabflow/observability';
+import type { ChannelModel } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
 import { EnvelopeError, fromDelivery, type EventEnvelope } from './envelope';
 import { PermanentError, type HandlerContext, type HandlerRegistry } from './event-handler';
+import type { ConsumeOutcome, MessagingMetrics } from './messaging-metrics';
 import type { MessagingTables } from './tables';
 import { declareSubscription, dlqName, retryQueueName } from './topology';
 import type { UnitOfWork } from './unit-of-work';
@@ -18,9 +20,17 @@ export interface EventConsumerOptions<DB extends MessagingTables> {
   retryDelaysMs: number[];
   prefetch: number;
   logger: Logger;
+  metrics?: MessagingMetrics;
 }
 
 export const RETRY_COUNT_HEADER = 'x-retry-count';
+
+const COUNT_KEY = {
+  handled: 'handled',
+  duplicate: 'duplicates',
+  retried: 'retried',
+  dead_lettered: 'deadLettered',
+} as const satisfies Record<ConsumeOutcome, string>;
 
 /**
  * Consumes one quorum queue with manual acks and bounded prefetch. Each delivery is handled in
@@ -41,18 +51,27 @@ export class EventConsumer<DB extends MessagingTables> {
   constructor(private readonly opts: EventConsumerOptions<DB>) {}
 
   async start(): Promise<void> {
-    await this.opts.connection.onConnect(async (conn) => {
-      if (this.stopping) return;
-      const ch = await conn.createConfirmChannel();
-      ch.on('error', (err: Error) =>
-        this.opts.logger.warn(
-          { err: err.message, queue: this.opts.queue },
-          'consumer channel error',
-        ),
-      );
-      ch.on('close', () => {
-        if (this.channel === ch) this.channel = undefined;
-      });
+    await this.opts.connection.onConnect((conn) => this.open(conn));
+  }
+
+  /**
+   * Opens the channel, declares the topology and consumes. Runs on every (re)connect, and again
+   * on the same connection when only the channel was lost: a channel error, or the broker
+   * cancelling the consumer (queue deleted, leader moved away from a node that went down).
+   */
+  private async open(conn: ChannelModel): Promise<void> {
+    if (this.stopping || this.channel) return;
+    const ch = await conn.createConfirmChannel();
+    ch.on('error', (err: Error) =>
+      this.opts.logger.warn({ err: err.message, queue: this.opts.queue }, 'consumer channel error'),
+    );
+    ch.on('close', () => {
+      if (this.channel !== ch) return;
+      this.channel = undefined;
+      this.reopenLater(conn);
+    });
+    this.channel = ch;
+    try {
       await declareSubscription(ch, {
         queue: this.opts.queue,
         bindings: this.opts.registry.bindings(),
@@ -61,16 +80,42 @@ export class EventConsumer<DB extends MessagingTables> {
       await ch.prefetch(this.opts.prefetch);
       const { consumerTag } = await ch.consume(this.opts.queue, (msg) => {
         if (msg) void this.onMessage(ch, msg);
+        else {
+          this.opts.logger.warn({ queue: this.opts.queue }, 'consumer cancelled by the broker');
+          void ch.close().catch(() => undefined);
+        }
       });
-      this.channel = ch;
       this.consumerTag = consumerTag;
-    });
+    } catch (err) {
+      if (this.channel === ch) this.channel = undefined;
+      await ch.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Re-opens on the same connection after a short pause, unless it closed too (then the reconnect does it). */
+  private reopenLater(conn: ChannelModel, delayMs = 1000): void {
+    if (this.stopping) return;
+    setTimeout(() => {
+      if (this.stopping || this.channel || !this.opts.connection.connected) return;
+      this.opts.connection
+        .connection()
+        .then((current) => (current === conn ? this.open(conn) : undefined))
+        .catch((err: Error) => {
+          this.opts.logger.warn(
+            { err: err.message, queue: this.opts.queue },
+            'could not re-open the consumer channel; trying again',
+          );
+          this.reopenLater(conn, Math.min(delayMs * 2, 15_000));
+        });
+    }, delayMs).unref();
   }
 
   /** Stops taking deliveries, waits for in-flight handlers (bounded), then closes the channel. */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopping = true;
     const ch = this.channel;
+    this.channel = undefined;
     if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
     if (this.inFlight > 0) {
       await Promise.race([
@@ -83,8 +128,15 @@ export class EventConsumer<DB extends MessagingTables> {
 
   private async onMessage(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
     this.inFlight += 1;
+    const started = performance.now();
     try {
-      await this.process(ch, msg);
+      const outcome = await this.process(ch, msg);
+      this.counts[COUNT_KEY[outcome]] += 1;
+      this.opts.metrics?.consumed.inc({ queue: this.opts.queue, outcome });
+      this.opts.metrics?.handleDuration.observe(
+        { queue: this.opts.queue },
+        (performance.now() - started) / 1000,
+      );
     } catch (err) {
       // Only reached when even re-publishing failed (channel gone): the broker redelivers.
       this.opts.logger.warn(
@@ -97,7 +149,7 @@ export class EventConsumer<DB extends MessagingTables> {
     }
   }
 
-  private async process(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+  private async process(ch: ConfirmChannel, msg: ConsumeMessage): Promise<ConsumeOutcome> {
     let envelope: EventEnvelope;
     try {
       envelope = fromDelivery(msg);
@@ -122,9 +174,8 @@ export class EventConsumer<DB extends MessagingTables> {
         { correlationId: event.correlationId ?? event.id, fields: logFields },
         () => this.apply(event, (ctx) => handler.handle(ctx, event)),
       );
-      if (applied) this.counts.handled += 1;
-      else this.counts.duplicates += 1;
       ch.ack(msg);
+      return applied ? 'handled' : 'duplicate';
     } catch (err) {
       const error = err as Error;
       if (error instanceof PermanentError)
@@ -155,7 +206,7 @@ export class EventConsumer<DB extends MessagingTables> {
     ch: ConfirmChannel,
     msg: ConsumeMessage,
     error: Error,
-  ): Promise<void> {
+  ): Promise<ConsumeOutcome> {
     const headers = msg.properties.headers ?? {};
     const attempts = Number(headers[RETRY_COUNT_HEADER] ?? 0);
     const delays = this.opts.retryDelaysMs;
@@ -170,8 +221,8 @@ export class EventConsumer<DB extends MessagingTables> {
       [RETRY_COUNT_HEADER]: attempts + 1,
       'x-last-error': error.message.slice(0, 1000),
     });
-    this.counts.retried += 1;
     ch.ack(msg);
+    return 'retried';
   }
 
   private async deadLetter(
@@ -180,7 +231,7 @@ export class EventConsumer<DB extends MessagingTables> {
     reason: string,
     error: string,
     attempts = Number(msg.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) + 1,
-  ): Promise<void> {
+  ): Promise<ConsumeOutcome> {
     this.opts.logger.error({ reason, err: error, attempts }, 'message dead-lettered');
     await this.republish(ch, msg, dlqName(this.opts.queue), {
       'x-dlq-reason': reason,
@@ -188,8 +239,8 @@ export class EventConsumer<DB extends MessagingTables> {
       'x-attempts': attempts,
       'x-dead-lettered-at': new Date().toISOString(),
     });
-    this.counts.deadLettered += 1;
     ch.ack(msg);
+    return 'dead_lettered';
   }
 
   /** Re-publishes a delivery (same id and properties) to a queue and waits for the confirm. */

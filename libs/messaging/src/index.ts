@@ -9,3 +9,4 @@ export * from './tables';
 export * from './topology';
 export * from './unit-of-work';
 export * from './messaging-runtime';
+export * from './messaging-metrics';

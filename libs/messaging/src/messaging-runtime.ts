@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { EventDefinition } from '@fabflow/contracts';
-import type { Logger } from '@fabflow/observability';
+import type { Logger, Registry } from '@fabflow/observability';
 import { AmqpConnection } from './amqp-connection';
 import { ConfirmPublisher } from './confirm-publisher';
 import { EventConsumer } from './event-consumer';
 import { HandlerRegistry, type EventHandler } from './event-handler';
+import { MessagingMetrics } from './messaging-metrics';
+import { outboxStats } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import type { MessagingTables } from './tables';
 import { declareExchange } from './topology';
@@ -20,6 +22,8 @@ export interface MessagingRuntimeOptions<DB extends MessagingTables> {
   outboxPollMs: number;
   prefetch: number;
   retryDelaysMs: number[];
+  /** Where the messaging metrics are registered (the service's /metrics registry). */
+  metricsRegistry?: Registry;
 }
 
 /** A service's whole messaging side: connection, outbox relay, unit of work and consumers. */
@@ -29,6 +33,7 @@ export class MessagingRuntime<DB extends MessagingTables> {
   readonly relay: OutboxRelay;
   readonly unitOfWork: UnitOfWork<DB>;
   readonly consumers: EventConsumer<DB>[] = [];
+  readonly metrics: MessagingMetrics;
 
   constructor(private readonly opts: MessagingRuntimeOptions<DB>) {
     this.connection = new AmqpConnection({
@@ -38,9 +43,13 @@ export class MessagingRuntime<DB extends MessagingTables> {
     });
     this.publisher = new ConfirmPublisher(this.connection, opts.logger);
     const db = opts.db as unknown as Kysely<MessagingTables>;
+    this.metrics = new MessagingMetrics(opts.metricsRegistry, () => outboxStats(db));
     this.relay = new OutboxRelay(db, this.publisher, opts.logger, {
       pollIntervalMs: opts.outboxPollMs,
+      metrics: this.metrics,
     });
+    // Back from an outage: publish the backlog now, not at the end of the relay's backoff.
+    this.connection.on('connected', () => this.relay.resume());
     this.unitOfWork = new UnitOfWork(opts.db, this.relay, `fabflow/${opts.service}`);
   }
 
@@ -59,6 +68,7 @@ export class MessagingRuntime<DB extends MessagingTables> {
         retryDelaysMs: this.opts.retryDelaysMs,
         prefetch: this.opts.prefetch,
         logger: this.opts.logger.child({ queue }),
+        metrics: this.metrics,
       }),
     );
   }

@@ -195,6 +195,46 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
     assert.equal(msg.properties.headers?.['x-attempts'], 1);
     assert.match(String(msg.properties.headers?.['x-error']), /orderId/);
   });
+
+  it('consumes again after the broker cancels its consumer (queue deleted under it)', async () => {
+    const conn = await amqp.connect(vhost.url);
+    const ch = await conn.createChannel();
+    await ch.deleteQueue(QUEUE);
+    await ch.close();
+    await conn.close();
+    // Published while the queue is gone: unroutable, so it stays in the outbox and is retried.
+    const orderId = uuidv7();
+    await emit(orderId);
+    await waitFor('the effect after re-subscribing', async () => (await effects(orderId)) === 1);
+  });
+
+  it('exposes backlog, oldest unpublished age, published and consumed counts for Prometheus', async () => {
+    const text = await runtime.metrics.registry.metrics();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      assert.ok(line, `${series} is exposed`);
+      return Number(line.split(' ')[1]);
+    };
+    assert.equal(value('fabflow_outbox_backlog'), 0);
+    assert.equal(value('fabflow_outbox_oldest_unpublished_age_seconds'), 0);
+    assert.ok(value('fabflow_outbox_published_total') >= 200);
+    assert.ok(value(`fabflow_consumer_messages_total{queue="${QUEUE}",outcome="handled"}`) >= 200);
+    assert.ok(value(`fabflow_consumer_messages_total{queue="${QUEUE}",outcome="duplicate"}`) >= 1);
+    assert.ok(value('fabflow_outbox_relay_lag_seconds_count') >= 200);
+
+    // With the relay stopped, a new row shows as backlog with an age.
+    await runtime.relay.stop();
+    await emit(uuidv7());
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = await runtime.metrics.registry.metrics();
+    assert.match(later, /^fabflow_outbox_backlog 1$/m);
+    const age = Number(/^fabflow_outbox_oldest_unpublished_age_seconds (\S+)$/m.exec(later)?.[1]);
+    assert.ok(age >= 1 && age < 30, `oldest age ${age}s`);
+    runtime.relay.start();
+    await waitFor('the backlog to drain', async () =>
+      /^fabflow_outbox_backlog 0$/m.test(await runtime.metrics.registry.metrics()),
+    );
+  });
 });
 
 describe('migrations', () => {

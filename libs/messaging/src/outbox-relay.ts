@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from '@fabflow/observability';
 import { publishOptions } from './envelope';
 import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher';
+import type { MessagingMetrics } from './messaging-metrics';
 import type { MessagingTables } from './tables';
 
 export interface OutboxRelayOptions {
@@ -10,6 +11,13 @@ export interface OutboxRelayOptions {
   /** Published rows older than this are deleted. */
   retentionMs?: number;
   maxBackoffMs?: number;
+  metrics?: MessagingMetrics;
+  /**
+   * Runs after the broker has confirmed a batch and before its rows are marked published.
+   * A crash here means the batch is published again later: consumers' inboxes absorb that.
+   * Fault tests use it to crash at exactly this point.
+   */
+  afterPublish?: (ids: string[]) => Promise<void>;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private stopped = true;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private wakeUp: ((force?: boolean) => void) | undefined;
   private woken = false;
   private failures = 0;
   private lastCleanup = 0;
@@ -47,6 +55,13 @@ export class OutboxRelay {
     this.wakeUp?.();
   }
 
+  /** The broker is reachable again: cut any backoff short and publish now. */
+  resume(): void {
+    this.failures = 0;
+    this.woken = true;
+    this.wakeUp?.(true);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeUp?.();
@@ -64,6 +79,7 @@ export class OutboxRelay {
         await this.cleanupIfDue();
       } catch (err) {
         this.failures += 1;
+        this.opts.metrics?.publishFailures.inc();
         const delay = Math.min(
           this.opts.maxBackoffMs ?? 5000,
           100 * 2 ** Math.min(this.failures, 10),
@@ -84,17 +100,17 @@ export class OutboxRelay {
 
   /** Claims up to `limit` unpublished rows, publishes them with confirms, marks them. */
   private async publishBatch(limit: number): Promise<number> {
-    const result = await this.db.transaction().execute(async (tx): Promise<number | Error> => {
+    const result = await this.db.transaction().execute(async (tx): Promise<Date[] | Error> => {
       const rows = await tx
         .selectFrom('outbox')
-        .select(['id', 'exchange', 'routing_key', 'payload', 'headers'])
+        .select(['id', 'exchange', 'routing_key', 'payload', 'headers', 'created_at'])
         .where('published_at', 'is', null)
         .orderBy('created_at')
         .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return [];
       const messages: OutgoingMessage[] = rows.map((r) => ({
         exchange: r.exchange,
         routingKey: r.routing_key,
@@ -113,16 +129,23 @@ export class OutboxRelay {
         // Commit the attempt count (visible to operators), then back off: rows stay unpublished.
         return err as Error;
       }
+      await this.opts.afterPublish?.(ids);
       await tx
         .updateTable('outbox')
         .set({ published_at: sql`clock_timestamp()` as unknown as Date, last_error: null })
         .where('id', 'in', ids)
         .execute();
-      return rows.length;
+      return rows.map((r) => new Date(r.created_at));
     });
     if (result instanceof Error) throw result;
-    this.published += result;
-    return result;
+    this.published += result.length;
+    const metrics = this.opts.metrics;
+    if (metrics) {
+      metrics.published.inc(result.length);
+      const now = Date.now();
+      for (const createdAt of result) metrics.relayLag.observe((now - createdAt.getTime()) / 1000);
+    }
+    return result.length;
   }
 
   private async cleanupIfDue(): Promise<void> {
@@ -134,7 +157,7 @@ export class OutboxRelay {
       LIMIT 5000)`.execute(this.db);
   }
 
-  /** Waits `ms`; `wake()` cuts a wakeable wait short, `stop()` cuts any wait short. */
+  /** Waits `ms`; `wake()` cuts a wakeable wait short, `stop()` and `resume()` cut any wait short. */
   private sleep(ms: number, wakeable: boolean): Promise<void> {
     return new Promise<void>((resolve) => {
       const finish = (): void => {
@@ -143,8 +166,8 @@ export class OutboxRelay {
         resolve();
       };
       const timer = setTimeout(finish, ms);
-      this.wakeUp = () => {
-        if (wakeable || this.stopped) finish();
+      this.wakeUp = (force = false) => {
+        if (wakeable || force || this.stopped) finish();
       };
     });
   }

@@ -6,3 +6,4 @@ export * from './redis';
 export * from './validation.interceptor';
 export * from './service-core.module';
 export * from './run-service';
+export * from './metrics.controller';

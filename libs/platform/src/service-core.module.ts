@@ -14,8 +14,9 @@ import { AuthGuard, TokenService } from '@fabflow/auth';
 import { EVENT_CATALOGUE } from '@fabflow/contracts';
 import type { Database } from '@fabflow/db';
 import { MessagingRuntime, type EventHandler, type MessagingTables } from '@fabflow/messaging';
-import type { Logger } from '@fabflow/observability';
+import { createMetricsRegistry, type Logger } from '@fabflow/observability';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
+import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
 import { createRedis } from './redis';
 import { ValidationInterceptor } from './validation.interceptor';
 
@@ -54,6 +55,7 @@ export interface ServiceCoreOptions {
 export class ServiceCoreModule {
   static forRoot(opts: ServiceCoreOptions): DynamicModule {
     const { config, logger, database } = opts;
+    const metricsRegistry = createMetricsRegistry(`${opts.service}-api`);
     const runtime = new MessagingRuntime({
       service: opts.service,
       urls: config.AMQP_URLS,
@@ -63,6 +65,7 @@ export class ServiceCoreModule {
       outboxPollMs: config.OUTBOX_POLL_MS,
       prefetch: config.AMQP_PREFETCH,
       retryDelaysMs: config.RETRY_DELAYS_MS,
+      metricsRegistry,
     });
     const redis = createRedis(config.REDIS_URL, logger, `fabflow-${opts.service}`);
     const checks: HealthCheck[] = [
@@ -85,7 +88,7 @@ export class ServiceCoreModule {
     return {
       global: true,
       module: ServiceCoreModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -96,6 +99,7 @@ export class ServiceCoreModule {
         { provide: REDIS, useValue: redis },
         { provide: TokenService, useValue: tokens },
         { provide: HEALTH_CHECKS, useValue: checks },
+        { provide: METRICS_REGISTRY, useValue: metricsRegistry },
         {
           provide: APP_GUARD,
           useFactory: (r: Reflector) => new AuthGuard(tokens, r),
@@ -112,6 +116,7 @@ export class ServiceCoreModule {
         UNIT_OF_WORK,
         REDIS,
         TokenService,
+        METRICS_REGISTRY,
       ],
     };
   }
