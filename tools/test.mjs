@@ -1,6 +1,6 @@
-// `npm test`: builds, then runs the unit, integration and end-to-end tiers with Node's test
+// `npm test`: builds, then runs the unit, integration, end-to-end and fault (chaos) tiers with Node's test
 // runner against the real servers, and prints one closing line for all of them.
-// `node tools/test.mjs unit|int|e2e` runs one tier.
+// `node tools/test.mjs unit|int|e2e|chaos` runs one tier.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,8 @@ const TIERS = {
   unit: { files: ['dist/**/*.spec.js'], concurrency: 2 },
   int: { files: ['dist/**/*.int-spec.js', 'tools/**/*.test.mjs'], concurrency: 2 },
   e2e: { files: ['dist/apps/e2e/**/*.e2e-spec.js'], concurrency: 1 },
+  // Fault tests: a 3-node RabbitMQ cluster, a private Postgres, services killed and restarted.
+  chaos: { files: ['dist/**/*.chaos-spec.js'], concurrency: 1 },
 };
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(TIERS);
 

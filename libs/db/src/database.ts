@@ -19,8 +19,11 @@ export interface DatabaseOptions {
 }
 
 /**
- * A pg pool and a typed Kysely handle over it. An idle client's error (a Postgres restart)
- * is reported, not thrown: the pool replaces the client on the next checkout.
+ * A pg pool and a typed Kysely handle over it. A client's connection error (a Postgres
+ * restart) is reported, never thrown as an unhandled 'error' event — also for a client checked
+ * out between two queries of a transaction, which the pool itself does not listen to. The
+ * next query on that client fails (a transient error the caller retries) and the pool
+ * replaces it.
  */
 export function createDatabase<DB>(url: string, opts: DatabaseOptions = {}): Database<DB> {
   const pool = new pg.Pool({
@@ -30,7 +33,9 @@ export function createDatabase<DB>(url: string, opts: DatabaseOptions = {}): Dat
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });
-  pool.on('error', (err) => opts.onError?.(err));
+  // The pool's own 'error' (an idle client) needs a listener; the client listener reports it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     pool,

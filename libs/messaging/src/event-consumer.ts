@@ -1,5 +1,6 @@
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { sql, type Kysely } from 'kysely';
+import { isTransientDbError } from '@fabflow/db';
 import { type Logger, runWithContext } from '@fabflow/observability';
 import type { ChannelModel } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
@@ -21,7 +22,16 @@ export interface EventConsumerOptions<DB extends MessagingTables> {
   prefetch: number;
   logger: Logger;
   metrics?: MessagingMetrics;
+  /**
+   * How long a delivery waits out a database outage (connection refused, restart) before it
+   * counts as a failed attempt. Such errors say nothing about the message, so they should not
+   * push it through the retry delays into the DLQ.
+   */
+  outageWaitMs?: number;
 }
+
+/** The delivery is deliberately left unacked: the broker redelivers it (shutdown mid-outage). */
+class LeaveUnacked extends Error {}
 
 export const RETRY_COUNT_HEADER = 'x-retry-count';
 
@@ -172,15 +182,39 @@ export class EventConsumer<DB extends MessagingTables> {
     try {
       const applied = await runWithContext(
         { correlationId: event.correlationId ?? event.id, fields: logFields },
-        () => this.apply(event, (ctx) => handler.handle(ctx, event)),
+        () => this.applyWaitingOutOutages(event, (ctx) => handler.handle(ctx, event)),
       );
       ch.ack(msg);
       return applied ? 'handled' : 'duplicate';
     } catch (err) {
       const error = err as Error;
+      if (error instanceof LeaveUnacked) throw error;
       if (error instanceof PermanentError)
         return this.deadLetter(ch, msg, 'permanent-error', error.message);
       return this.retryOrDeadLetter(ch, msg, error);
+    }
+  }
+
+  /** `apply`, retried in place with backoff while the database is unreachable. */
+  private async applyWaitingOutOutages(
+    event: EventEnvelope,
+    handle: (ctx: HandlerContext<DB>) => Promise<void>,
+  ): Promise<boolean> {
+    const deadline = Date.now() + (this.opts.outageWaitMs ?? 60_000);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.apply(event, handle);
+      } catch (err) {
+        if (!isTransientDbError(err) || Date.now() > deadline) throw err;
+        if (this.stopping) throw new LeaveUnacked((err as Error).message);
+        const delay = Math.min(100 * 2 ** attempt, 3000);
+        if (attempt === 1 || attempt % 10 === 0)
+          this.opts.logger.warn(
+            { err: (err as Error).message, attempt, retryInMs: delay },
+            'database unavailable; holding the delivery and retrying',
+          );
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IllegalTransitionError, type Problem } from '@fabflow/contracts';
+import { isTransientDbError } from '@fabflow/db';
 import type { Logger } from '@fabflow/observability';
 import { ValidationFailedException } from './validation.interceptor';
 
@@ -63,6 +64,16 @@ export function toProblem(err: unknown, instance: string, logger: Logger): Probl
       instance,
     };
   }
+  if (isTransientDbError(err)) {
+    logger.warn({ err: (err as Error).message }, 'database unavailable');
+    return {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'the database is briefly unavailable; retry shortly',
+      instance,
+    };
+  }
   logger.error({ err }, 'unhandled error');
   return {
     type: 'about:blank',
@@ -74,6 +85,8 @@ export function toProblem(err: unknown, instance: string, logger: Logger): Probl
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  // A 503 is an outage the client should wait out, not a failure of its request.
+  if (problem.status === 503) void reply.header('retry-after', '1');
   void reply
     .status(problem.status)
     .header('content-type', 'application/problem+json')

@@ -68,7 +68,7 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
     );
     const database = createDatabase<MessagingTables>(config.DATABASE_URL, {
       applicationName: `fabflow-${opts.service}`,
-      onError: (err) => logger.warn({ err: err.message }, 'idle database client error'),
+      onError: (err) => logger.warn({ err: err.message }, 'database connection error'),
     });
     const applied = await migrate(
       database.pool,

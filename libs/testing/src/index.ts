@@ -3,3 +3,4 @@ export * from './test-env';
 export * from './wait-for';
 export * from './http-client';
 export * from './service-process';
+export * from './private-postgres';

@@ -1,20 +1,33 @@
+import amqp from 'amqplib';
 import pg from 'pg';
 import {
   createTestVhost,
-  dropDatabase,
   freePort,
   HttpClient,
   ServiceProcess,
-  testDatabaseUrl,
   testEnv,
   uniqueName,
-  type TestVhost,
 } from '@fabflow/testing';
 
 export const JWT_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 export const STAFF_PASSWORD = 'e2e-staff-password';
 
 type Name = 'shop' | 'crm' | 'mes';
+
+export interface SystemOptions {
+  /** Broker URLs (comma list, with the vhost) and how to drop the vhost; default: a fresh vhost on the test broker. */
+  amqp?: { url: string; drop(): Promise<void> };
+  /** Postgres server to create the three databases on; default: the test server. */
+  pgUrl?: string;
+  /** Extra environment for all three services. */
+  env?: Record<string, string>;
+}
+
+function databaseUrl(server: string, name: string): string {
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 /** The three services as real processes on their own databases and their own RabbitMQ vhost. */
 export class FabflowSystem {
@@ -24,10 +37,12 @@ export class FabflowSystem {
   private readonly pools = new Map<Name, pg.Pool>();
 
   private constructor(
-    private readonly vhost: TestVhost,
+    readonly vhost: { url: string; drop(): Promise<void> },
+    private readonly pgUrl: string,
     readonly databases: Record<Name, string>,
     ports: Record<Name, number>,
     label: string,
+    env: Record<string, string>,
   ) {
     const common = {
       AMQP_URLS: vhost.url,
@@ -35,12 +50,13 @@ export class FabflowSystem {
       JWT_SECRET,
       OUTBOX_POLL_MS: '200',
       RETRY_DELAYS_MS: '200,500,1000',
+      ...env,
     };
     const svc = (name: Name, extra: Record<string, string> = {}) =>
       new ServiceProcess(
         `${name}-api`,
         ports[name],
-        { ...common, DATABASE_URL: testDatabaseUrl(databases[name]), ...extra },
+        { ...common, DATABASE_URL: databaseUrl(pgUrl, databases[name]), ...extra },
         `${label}-${name}`,
       );
     this.crm = svc('crm', { SEED_STAFF: 'true', SEED_STAFF_PASSWORD: STAFF_PASSWORD });
@@ -48,15 +64,16 @@ export class FabflowSystem {
     this.mes = svc('mes');
   }
 
-  static async start(label: string): Promise<FabflowSystem> {
-    const vhost = await createTestVhost(label);
+  static async start(label: string, opts: SystemOptions = {}): Promise<FabflowSystem> {
+    const vhost = opts.amqp ?? (await createTestVhost(label));
+    const pgUrl = opts.pgUrl ?? testEnv.TEST_PG_URL;
     const databases = {
       shop: uniqueName(`t_${label}_shop`),
       crm: uniqueName(`t_${label}_crm`),
       mes: uniqueName(`t_${label}_mes`),
     };
     const ports = { shop: await freePort(), crm: await freePort(), mes: await freePort() };
-    const system = new FabflowSystem(vhost, databases, ports, label);
+    const system = new FabflowSystem(vhost, pgUrl, databases, ports, label, opts.env ?? {});
     await Promise.all([system.crm.start(), system.shop.start(), system.mes.start()]);
     return system;
   }
@@ -74,7 +91,12 @@ export class FabflowSystem {
   ): Promise<T[]> {
     let pool = this.pools.get(name);
     if (!pool) {
-      pool = new pg.Pool({ connectionString: testDatabaseUrl(this.databases[name]), max: 2 });
+      pool = new pg.Pool({
+        connectionString: databaseUrl(this.pgUrl, this.databases[name]),
+        max: 2,
+      });
+      // A restarting server drops idle clients; the pool replaces them.
+      pool.on('error', () => undefined);
       this.pools.set(name, pool);
     }
     return (await pool.query<T>(text, values)).rows;
@@ -83,7 +105,50 @@ export class FabflowSystem {
   async stop(): Promise<void> {
     await Promise.all([this.shop.stop(), this.crm.stop(), this.mes.stop()]);
     await Promise.all([...this.pools.values()].map((p) => p.end()));
-    await Promise.all(Object.values(this.databases).map((d) => dropDatabase(d)));
+    const admin = new pg.Client({ connectionString: this.pgUrl });
+    await admin.connect();
+    for (const d of Object.values(this.databases))
+      await admin.query(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`);
+    await admin.end();
     await this.vhost.drop();
+  }
+
+  /** Messages parked in each subscription's DLQ (any broker URL of the list that answers). */
+  async dlqDepths(): Promise<Record<string, number>> {
+    const queues = ['shop.order-status', 'crm.accounts', 'crm.orders', 'mes.orders'];
+    for (const url of this.vhost.url.split(',')) {
+      try {
+        const conn = await amqp.connect(url);
+        try {
+          const depths: Record<string, number> = {};
+          for (const q of queues) {
+            const ch = await conn.createChannel();
+            depths[q] = (await ch.checkQueue(`${q}.dlq`)).messageCount;
+            await ch.close();
+          }
+          return depths;
+        } finally {
+          await conn.close();
+        }
+      } catch {
+        /* try the next node */
+      }
+    }
+    throw new Error('no broker URL answered');
+  }
+
+  /** One counter or gauge from a service's /metrics, summed over the series that match `labels`. */
+  async metric(name: Name, series: string, labels: Record<string, string> = {}): Promise<number> {
+    const res = await fetch(`${this[name].url}/metrics`);
+    const text = await res.text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+      if (!m || m[1] !== series) continue;
+      const have = m[2] ?? '';
+      if (Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`)))
+        sum += Number(m[3]);
+    }
+    return sum;
   }
 }
