@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
 import { CustomerRegisteredHandler } from './accounts/customer-registered.handler';
 import { OrderPlacedHandler } from './orders/events/order-placed.handler';
@@ -19,8 +20,8 @@ export class AppModule {
         {
           provide: EVENT_SUBSCRIPTIONS,
           useFactory: (registered: unknown, ...orderHandlers: unknown[]) => ({
-            'crm.accounts': [registered],
-            'crm.orders': orderHandlers,
+            [SUBSCRIPTION_QUEUES.crm.accounts]: [registered],
+            [SUBSCRIPTION_QUEUES.crm.orders]: orderHandlers,
           }),
           inject: [
             CustomerRegisteredHandler,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
 import { OrderApprovedHandler } from './work-orders/events/order-approved.handler';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
@@ -12,7 +13,7 @@ export class AppModule {
       providers: [
         {
           provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (approved: unknown) => ({ 'mes.orders': [approved] }),
+          useFactory: (approved: unknown) => ({ [SUBSCRIPTION_QUEUES.mes.orders]: [approved] }),
           inject: [OrderApprovedHandler],
         },
         ServiceLifecycle,

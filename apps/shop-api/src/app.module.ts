@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
 import { CatalogModule } from './catalog/catalog.module';
 import { CustomersModule } from './customers/customers.module';
@@ -17,7 +18,9 @@ export class AppModule {
       providers: [
         {
           provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (...handlers: unknown[]) => ({ 'shop.order-status': handlers }),
+          useFactory: (...handlers: unknown[]) => ({
+            [SUBSCRIPTION_QUEUES.shop.orderStatus]: handlers,
+          }),
           inject: [
             OrderReceivedHandler,
             OrderApprovedHandler,

@@ -10,3 +10,5 @@ export * from './topology';
 export * from './unit-of-work';
 export * from './messaging-runtime';
 export * from './messaging-metrics';
+export * from './dlq';
+export * from './dlq-errors';

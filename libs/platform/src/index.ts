@@ -7,3 +7,4 @@ export * from './validation.interceptor';
 export * from './service-core.module';
 export * from './run-service';
 export * from './metrics.controller';
+export * from './dlq.controller';

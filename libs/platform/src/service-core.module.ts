@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, ModuleRef, Reflector } from '@nestjs/core';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
 import { AuthGuard, TokenService } from '@fabflow/auth';
@@ -15,6 +15,7 @@ import { EVENT_CATALOGUE } from '@fabflow/contracts';
 import type { Database } from '@fabflow/db';
 import { MessagingRuntime, type EventHandler, type MessagingTables } from '@fabflow/messaging';
 import { createMetricsRegistry, type Logger } from '@fabflow/observability';
+import { DeadLetterController, SUBSCRIBED_QUEUES, type SubscribedQueues } from './dlq.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
 import { createRedis } from './redis';
@@ -88,7 +89,7 @@ export class ServiceCoreModule {
     return {
       global: true,
       module: ServiceCoreModule,
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, DeadLetterController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -100,6 +101,15 @@ export class ServiceCoreModule {
         { provide: TokenService, useValue: tokens },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: METRICS_REGISTRY, useValue: metricsRegistry },
+        {
+          // The app module provides the subscriptions; resolved when first needed.
+          provide: SUBSCRIBED_QUEUES,
+          useFactory:
+            (ref: ModuleRef): SubscribedQueues =>
+            () =>
+              Object.keys(ref.get<Record<string, unknown>>(EVENT_SUBSCRIPTIONS, { strict: false })),
+          inject: [ModuleRef],
+        },
         {
           provide: APP_GUARD,
           useFactory: (r: Reflector) => new AuthGuard(tokens, r),

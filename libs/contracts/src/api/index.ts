@@ -2,3 +2,4 @@ export * from './common.api';
 export * from './crm.api';
 export * from './mes.api';
 export * from './shop.api';
+export * from './dlq.api';

@@ -1,2 +1,3 @@
 export * from './catalogue';
 export * from './event-definition';
+export * from './subscriptions';
