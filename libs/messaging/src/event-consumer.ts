@@ -60,6 +60,11 @@ export class EventConsumer<DB extends MessagingTables> {
 
   constructor(private readonly opts: EventConsumerOptions<DB>) {}
 
+  /** The subscription's queue. */
+  get queue(): string {
+    return this.opts.queue;
+  }
+
   async start(): Promise<void> {
     await this.opts.connection.onConnect((conn) => this.open(conn));
   }

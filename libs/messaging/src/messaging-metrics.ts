@@ -16,6 +16,7 @@ export class MessagingMetrics {
   constructor(
     readonly registry: Registry = new Registry(),
     outboxStats?: () => Promise<{ backlog: number; oldestAgeSeconds: number }>,
+    dlqDepths?: () => Promise<Record<string, number>>,
   ) {
     this.published = new Counter({
       name: 'fabflow_outbox_published_total',
@@ -46,6 +47,19 @@ export class MessagingMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers: [registry],
     });
+    if (dlqDepths) {
+      new Gauge({
+        name: 'fabflow_dlq_depth',
+        help: "Messages parked in a subscription's dead-letter queue, by subscription queue.",
+        labelNames: ['queue'],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const [queue, depth] of Object.entries(await dlqDepths()))
+            this.set({ queue }, depth);
+        },
+      });
+    }
     if (outboxStats) {
       let pending: Promise<{ backlog: number; oldestAgeSeconds: number }> | undefined;
       // One query per scrape feeds both gauges.

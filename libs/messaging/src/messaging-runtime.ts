@@ -9,7 +9,7 @@ import { MessagingMetrics } from './messaging-metrics';
 import { outboxStats } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import type { MessagingTables } from './tables';
-import { declareExchange } from './topology';
+import { declareExchange, dlqName } from './topology';
 import { UnitOfWork } from './unit-of-work';
 
 export interface MessagingRuntimeOptions<DB extends MessagingTables> {
@@ -43,7 +43,11 @@ export class MessagingRuntime<DB extends MessagingTables> {
     });
     this.publisher = new ConfirmPublisher(this.connection, opts.logger);
     const db = opts.db as unknown as Kysely<MessagingTables>;
-    this.metrics = new MessagingMetrics(opts.metricsRegistry, () => outboxStats(db));
+    this.metrics = new MessagingMetrics(
+      opts.metricsRegistry,
+      () => outboxStats(db),
+      () => this.dlqDepths(),
+    );
     this.relay = new OutboxRelay(db, this.publisher, opts.logger, {
       pollIntervalMs: opts.outboxPollMs,
       metrics: this.metrics,
@@ -71,6 +75,26 @@ export class MessagingRuntime<DB extends MessagingTables> {
         metrics: this.metrics,
       }),
     );
+  }
+
+  /** Depth of each subscription's DLQ; a queue not declared yet is left out. */
+  async dlqDepths(): Promise<Record<string, number>> {
+    const depths: Record<string, number> = {};
+    if (!this.connection.connected) return depths;
+    const conn = await this.connection.connection();
+    for (const { queue } of this.consumers) {
+      // A missing queue closes the channel (404), so each check gets its own.
+      const ch = await conn.createChannel();
+      ch.on('error', () => undefined);
+      try {
+        depths[queue] = (await ch.checkQueue(dlqName(queue))).messageCount;
+      } catch {
+        /* not declared yet */
+      } finally {
+        await ch.close().catch(() => undefined);
+      }
+    }
+    return depths;
   }
 
   /** Starts without waiting for the broker: writes go to the outbox until it is reachable. */

@@ -221,6 +221,8 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
     assert.ok(value(`fabflow_consumer_messages_total{queue="${QUEUE}",outcome="handled"}`) >= 200);
     assert.ok(value(`fabflow_consumer_messages_total{queue="${QUEUE}",outcome="duplicate"}`) >= 1);
     assert.ok(value('fabflow_outbox_relay_lag_seconds_count') >= 200);
+    // The poison and the schema-invalid message were taken out of the DLQ by the tests above.
+    assert.equal(value(`fabflow_dlq_depth{queue="${QUEUE}"}`), 0);
 
     // With the relay stopped, a new row shows as backlog with an age.
     await runtime.relay.stop();
@@ -233,6 +235,30 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
     runtime.relay.start();
     await waitFor('the backlog to drain', async () =>
       /^fabflow_outbox_backlog 0$/m.test(await runtime.metrics.registry.metrics()),
+    );
+
+    // A message parked in the DLQ shows in its depth.
+    const conn = await amqp.connect(vhost.url);
+    const ch = await conn.createConfirmChannel();
+    const id = uuidv7();
+    ch.publish('crm.events', 'order.received', Buffer.from('{"orderId":"nope"}'), {
+      ...publishOptions(
+        envelopeHeaders({
+          id,
+          type: OrderReceived.type,
+          source: 'test',
+          subject: id,
+          time: new Date().toISOString(),
+          version: 1,
+        }),
+      ),
+      messageId: id,
+    });
+    await ch.waitForConfirms();
+    await ch.close();
+    await conn.close();
+    await waitFor('the DLQ depth to show the parked message', async () =>
+      (await runtime.metrics.registry.metrics()).includes(`fabflow_dlq_depth{queue="${QUEUE}"} 1`),
     );
   });
 });

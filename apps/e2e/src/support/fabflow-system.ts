@@ -1,5 +1,6 @@
 import amqp from 'amqplib';
 import pg from 'pg';
+import { ALL_SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import {
   createTestVhost,
   freePort,
@@ -115,13 +116,12 @@ export class FabflowSystem {
 
   /** Messages parked in each subscription's DLQ (any broker URL of the list that answers). */
   async dlqDepths(): Promise<Record<string, number>> {
-    const queues = ['shop.order-status', 'crm.accounts', 'crm.orders', 'mes.orders'];
     for (const url of this.vhost.url.split(',')) {
       try {
         const conn = await amqp.connect(url);
         try {
           const depths: Record<string, number> = {};
-          for (const q of queues) {
+          for (const q of ALL_SUBSCRIPTION_QUEUES) {
             const ch = await conn.createChannel();
             depths[q] = (await ch.checkQueue(`${q}.dlq`)).messageCount;
             await ch.close();
