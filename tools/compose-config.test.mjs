@@ -1,8 +1,9 @@
 // docker-compose.yml is checked with `docker-compose config` (no Docker engine runs here).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,26 +13,110 @@ const compose = (...args) =>
     encoding: 'utf8',
   });
 
+const BROKERS = ['rabbitmq-1', 'rabbitmq-2', 'rabbitmq-3'];
+const APPS = ['shop-api', 'crm-api', 'mes-api', 'pricing-worker'];
+
+/**
+ * The resolved configuration as an object. docker-compose 1.29 prints YAML only, so it is read
+ * with PyYAML by the Python interpreter docker-compose itself runs on (its shebang).
+ */
+function resolvedConfig() {
+  const yaml = compose('config');
+  const bin = execFileSync('sh', ['-c', 'command -v docker-compose'], { encoding: 'utf8' }).trim();
+  const shebang = readFileSync(bin, 'utf8')
+    .split('\n')[0]
+    .replace(/^#!\s*/, '')
+    .split(/\s+/);
+  const python = shebang[0].endsWith('/env') ? shebang.slice(1) : shebang.slice(0, 1);
+  const json = execFileSync(
+    python[0],
+    [
+      ...python.slice(1),
+      '-c',
+      'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)',
+    ],
+    { input: yaml, encoding: 'utf8' },
+  );
+  return JSON.parse(json);
+}
+
 describe('docker-compose.yml', () => {
+  let config;
+  before(() => {
+    config = resolvedConfig();
+  });
+
   it('is a valid compose file', () => {
     compose('config', '-q');
   });
 
-  it('runs Postgres, Redis, RabbitMQ and every service, each service built from deploy/', () => {
+  it('runs Postgres, Redis, a 3-node RabbitMQ cluster and every service, built from deploy/', () => {
     const services = compose('config', '--services').trim().split('\n').sort();
     assert.deepEqual(services, [
       'crm-api',
       'mes-api',
       'postgres',
       'pricing-worker',
-      'rabbitmq',
+      'rabbitmq-1',
+      'rabbitmq-2',
+      'rabbitmq-3',
       'redis',
       'shop-api',
     ]);
-    const resolved = compose('config');
-    for (const svc of ['shop-api', 'crm-api', 'mes-api', 'pricing-worker']) {
-      assert.match(resolved, new RegExp(`SERVICE: ${svc}`), `${svc} is built with SERVICE=${svc}`);
+    for (const svc of APPS) {
+      assert.equal(config.services[svc].build.args.SERVICE, svc, `${svc} is built with SERVICE`);
+      assert.equal(config.services[svc].build.dockerfile, 'deploy/docker/service.Dockerfile');
     }
-    assert.match(resolved, /dockerfile: deploy\/docker\/service\.Dockerfile/);
+  });
+
+  it('clusters the three RabbitMQ nodes: one cookie, own hostnames, classic peer discovery', () => {
+    const cookies = new Set();
+    for (const name of BROKERS) {
+      const node = config.services[name];
+      assert.equal(node.image, 'rabbitmq:3.10-management', `${name} image`);
+      assert.equal(node.hostname, name, `${name} is rabbit@${name}`);
+      assert.equal(node.environment.RABBITMQ_DEFAULT_USER, 'fabflow');
+      assert.ok(node.environment.RABBITMQ_ERLANG_COOKIE, `${name} has an Erlang cookie`);
+      cookies.add(node.environment.RABBITMQ_ERLANG_COOKIE);
+      assert.deepEqual(node.healthcheck.test.slice(0, 2), ['CMD', 'rabbitmq-diagnostics']);
+      assert.ok(
+        node.volumes.includes(
+          `${join(root, 'deploy/rabbitmq/rabbitmq.conf')}:/etc/rabbitmq/rabbitmq.conf:ro`,
+        ),
+        `${name} mounts deploy/rabbitmq/rabbitmq.conf`,
+      );
+    }
+    assert.equal(cookies.size, 1, 'all nodes share one Erlang cookie');
+
+    const conf = readFileSync(join(root, 'deploy/rabbitmq/rabbitmq.conf'), 'utf8');
+    assert.match(conf, /^cluster_formation\.peer_discovery_backend = classic_config$/m);
+    const peers = [...conf.matchAll(/^cluster_formation\.classic_config\.nodes\.\d+ = (\S+)$/gm)];
+    assert.deepEqual(
+      peers.map((m) => m[1]),
+      BROKERS.map((b) => `rabbit@${b}`),
+    );
+  });
+
+  it('gives every service all three nodes in AMQP_URLS and waits for the cluster', () => {
+    for (const svc of APPS) {
+      assert.ok(config.services[svc].environment.AMQP_URLS, `${svc} has AMQP_URLS`);
+    }
+    for (const [svc, def] of Object.entries(config.services)) {
+      const urls = def.environment?.AMQP_URLS;
+      if (urls !== undefined) {
+        const hosts = urls.split(',').map((u) => new URL(u).host);
+        assert.deepEqual(
+          hosts,
+          BROKERS.map((b) => `${b}:5672`),
+          `${svc} AMQP_URLS lists every node`,
+        );
+      }
+      const deps = Object.keys(def.depends_on ?? {});
+      if (deps.some((d) => d.startsWith('rabbitmq'))) {
+        for (const b of BROKERS) {
+          assert.equal(def.depends_on[b]?.condition, 'service_healthy', `${svc} waits for ${b}`);
+        }
+      }
+    }
   });
 });

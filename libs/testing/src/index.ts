@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './http-client';
 export * from './service-process';
 export * from './private-postgres';
+export * from './rabbitmq-cluster';

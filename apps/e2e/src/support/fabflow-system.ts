@@ -79,6 +79,11 @@ export class FabflowSystem {
     return system;
   }
 
+  /** The RabbitMQ vhost the services use (decoded from the first broker URL). */
+  get vhostName(): string {
+    return decodeURIComponent(new URL(this.vhost.url.split(',')[0]!).pathname.slice(1));
+  }
+
   client(name: Name, token?: string): HttpClient {
     const c = new HttpClient(this[name].url);
     return token ? c.withToken(token) : c;
