@@ -8,8 +8,10 @@ import type { MessagingTables } from './tables';
 export interface OutboxRelayOptions {
   batchSize?: number;
   pollIntervalMs: number;
-  /** Published rows older than this are deleted. */
+  /** Published rows older than this are deleted (default a day). */
   retentionMs?: number;
+  /** How often the relay looks for rows past retention (default a minute). */
+  cleanupIntervalMs?: number;
   maxBackoffMs?: number;
   metrics?: MessagingMetrics;
   /**
@@ -150,7 +152,7 @@ export class OutboxRelay {
 
   private async cleanupIfDue(): Promise<void> {
     const retention = this.opts.retentionMs ?? 24 * 3600_000;
-    if (Date.now() - this.lastCleanup < 60_000) return;
+    if (Date.now() - this.lastCleanup < (this.opts.cleanupIntervalMs ?? 60_000)) return;
     this.lastCleanup = Date.now();
     await sql`DELETE FROM outbox WHERE id IN (
       SELECT id FROM outbox WHERE published_at < clock_timestamp() - ${retention} * interval '1 millisecond'
