@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolFromEnv, commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
+import { DEFAULT_ORDER_SLA, orderSlaFromEnv } from './orders/order-sla';
 
 export const crmConfigSpec = defineConfig({
   ...commonEnv,
@@ -14,5 +15,10 @@ export const crmConfigSpec = defineConfig({
     schema: z.string().min(10).default('fabflow-dev-password'),
     description: 'Password of the seeded development staff accounts.',
     sensitive: true,
+  },
+  STUCK_ORDER_SLA: {
+    schema: orderSlaFromEnv.prefault(DEFAULT_ORDER_SLA),
+    description:
+      'How long an order may sit in a state without change before it counts as stuck: STATUS=30m,... (s, m, h, d).',
   },
 });

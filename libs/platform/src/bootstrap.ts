@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PinoNestLogger, runWithContext, type Logger } from '@fabflow/observability';
+import { PinoNestLogger, runWithContext, type Logger, type Registry } from '@fabflow/observability';
+import { instrumentHttp } from './http-metrics';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
 
 export interface ServiceBootstrapOptions {
@@ -17,6 +18,8 @@ export interface ServiceBootstrapOptions {
   docs: boolean;
   bodyLimitBytes?: number;
   shutdownTimeoutMs?: number;
+  /** Where the HTTP RED histogram is registered (the service's /metrics registry). */
+  metrics?: Registry;
 }
 
 /** SIGTERM/SIGINT: close the app (drain requests, consumers, connections), then exit 0; force exit 1 on timeout. */
@@ -82,6 +85,7 @@ export async function bootstrapService(
     );
     done();
   });
+  if (opts.metrics) instrumentHttp(fastify, opts.metrics);
   fastify.setErrorHandler((err, req, reply) =>
     sendProblem(reply, toProblem(err, req.url, opts.logger)),
   );

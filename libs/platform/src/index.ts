@@ -8,3 +8,4 @@ export * from './service-core.module';
 export * from './run-service';
 export * from './metrics.controller';
 export * from './dlq.controller';
+export * from './http-metrics';

@@ -8,7 +8,7 @@ import {
   type Database,
 } from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR, type MessagingTables, redactUrl } from '@fabflow/messaging';
-import { createLogger, type Logger } from '@fabflow/observability';
+import { createLogger, createMetricsRegistry, type Logger } from '@fabflow/observability';
 import { bootstrapService } from './bootstrap';
 import { ServiceCoreModule, type CoreConfig } from './service-core.module';
 
@@ -76,7 +76,14 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
     );
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await opts.afterMigrate?.(database, config, logger);
-    const core = ServiceCoreModule.forRoot({ service: opts.service, config, logger, database });
+    const metricsRegistry = createMetricsRegistry(`${opts.service}-api`);
+    const core = ServiceCoreModule.forRoot({
+      service: opts.service,
+      config,
+      logger,
+      database,
+      metricsRegistry,
+    });
     await bootstrapService({
       module: opts.appModule(core, config),
       name: opts.title,
@@ -86,6 +93,7 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
       port: config.PORT,
       docs: config.DOCS_ENABLED,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5000,
+      metrics: metricsRegistry,
     });
   } catch (err) {
     logger.fatal({ err }, `${opts.title} failed to start`);

@@ -14,7 +14,7 @@ import { AuthGuard, TokenService } from '@fabflow/auth';
 import { EVENT_CATALOGUE } from '@fabflow/contracts';
 import type { Database } from '@fabflow/db';
 import { MessagingRuntime, type EventHandler, type MessagingTables } from '@fabflow/messaging';
-import { createMetricsRegistry, type Logger } from '@fabflow/observability';
+import type { Logger, Registry } from '@fabflow/observability';
 import { DeadLetterController, SUBSCRIBED_QUEUES, type SubscribedQueues } from './dlq.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
@@ -46,6 +46,8 @@ export interface ServiceCoreOptions {
   config: CoreConfig;
   logger: Logger;
   database: Database<MessagingTables>;
+  /** The process's Prometheus registry, served on /metrics. */
+  metricsRegistry: Registry;
 }
 
 /**
@@ -55,8 +57,7 @@ export interface ServiceCoreOptions {
 @Module({})
 export class ServiceCoreModule {
   static forRoot(opts: ServiceCoreOptions): DynamicModule {
-    const { config, logger, database } = opts;
-    const metricsRegistry = createMetricsRegistry(`${opts.service}-api`);
+    const { config, logger, database, metricsRegistry } = opts;
     const runtime = new MessagingRuntime({
       service: opts.service,
       urls: config.AMQP_URLS,

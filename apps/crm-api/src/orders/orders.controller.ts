@@ -10,11 +10,14 @@ import {
   IdParam,
   OrderTimeline,
   RejectOrderRequest,
+  StuckOrderList,
+  StuckOrdersQuery,
 } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
 import { toCrmOrderView } from './order.mapper';
 import { OrdersService } from './orders.service';
 import { OrdersRepository } from './orders.repository';
+import { StuckOrdersService } from './stuck-orders.service';
 
 @ApiTags('orders')
 @Controller('orders')
@@ -23,6 +26,7 @@ export class OrdersController {
   constructor(
     private readonly service: OrdersService,
     private readonly orders: OrdersRepository,
+    private readonly stuckOrders: StuckOrdersService,
   ) {}
 
   @Get()
@@ -33,6 +37,17 @@ export class OrdersController {
   })
   async list(@Query() q: z.output<typeof CrmOrderListQuery>) {
     return { items: (await this.orders.list(q.status, q.limit)).map(toCrmOrderView) };
+  }
+
+  @Get('stuck')
+  @Endpoint({
+    summary:
+      'Orders unchanged for longer than the SLA of their status (STUCK_ORDER_SLA), oldest first',
+    query: StuckOrdersQuery,
+    responses: { 200: StuckOrderList },
+  })
+  async stuck(@Query() q: z.output<typeof StuckOrdersQuery>) {
+    return { items: await this.stuckOrders.list(q.limit) };
   }
 
   @Get(':id')

@@ -6,6 +6,8 @@ import { WorkOrderProjection } from './events/work-order.projection';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
+import { StuckOrdersRepository } from './stuck-orders.repository';
+import { StuckOrdersService } from './stuck-orders.service';
 import { TimelineRepository } from './timeline.repository';
 
 const handlers = [OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusChangedHandler];
@@ -16,6 +18,8 @@ const handlers = [OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusCh
     OrdersService,
     OrdersRepository,
     TimelineRepository,
+    StuckOrdersRepository,
+    StuckOrdersService,
     WorkOrderProjection,
     ...handlers,
   ],

@@ -44,3 +44,17 @@ export const TimelineEntry = z.object({
 });
 
 export const OrderTimeline = z.object({ orderId: z.uuid(), entries: z.array(TimelineEntry) });
+
+export const StuckOrdersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const StuckOrder = z.object({
+  id: z.uuid(),
+  status: OrderStatus,
+  since: z.iso.datetime(),
+  stuckForSeconds: z.number().int(),
+  slaSeconds: z.number().int(),
+});
+
+export const StuckOrderList = z.object({ items: z.array(StuckOrder) });
