@@ -71,6 +71,10 @@ export class ConfirmPublisher {
         clearTimeout(timer);
       }
     } catch (err) {
+      // Start the retry on a fresh channel. After a quorum queue's leader is lost, a channel
+      // can keep nacking every publish to it even once a new leader is elected (seen on
+      // RabbitMQ 3.10 in the node-loss fault test); a new channel routes to the new leader.
+      this.discardChannel(ch);
       throw err instanceof PublishError ? err : new PublishError((err as Error).message);
     } finally {
       ch.off('return', onReturn);
@@ -86,6 +90,14 @@ export class ConfirmPublisher {
     const ch = this.channel;
     this.channel = undefined;
     if (ch) await (await ch.catch(() => undefined))?.close().catch(() => undefined);
+  }
+
+  private discardChannel(ch: ConfirmChannel): void {
+    void this.channel?.then((current) => {
+      if (current !== ch) return;
+      this.channel = undefined;
+      void ch.close().catch(() => undefined);
+    });
   }
 
   private getChannel(): Promise<ConfirmChannel> {
