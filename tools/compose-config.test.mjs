@@ -15,6 +15,15 @@ const compose = (...args) =>
 
 const BROKERS = ['rabbitmq-1', 'rabbitmq-2', 'rabbitmq-3'];
 const APPS = ['shop-api', 'crm-api', 'mes-api', 'pricing-worker'];
+const MONITORING = [
+  'alertmanager',
+  'grafana',
+  'jaeger',
+  'loki',
+  'otel-collector',
+  'prometheus',
+  'promtail',
+];
 
 /**
  * The resolved configuration as an object. docker-compose 1.29 prints YAML only, so it is read
@@ -50,19 +59,23 @@ describe('docker-compose.yml', () => {
     compose('config', '-q');
   });
 
-  it('runs Postgres, Redis, a 3-node RabbitMQ cluster and every service, built from deploy/', () => {
+  it('runs Postgres, Redis, a 3-node RabbitMQ cluster, every service and the monitoring stack', () => {
     const services = compose('config', '--services').trim().split('\n').sort();
-    assert.deepEqual(services, [
-      'crm-api',
-      'mes-api',
-      'postgres',
-      'pricing-worker',
-      'rabbitmq-1',
-      'rabbitmq-2',
-      'rabbitmq-3',
-      'redis',
-      'shop-api',
-    ]);
+    assert.deepEqual(
+      services,
+      [
+        'crm-api',
+        'mes-api',
+        'postgres',
+        'pricing-worker',
+        'rabbitmq-1',
+        'rabbitmq-2',
+        'rabbitmq-3',
+        'redis',
+        'shop-api',
+        ...MONITORING,
+      ].sort(),
+    );
     for (const svc of APPS) {
       assert.equal(config.services[svc].build.args.SERVICE, svc, `${svc} is built with SERVICE`);
       assert.equal(config.services[svc].build.dockerfile, 'deploy/docker/service.Dockerfile');
@@ -117,6 +130,68 @@ describe('docker-compose.yml', () => {
           assert.equal(def.depends_on[b]?.condition, 'service_healthy', `${svc} waits for ${b}`);
         }
       }
+    }
+  });
+
+  it('mounts the monitoring configuration from deploy/ and sends the services’ telemetry to the collector', () => {
+    const mounts = (svc) => config.services[svc].volumes ?? [];
+    const mounted = (svc, from, to) =>
+      assert.ok(
+        mounts(svc).some((v) => v.startsWith(`${join(root, from)}:${to}`)),
+        `${svc} mounts ${from} at ${to}: ${mounts(svc).join(', ')}`,
+      );
+    mounted('prometheus', 'deploy/prometheus', '/etc/prometheus');
+    assert.ok(
+      config.services.prometheus.command.includes('--config.file=/etc/prometheus/prometheus.yml'),
+    );
+    mounted('alertmanager', 'deploy/alertmanager', '/etc/alertmanager');
+    mounted('grafana', 'deploy/grafana/provisioning', '/etc/grafana/provisioning');
+    mounted('grafana', 'deploy/grafana/dashboards', '/etc/grafana/dashboards');
+    const provider = readFileSync(
+      join(root, 'deploy/grafana/provisioning/dashboards/fabflow.yml'),
+      'utf8',
+    );
+    assert.match(
+      provider,
+      /^\s+path: \/etc\/grafana\/dashboards$/m,
+      'the provider reads the mount',
+    );
+    mounted('otel-collector', 'deploy/otel/collector.yml', '/etc/otelcol-contrib/config.yaml');
+    assert.match(
+      config.services['otel-collector'].image,
+      /^otel\/opentelemetry-collector-contrib:/,
+    );
+    mounted('promtail', 'deploy/promtail/promtail.yml', '/etc/promtail/promtail.yml');
+    for (const svc of APPS) {
+      assert.equal(
+        config.services[svc].environment.OTEL_EXPORTER_OTLP_ENDPOINT,
+        'http://otel-collector:4318',
+        `${svc} exports OTLP to the collector`,
+      );
+    }
+  });
+
+  it('has Prometheus scrape each API at its compose name and port, and alert through Alertmanager', () => {
+    const prom = readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8');
+    const targets = [...prom.matchAll(/^\s+- targets: \['([^']+)'\]$/gm)].map((m) => m[1]);
+    for (const svc of ['shop-api', 'crm-api', 'mes-api']) {
+      const port = config.services[svc].environment.PORT;
+      assert.ok(
+        targets.includes(`${svc}:${port}`),
+        `${svc}:${port} is scraped: ${targets.join(', ')}`,
+      );
+    }
+    assert.match(
+      prom,
+      /alertmanagers:\n\s+- static_configs:\n\s+- targets: \['alertmanager:9093'\]/,
+      'alerts go to the alertmanager service',
+    );
+    assert.ok(
+      config.services.alertmanager.ports.some((p) => String(p.target ?? p).includes('9093')),
+    );
+    for (const target of targets) {
+      const host = target.split(':')[0];
+      assert.ok(host === 'localhost' || config.services[host], `${target} is a compose service`);
     }
   });
 });
