@@ -1,3 +1,5 @@
+// First of all: tracing must start before anything requires http, pg or ioredis.
+import './tracing';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { runService } from '@fabflow/platform';

@@ -1,7 +1,9 @@
+// First of all: tracing must start before anything requires http, pg or ioredis.
+import './tracing';
 import { Redis } from 'ioredis';
 import { loadConfigOrExit, sensitiveKeys } from '@fabflow/config';
 import { createDatabase } from '@fabflow/db';
-import { createLogger } from '@fabflow/observability';
+import { createLogger, shutdownTracing } from '@fabflow/observability';
 import { sql } from 'kysely';
 import { workerConfigSpec } from './worker.config';
 
@@ -34,7 +36,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'pricing worker shutting down');
     clearInterval(keepAlive);
     redis.disconnect();
-    void database.close().then(() => process.exit(0));
+    void database
+      .close()
+      .then(() => shutdownTracing())
+      .then(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,4 +1,4 @@
-import { commonEnv, databaseEnv, defineConfig } from '@fabflow/config';
+import { commonEnv, databaseEnv, defineConfig, tracingEnv } from '@fabflow/config';
 
 const { NODE_ENV, LOG_LEVEL, REDIS_URL, SHUTDOWN_TIMEOUT_MS } = commonEnv;
 
@@ -7,6 +7,7 @@ export const workerConfigSpec = defineConfig({
   LOG_LEVEL,
   REDIS_URL,
   SHUTDOWN_TIMEOUT_MS,
+  ...tracingEnv,
   // The worker writes pricing results into the MES database (with an outbox row).
   ...databaseEnv('mes'),
 });

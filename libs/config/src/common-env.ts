@@ -2,6 +2,29 @@ import { z } from 'zod';
 import { defineConfig } from './define-config';
 import { boolFromEnv, intFromEnv, msFromEnv, urlFromEnv, urlListFromEnv } from './env-types';
 
+/** OpenTelemetry tracing; every process (services and worker) has these. */
+export const tracingEnv = defineConfig({
+  OTEL_ENABLED: {
+    schema: boolFromEnv.default(true),
+    description:
+      'Trace with OpenTelemetry (trace ids in logs, outbox rows and AMQP headers); spans leave the process only when OTEL_EXPORTER_OTLP_ENDPOINT is set.',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: urlFromEnv(['http:', 'https:']).optional(),
+    description:
+      'Base URL of an OTLP/HTTP receiver (a collector, Jaeger, Tempo); spans are POSTed as JSON to <url>/v1/traces. Unset: nothing is exported.',
+  },
+  OTEL_TRACES_SAMPLER_RATIO: {
+    schema: z.coerce.number().min(0).max(1).default(1),
+    description:
+      'Share of new traces sampled (0..1); a span with a parent (incoming traceparent) follows its parent.',
+  },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    schema: msFromEnv(10, 60_000).default(5000),
+    description: 'How long finished spans are batched before export.',
+  },
+});
+
 /** Variables every service shares; each service adds its own and its default port. */
 export const commonEnv = defineConfig({
   NODE_ENV: {
@@ -58,6 +81,7 @@ export const commonEnv = defineConfig({
     description: 'How long graceful shutdown waits for in-flight work.',
   },
   DOCS_ENABLED: { schema: boolFromEnv.default(true), description: 'Serve OpenAPI at /docs.' },
+  ...tracingEnv,
 });
 
 /** `DATABASE_URL` with a per-service default database name. */

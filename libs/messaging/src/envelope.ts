@@ -11,7 +11,9 @@ export interface EventEnvelope<D = unknown> {
   /** Version of the aggregate (`subject`) after the change this event records. */
   version: number;
   correlationId?: string;
+  /** W3C trace context of the span that emitted the event (distributed tracing extension). */
   traceparent?: string;
+  tracestate?: string;
   data: D;
 }
 
@@ -35,6 +37,7 @@ export function envelopeHeaders(e: Omit<EventEnvelope, 'data'>): Record<string, 
   };
   if (e.correlationId) h.correlationid = e.correlationId;
   if (e.traceparent) h.traceparent = e.traceparent;
+  if (e.tracestate) h.tracestate = e.tracestate;
   return h;
 }
 
@@ -89,6 +92,7 @@ export function fromDelivery(msg: ConsumeMessage): EventEnvelope {
     version,
     correlationId: str(h.correlationid),
     traceparent: str(h.traceparent),
+    tracestate: str(h.tracestate),
     data,
   };
 }

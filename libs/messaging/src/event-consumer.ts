@@ -1,3 +1,4 @@
+import { context, trace, type Span } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { sql, type Kysely } from 'kysely';
 import { isTransientDbError } from '@fabflow/db';
@@ -7,6 +8,7 @@ import type { AmqpConnection } from './amqp-connection';
 import { EnvelopeError, fromDelivery, type EventEnvelope } from './envelope';
 import { PermanentError, type HandlerContext, type HandlerRegistry } from './event-handler';
 import type { ConsumeOutcome, MessagingMetrics } from './messaging-metrics';
+import { failSpan, MessagingAttr, orderIdOf, startProcessSpan } from './messaging-tracing';
 import type { MessagingTables } from './tables';
 import { declareSubscription, dlqName, retryQueueName } from './topology';
 import type { UnitOfWork } from './unit-of-work';
@@ -164,7 +166,39 @@ export class EventConsumer<DB extends MessagingTables> {
     }
   }
 
+  /**
+   * Handles one delivery inside its `<queue> process` span, a child of the publish span whose
+   * trace context the message carries; the handler's queries and emitted events nest under it.
+   */
   private async process(ch: ConfirmChannel, msg: ConsumeMessage): Promise<ConsumeOutcome> {
+    const headers = msg.properties.headers;
+    const originalKey: unknown = headers?.['x-original-routing-key'];
+    const { span, context: spanContext } = startProcessSpan({
+      queue: this.opts.queue,
+      messageId:
+        typeof msg.properties.messageId === 'string' ? msg.properties.messageId : undefined,
+      routingKey: typeof originalKey === 'string' ? originalKey : msg.fields.routingKey,
+      deliveryTag: msg.fields.deliveryTag,
+      attempt: Number(headers?.[RETRY_COUNT_HEADER] ?? 0) + 1,
+      headers,
+    });
+    try {
+      const outcome = await context.with(spanContext, () => this.deliver(ch, msg, span));
+      span.setAttribute(MessagingAttr.OUTCOME, outcome);
+      return outcome;
+    } catch (err) {
+      failSpan(span, err as Error, 'left-unacked');
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async deliver(
+    ch: ConfirmChannel,
+    msg: ConsumeMessage,
+    span: Span,
+  ): Promise<ConsumeOutcome> {
     let envelope: EventEnvelope;
     try {
       envelope = fromDelivery(msg);
@@ -183,21 +217,44 @@ export class EventConsumer<DB extends MessagingTables> {
       return this.deadLetter(ch, msg, 'schema-invalid', detail);
     }
     const event = { ...envelope, data: parsed.data };
-    const logFields = { event_type: event.type, event_id: event.id, subject: event.subject };
-    try {
-      const applied = await runWithContext(
-        { correlationId: event.correlationId ?? event.id, fields: logFields },
-        () => this.applyWaitingOutOutages(event, (ctx) => handler.handle(ctx, event)),
-      );
-      ch.ack(msg);
-      return applied ? 'handled' : 'duplicate';
-    } catch (err) {
-      const error = err as Error;
-      if (error instanceof LeaveUnacked) throw error;
-      if (error instanceof PermanentError)
-        return this.deadLetter(ch, msg, 'permanent-error', error.message);
-      return this.retryOrDeadLetter(ch, msg, error);
-    }
+    const orderId = orderIdOf(event.data);
+    const logFields: Record<string, string> = {
+      event_type: event.type,
+      event_id: event.id,
+      subject: event.subject,
+      ...(orderId ? { order_id: orderId } : {}),
+    };
+    span.setAttributes({
+      [MessagingAttr.EVENT_TYPE]: event.type,
+      [MessagingAttr.EVENT_SUBJECT]: event.subject,
+      ...(event.correlationId ? { [MessagingAttr.CONVERSATION_ID]: event.correlationId } : {}),
+      ...(orderId ? { [MessagingAttr.ORDER_ID]: orderId } : {}),
+    });
+    // Every log line of this handling, retry or dead-lettering carries the event and the order.
+    return runWithContext(
+      { correlationId: event.correlationId ?? event.id, fields: logFields },
+      async (): Promise<ConsumeOutcome> => {
+        const started = performance.now();
+        try {
+          const applied = await this.applyWaitingOutOutages(event, (ctx) =>
+            handler.handle(ctx, event),
+          );
+          ch.ack(msg);
+          const outcome = applied ? 'handled' : 'duplicate';
+          this.opts.logger.info(
+            { outcome, ms: Math.round(performance.now() - started) },
+            'event handled',
+          );
+          return outcome;
+        } catch (err) {
+          const error = err as Error;
+          if (error instanceof LeaveUnacked) throw error;
+          if (error instanceof PermanentError)
+            return this.deadLetter(ch, msg, 'permanent-error', error);
+          return this.retryOrDeadLetter(ch, msg, error);
+        }
+      },
+    );
   }
 
   /** `apply`, retried in place with backoff while the database is unreachable. */
@@ -250,8 +307,10 @@ export class EventConsumer<DB extends MessagingTables> {
     const attempts = Number(headers[RETRY_COUNT_HEADER] ?? 0);
     const delays = this.opts.retryDelaysMs;
     if (attempts >= delays.length) {
-      return this.deadLetter(ch, msg, 'handler-failed', error.message, attempts + 1);
+      return this.deadLetter(ch, msg, 'handler-failed', error, attempts + 1);
     }
+    const span = trace.getActiveSpan();
+    if (span) failSpan(span, error, 'handler-failed');
     this.opts.logger.warn(
       { err: error.message, attempt: attempts + 1, retryInMs: delays[attempts] },
       'handler failed; scheduling a retry',
@@ -268,9 +327,13 @@ export class EventConsumer<DB extends MessagingTables> {
     ch: ConfirmChannel,
     msg: ConsumeMessage,
     reason: string,
-    error: string,
+    cause: string | Error,
     attempts = Number(msg.properties.headers?.[RETRY_COUNT_HEADER] ?? 0) + 1,
   ): Promise<ConsumeOutcome> {
+    const error = typeof cause === 'string' ? cause : cause.message;
+    // The active span is this delivery's process span (see `process`).
+    const span = trace.getActiveSpan();
+    if (span) failSpan(span, cause, reason);
     this.opts.logger.error({ reason, err: error, attempts }, 'message dead-lettered');
     await this.republish(ch, msg, dlqName(this.opts.queue), {
       'x-dlq-reason': reason,

@@ -12,3 +12,4 @@ export * from './messaging-runtime';
 export * from './messaging-metrics';
 export * from './dlq';
 export * from './dlq-errors';
+export * from './messaging-tracing';

@@ -1,8 +1,10 @@
+import type { Span } from '@opentelemetry/api';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '@fabflow/observability';
 import { publishOptions } from './envelope';
 import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher';
 import type { MessagingMetrics } from './messaging-metrics';
+import { endPublishSpans, startPublishSpan } from './messaging-tracing';
 import type { MessagingTables } from './tables';
 
 export interface OutboxRelayOptions {
@@ -113,16 +115,32 @@ export class OutboxRelay {
         .skipLocked()
         .execute();
       if (rows.length === 0) return [];
-      const messages: OutgoingMessage[] = rows.map((r) => ({
-        exchange: r.exchange,
-        routingKey: r.routing_key,
-        content: Buffer.from(JSON.stringify(r.payload)),
-        options: { ...publishOptions(r.headers), messageId: r.id },
-      }));
+      const spans: Span[] = [];
+      const messages: OutgoingMessage[] = rows.map((r) => {
+        const content = Buffer.from(JSON.stringify(r.payload));
+        // One publish span per row, child of the span that wrote it; the message carries its context.
+        const { span, headers } = startPublishSpan({
+          id: r.id,
+          exchange: r.exchange,
+          routingKey: r.routing_key,
+          headers: r.headers,
+          data: r.payload,
+          bodySize: content.length,
+        });
+        spans.push(span);
+        return {
+          exchange: r.exchange,
+          routingKey: r.routing_key,
+          content,
+          options: { ...publishOptions(headers), messageId: r.id },
+        };
+      });
       const ids = rows.map((r) => r.id);
       try {
         await this.publisher.publishAll(messages);
+        endPublishSpans(spans);
       } catch (err) {
+        endPublishSpans(spans, err as Error);
         await tx
           .updateTable('outbox')
           .set({ attempts: sql`attempts + 1`, last_error: (err as Error).message.slice(0, 500) })

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventData, EventDefinition } from '@fabflow/contracts';
-import { currentContext } from '@fabflow/observability';
+import { currentContext, traceHeaders } from '@fabflow/observability';
 import { envelopeHeaders, newEnvelope, type EventEnvelope } from './envelope';
 import type { MessagingTables } from './tables';
 
@@ -31,13 +31,18 @@ export class OutboxWriter {
       emit: async (def, data, opts) => {
         const parsed: unknown = def.schema.parse(data);
         const ctx = currentContext();
+        // The row keeps the emitting span (the HTTP request's, or the handling of the causing
+        // message), so the relay's publish continues this trace. Tracing off: the causing
+        // message's context passes through unchanged.
+        const trace = traceHeaders();
         const envelope = newEnvelope({
           type: def.type,
           source: this.source,
           subject: opts.subject,
           version: opts.version,
           correlationId: causation?.correlationId ?? ctx?.correlationId,
-          traceparent: causation?.traceparent,
+          traceparent: trace.traceparent ?? causation?.traceparent,
+          tracestate: trace.traceparent ? trace.tracestate : causation?.tracestate,
           data: parsed,
         });
         await tx

@@ -2,3 +2,5 @@ export * from './logger';
 export * from './nest-logger';
 export * from './request-context';
 export * from './metrics';
+export * from './trace-context';
+export * from './tracing';

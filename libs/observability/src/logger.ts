@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { currentContext } from './request-context';
+import { activeTraceIds } from './trace-context';
 
 export type { Logger } from 'pino';
 
@@ -42,7 +43,10 @@ export function createLogger(opts: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const ctx = currentContext();
-        return ctx ? { correlation_id: ctx.correlationId, ...ctx.fields } : {};
+        return {
+          ...activeTraceIds(),
+          ...(ctx ? { correlation_id: ctx.correlationId, ...ctx.fields } : {}),
+        };
       },
     },
     opts.destination,

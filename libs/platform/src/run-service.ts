@@ -11,6 +11,7 @@ import { MESSAGING_MIGRATIONS_DIR, type MessagingTables, redactUrl } from '@fabf
 import { createLogger, createMetricsRegistry, type Logger } from '@fabflow/observability';
 import { bootstrapService } from './bootstrap';
 import { ServiceCoreModule, type CoreConfig } from './service-core.module';
+import { withTracingFlush } from './tracing-flush.module';
 
 type ServiceConfig = CoreConfig & {
   DATABASE_URL: string;
@@ -85,7 +86,7 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
       metricsRegistry,
     });
     await bootstrapService({
-      module: opts.appModule(core, config),
+      module: withTracingFlush(opts.appModule(core, config)),
       name: opts.title,
       description: opts.description,
       logger,
