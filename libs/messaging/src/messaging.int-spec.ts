@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import amqp from 'amqplib';
+import amqp, { type ConfirmChannel } from 'amqplib';
 import { sql } from 'kysely';
 import { EVENT_CATALOGUE, OrderReceived } from '@fabflow/contracts';
 import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '@fabflow/db';
@@ -61,6 +61,27 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
         .where('order_id', '=', orderId)
         .executeTakeFirstOrThrow()
     ).n;
+
+  /** Publishes an OrderReceived whose data fails its schema (orderId not a UUID); its id. */
+  async function publishSchemaInvalid(ch: ConfirmChannel): Promise<string> {
+    const id = uuidv7();
+    const headers = envelopeHeaders({
+      id,
+      type: OrderReceived.type,
+      source: 'test',
+      subject: id,
+      time: new Date().toISOString(),
+      version: 1,
+    });
+    ch.publish(
+      'crm.events',
+      'order.received',
+      Buffer.from(JSON.stringify({ orderId: 'not-a-uuid' })),
+      { ...publishOptions(headers), messageId: id },
+    );
+    await ch.waitForConfirms();
+    return id;
+  }
 
   before(async () => {
     [pg, vhost] = await Promise.all([
@@ -166,22 +187,7 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
   it('sends a message that fails its schema to the DLQ at once, without calling the handler', async () => {
     const conn = await amqp.connect(vhost.url);
     const ch = await conn.createConfirmChannel();
-    const id = uuidv7();
-    const headers = envelopeHeaders({
-      id,
-      type: OrderReceived.type,
-      source: 'test',
-      subject: id,
-      time: new Date().toISOString(),
-      version: 1,
-    });
-    ch.publish(
-      'crm.events',
-      'order.received',
-      Buffer.from(JSON.stringify({ orderId: 'not-a-uuid' })),
-      { ...publishOptions(headers), messageId: id },
-    );
-    await ch.waitForConfirms();
+    const id = await publishSchemaInvalid(ch);
     const msg = await waitFor('the invalid message in the DLQ', async () => {
       const m = await ch.get(dlqName(QUEUE), { noAck: false });
       if (!m) return undefined;
@@ -240,21 +246,7 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
     // A message parked in the DLQ shows in its depth.
     const conn = await amqp.connect(vhost.url);
     const ch = await conn.createConfirmChannel();
-    const id = uuidv7();
-    ch.publish('crm.events', 'order.received', Buffer.from('{"orderId":"nope"}'), {
-      ...publishOptions(
-        envelopeHeaders({
-          id,
-          type: OrderReceived.type,
-          source: 'test',
-          subject: id,
-          time: new Date().toISOString(),
-          version: 1,
-        }),
-      ),
-      messageId: id,
-    });
-    await ch.waitForConfirms();
+    await publishSchemaInvalid(ch);
     await ch.close();
     await conn.close();
     await waitFor('the DLQ depth to show the parked message', async () =>

@@ -2,10 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sql, type Kysely } from 'kysely';
-import { EVENT_CATALOGUE, OrderReceived } from '@fabflow/contracts';
-import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '@fabflow/db';
-import { createLogger } from '@fabflow/observability';
+import { sql } from 'kysely';
 import {
   createTestDatabase,
   createTestVhost,
@@ -13,17 +10,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@fabflow/testing';
-import { AmqpConnection } from './amqp-connection';
-import { ConfirmPublisher } from './confirm-publisher';
-import { EventConsumer } from './event-consumer';
-import { HandlerRegistry, type EventHandler } from './event-handler';
-import { OutboxRelay } from './outbox-relay';
-import { MESSAGING_MIGRATIONS_DIR, type MessagingTables } from './tables';
-import { UnitOfWork } from './unit-of-work';
-
-interface TestDb extends MessagingTables {
-  effects: { order_id: string };
-}
+import { EffectsTestBed } from './effects-test-bed';
 
 /**
  * Fault test 4: the relay process dies (SIGKILL) after the broker confirmed a batch and before
@@ -33,62 +20,25 @@ interface TestDb extends MessagingTables {
 describe('relay crash between publish and mark-published', () => {
   let pg: TestDatabase;
   let vhost: TestVhost;
-  let database: Database<TestDb>;
-  let connection: AmqpConnection;
-  let consumer: EventConsumer<TestDb>;
-  const logger = createLogger({ service: 'test', level: 'silent' });
-
-  const count = async (query: ReturnType<typeof sql<{ n: number }>>) =>
-    (await query.execute(database.db)).rows[0]!.n;
+  let bed: EffectsTestBed;
+  const unpublished = 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL';
 
   before(async () => {
     [pg, vhost] = await Promise.all([
       createTestDatabase('relaycrash'),
       createTestVhost('relaycrash'),
     ]);
-    database = createDatabase<TestDb>(pg.url);
-    await migrate(database.pool, await readMigrations(MESSAGING_MIGRATIONS_DIR));
-    await sql`CREATE TABLE effects (order_id uuid NOT NULL)`.execute(database.db);
-    connection = new AmqpConnection({ urls: [vhost.url], connectionName: 'test', logger });
-    const handler: EventHandler<TestDb, typeof OrderReceived> = {
-      event: OrderReceived,
-      async handle({ tx }, e) {
-        await tx.insertInto('effects').values({ order_id: e.data.orderId }).execute();
-      },
-    };
-    consumer = new EventConsumer<TestDb>({
-      queue: 'test.relay-crash',
-      connection,
-      db: database.db,
-      unitOfWork: new UnitOfWork(database.db, { wake: () => undefined }, 'fabflow/crm'),
-      registry: new HandlerRegistry([handler], EVENT_CATALOGUE),
-      retryDelaysMs: [100],
-      prefetch: 20,
-      logger,
-    });
-    await consumer.start();
-    connection.start();
-    await waitFor('broker connection', () => connection.connected);
+    bed = await EffectsTestBed.start(pg.url, vhost.url, 'test.relay-crash');
+    await waitFor('broker connection', () => bed.connection.connected);
   });
 
   after(async () => {
-    await consumer?.stop(2000);
-    await connection?.close();
-    await database?.close();
+    await bed?.stop();
     await Promise.all([pg?.drop(), vhost?.drop()]);
   });
 
   it('delivers the batch twice and applies it once', async () => {
-    const uow = new UnitOfWork(database.db, { wake: () => undefined }, 'fabflow/crm');
-    const orderIds = Array.from({ length: 50 }, () => uuidv7());
-    for (const orderId of orderIds)
-      await uow.run((_tx, events) =>
-        events.emit(
-          OrderReceived,
-          { orderId, status: 'AWAITING_CONFIRMATION' },
-          { subject: orderId, version: 1 },
-        ),
-      );
+    const orderIds = await bed.emitOrders(50);
 
     const fixture = join(__dirname, 'fixtures', 'crashing-relay.js');
     const child = spawn(process.execPath, [fixture, pg.url, vhost.url], {
@@ -105,40 +55,23 @@ describe('relay crash between publish and mark-published', () => {
     // The broker has the batch; the outbox still says unpublished.
     await waitFor(
       'first deliveries applied',
-      async () => (await count(sql<{ n: number }>`SELECT count(*)::int AS n FROM effects`)) === 50,
+      async () => (await bed.count('SELECT count(*)::int AS n FROM effects')) === 50,
     );
-    assert.equal(
-      await count(
-        sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
-      ),
-      50,
-    );
+    assert.equal(await bed.count(unpublished), 50);
 
     // A healthy relay takes over and publishes the same 50 rows (same message ids) again.
-    const relay = new OutboxRelay(
-      database.db as unknown as Kysely<MessagingTables>,
-      new ConfirmPublisher(connection, logger),
-      logger,
-      {
-        pollIntervalMs: 50,
-      },
-    );
+    const relay = bed.relay({ pollIntervalMs: 50 });
     relay.start();
     try {
-      await waitFor('the duplicates to arrive', () => consumer.counts.duplicates === 50);
+      await waitFor('the duplicates to arrive', () => bed.consumer.counts.duplicates === 50);
     } finally {
       await relay.stop();
     }
     assert.equal(relay.published, 50);
-    assert.equal(consumer.counts.handled, 50);
-    assert.equal(
-      await count(
-        sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
-      ),
-      0,
-    );
+    assert.equal(bed.consumer.counts.handled, 50);
+    assert.equal(await bed.count(unpublished), 0);
     const perOrder = await sql<{ order_id: string; n: number }>`
-      SELECT order_id, count(*)::int AS n FROM effects GROUP BY order_id`.execute(database.db);
+      SELECT order_id, count(*)::int AS n FROM effects GROUP BY order_id`.execute(bed.database.db);
     assert.equal(perOrder.rows.length, 50);
     assert.ok(
       perOrder.rows.every((r) => r.n === 1),
