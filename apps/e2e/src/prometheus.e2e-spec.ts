@@ -17,8 +17,7 @@ import { FabflowSystem } from './support/fabflow-system';
 import {
   placeOrder,
   produceAndShip,
-  registerCustomer,
-  staffToken,
+  journeyClients,
   waitForCrmStatus,
   waitForShopStatus,
   waitForWorkOrder,
@@ -293,14 +292,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
 
     // Traffic: one order through production to SHIPPED, one left awaiting confirmation, and
     // client errors on every service.
-    const [manager, operator] = await Promise.all([
-      staffToken(sys, 'manager'),
-      staffToken(sys, 'operator'),
-    ]);
-    const customer = await registerCustomer(sys);
-    const shop = sys.client('shop', customer.token);
-    const crm = sys.client('crm', manager);
-    const mes = sys.client('mes', operator);
+    const { shop, crm, mes } = await journeyClients(sys);
     const orderId = await placeOrder(shop);
     await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
     assert.equal((await crm.post(`/orders/${orderId}/approve`, {})).status, 200);

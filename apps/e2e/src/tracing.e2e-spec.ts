@@ -6,8 +6,7 @@ import { REPO_ROOT } from '@fabflow/testing';
 import { FabflowSystem } from './support/fabflow-system';
 import {
   placeOrder,
-  registerCustomer,
-  staffToken,
+  journeyClients,
   waitForCrmStatus,
   waitForShopStatus,
   waitForWorkOrder,
@@ -45,14 +44,7 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
   });
 
   it('links HTTP → publish → process → publish → process by parent span, with messaging attributes and the order id', async () => {
-    const [managerToken, operatorToken] = await Promise.all([
-      staffToken(sys, 'manager'),
-      staffToken(sys, 'operator'),
-    ]);
-    const customer = await registerCustomer(sys);
-    const shop = sys.client('shop', customer.token);
-    const crm = sys.client('crm', managerToken);
-    const mes = sys.client('mes', operatorToken);
+    const { shop, crm, mes } = await journeyClients(sys);
 
     const orderId = await placeOrder(shop);
     await waitForShopStatus(shop, orderId, 'AWAITING_CONFIRMATION');

@@ -38,6 +38,21 @@ export async function staffToken(
   return res.body.accessToken as string;
 }
 
+/** A new customer, the seeded manager and operator, each with a client of their service. */
+export async function journeyClients(sys: FabflowSystem) {
+  const [manager, operator, customer] = await Promise.all([
+    staffToken(sys, 'manager'),
+    staffToken(sys, 'operator'),
+    registerCustomer(sys),
+  ]);
+  return {
+    customer,
+    shop: sys.client('shop', customer.token),
+    crm: sys.client('crm', manager),
+    mes: sys.client('mes', operator),
+  };
+}
+
 export async function placeOrder(shop: HttpClient, quantity = 2): Promise<string> {
   const res = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity });
   assert.equal(res.status, 201, JSON.stringify(res.body));
