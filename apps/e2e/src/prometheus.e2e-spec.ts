@@ -317,6 +317,37 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       30_000,
       500,
     );
+    // The GC histogram has no series until a process has collected garbage once, which a quiet
+    // service that has only just started may not have done (CI once saw crm-api without any).
+    // A running system always has; make each service allocate until Prometheus has seen it.
+    await waitFor(
+      'a garbage collection seen on every service',
+      async () => {
+        const seen = new Set(
+          (
+            (await prom.query('count by (service) (nodejs_gc_duration_seconds_count)')) as Array<{
+              metric: { service: string };
+            }>
+          ).map((r) => r.metric.service),
+        );
+        const quiet = SERVICES.filter((s) => !seen.has(s));
+        const ports = {
+          'shop-api': sys.shop.port,
+          'crm-api': sys.crm.port,
+          'mes-api': sys.mes.port,
+        };
+        await Promise.all(
+          quiet.flatMap((s) =>
+            Array.from({ length: 20 }, () =>
+              fetch(`http://127.0.0.1:${ports[s]}/docs/json`).then((r) => r.arrayBuffer()),
+            ),
+          ),
+        );
+        return quiet.length === 0;
+      },
+      60_000,
+      500,
+    );
     // A few more scrapes and evaluations, so every rate has samples after the traffic.
     await new Promise((r) => setTimeout(r, 5_000));
   });
