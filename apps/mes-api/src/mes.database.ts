@@ -3,6 +3,25 @@ import type { WorkOrderStatus } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
 
 export interface MesDatabase extends MessagingTables {
+  machines: {
+    id: string;
+    name: string;
+    technology: 'FDM' | 'SLA' | 'SLS' | 'MJF';
+    /** numeric columns come back from pg as strings. */
+    build_x_mm: ColumnType<string, number, number>;
+    build_y_mm: ColumnType<string, number, number>;
+    build_z_mm: ColumnType<string, number, number>;
+    active: Generated<boolean>;
+    created_at: ColumnType<Date, Date | undefined, never>;
+  };
+  price_lists: {
+    version: string;
+    /** The pricing engine's PriceList, validated with validatePriceList where it is used. */
+    body: unknown;
+    active: Generated<boolean>;
+    created_at: ColumnType<Date, Date | undefined, never>;
+    activated_at: Date | null;
+  };
   work_orders: {
     id: string;
     order_id: string;
@@ -12,6 +31,9 @@ export interface MesDatabase extends MessagingTables {
     quantity: number;
     priority: 'NORMAL' | 'RUSH';
     assignee_id: string | null;
+    /** The quote the order was placed from (null for orders from before quotes). */
+    quote_id: string | null;
+    machine_id: string | null;
     version: Generated<number>;
     due_at: Date;
     created_at: ColumnType<Date, Date | undefined, never>;

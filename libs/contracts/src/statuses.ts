@@ -78,6 +78,56 @@ export function orderStatusForWorkOrder(status: WorkOrderStatus): OrderStatus | 
   }
 }
 
+export const QUOTE_STATUSES = [
+  'DRAFT',
+  'CALCULATING',
+  'READY',
+  'ACCEPTED',
+  'FAILED',
+  'EXPIRED',
+  'NEEDS_REVIEW',
+] as const;
+export const QuoteStatus = z.enum(QUOTE_STATUSES);
+export type QuoteStatus = z.infer<typeof QuoteStatus>;
+
+/**
+ * A quote: CALCULATING while the pricing worker runs, then READY (with an INDICATIVE or FIRM
+ * price), NEEDS_REVIEW (a person must look at it first) or FAILED (with a reason the customer
+ * can act on). A READY quote becomes ACCEPTED when an order is placed from it, or EXPIRED.
+ */
+export const QUOTE_TRANSITIONS: TransitionTable<QuoteStatus> = {
+  DRAFT: ['CALCULATING'],
+  CALCULATING: ['READY', 'NEEDS_REVIEW', 'FAILED'],
+  READY: ['ACCEPTED', 'EXPIRED'],
+  NEEDS_REVIEW: ['READY', 'FAILED', 'EXPIRED'],
+  ACCEPTED: [],
+  FAILED: [],
+  EXPIRED: [],
+};
+
+/** How a quote is priced: a heuristic estimate in seconds, or slicing (minutes) for a firm price. */
+export const PRICING_MODES = ['INDICATIVE', 'FIRM'] as const;
+export const PricingMode = z.enum(PRICING_MODES);
+export type PricingMode = z.infer<typeof PricingMode>;
+
+/** Where a request came from; B2C work is priced before B2B work by default. */
+export const SALES_CHANNELS = ['B2C', 'B2B'] as const;
+export const SalesChannel = z.enum(SALES_CHANNELS);
+export type SalesChannel = z.infer<typeof SalesChannel>;
+
+/** Lead-time tiers of the price list (the pricing engine's `LEAD_TIMES`). */
+export const LEAD_TIME_TIERS = ['ECONOMY', 'STANDARD', 'EXPRESS'] as const;
+export const LeadTimeTier = z.enum(LEAD_TIME_TIERS);
+export type LeadTimeTier = z.infer<typeof LeadTimeTier>;
+
+export const MODEL_UNITS = ['mm', 'cm', 'inch'] as const;
+export const ModelUnit = z.enum(MODEL_UNITS);
+export type ModelUnit = z.infer<typeof ModelUnit>;
+
+export const MODEL_FORMATS = ['STL_BINARY', 'STL_ASCII', '3MF'] as const;
+export const ModelFormat = z.enum(MODEL_FORMATS);
+export type ModelFormat = z.infer<typeof ModelFormat>;
+
 export const ROLES = ['customer', 'manager', 'operator', 'admin'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;

@@ -3,3 +3,4 @@ export * from './crm.api';
 export * from './mes.api';
 export * from './shop.api';
 export * from './dlq.api';
+export * from './quotes.api';

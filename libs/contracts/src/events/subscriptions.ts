@@ -4,9 +4,9 @@
  * names and the DLQ tooling manages exactly these queues, so they are named once, here.
  */
 export const SUBSCRIPTION_QUEUES = {
-  shop: { orderStatus: 'shop.order-status' },
+  shop: { orderStatus: 'shop.order-status', quotes: 'shop.quotes', priceLists: 'shop.price-lists' },
   crm: { accounts: 'crm.accounts', orders: 'crm.orders' },
-  mes: { orders: 'mes.orders' },
+  mes: { orders: 'mes.orders', quotes: 'mes.quotes' },
 } as const;
 
 /** Every subscription queue of the system, in a stable order. */

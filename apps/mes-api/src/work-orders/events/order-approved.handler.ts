@@ -25,6 +25,8 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
       quantity: d.item.quantity,
       priority: d.priority,
       assignee_id: null,
+      quote_id: null,
+      machine_id: null,
       due_at: new Date(d.dueAt),
     });
     if (!wo) return;
