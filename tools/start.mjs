@@ -7,7 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { unreachableServers } from './servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Without S3_ENDPOINT, uploads go to the embedded S3-compatible server (objects in .data/s3).
+const EMBEDDED_S3 = process.env.S3_ENDPOINT
+  ? []
+  : [
+      {
+        name: 'embedded-s3',
+        entry: 'libs/storage/src/embedded-s3/main.js',
+        ready: 4569,
+        color: 34,
+      },
+    ];
 const SERVICES = [
+  ...EMBEDDED_S3,
   { name: 'crm-api', port: 3001, color: 35 },
   { name: 'shop-api', port: 3000, color: 36 },
   { name: 'mes-api', port: 3002, color: 33 },
@@ -46,7 +58,7 @@ function run(svc) {
   const env = { ...process.env, ...(svc.port ? { PORT: String(svc.port) } : {}) };
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', join(root, `dist/apps/${svc.name}/src/main.js`)],
+    ['--enable-source-maps', join(root, 'dist', svc.entry ?? `apps/${svc.name}/src/main.js`)],
     {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,8 +82,11 @@ async function ready(svc, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !stopping) {
     try {
-      const res = await fetch(`http://127.0.0.1:${svc.port}/health/ready`);
-      if (res.ok) return true;
+      // The S3 server answers an unsigned request with 403: it is up.
+      const res = svc.ready
+        ? await fetch(`http://127.0.0.1:${svc.ready}/`)
+        : await fetch(`http://127.0.0.1:${svc.port}/health/ready`);
+      if (res.ok || (svc.ready && res.status === 403)) return true;
     } catch {
       /* not up yet */
     }
@@ -103,6 +118,13 @@ async function stopAll(code = 0) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
+for (const svc of EMBEDDED_S3) {
+  run(svc);
+  if (!(await ready(svc))) {
+    console.error(`[${svc.name}] did not become ready`);
+    await stopAll(1);
+  }
+}
 for (const svc of SERVICES.filter((s) => s.port)) run(svc);
 for (const svc of SERVICES.filter((s) => s.port)) {
   if (!(await ready(svc))) {

@@ -1,3 +1,4 @@
 export * from './define-config';
 export * from './env-types';
 export * from './common-env';
+export * from './storage-env';

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+export interface ObjectStorageConfig {
+  S3_ENDPOINT: string;
+  S3_REGION: string;
+  S3_BUCKET: string;
+  S3_ACCESS_KEY_ID: string;
+  S3_SECRET_ACCESS_KEY: string;
+  S3_FORCE_PATH_STYLE: boolean;
+}
+
+export interface PresignedPut {
+  url: string;
+  /** Headers the PUT must carry exactly (they are signed). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface ObjectInfo {
+  sizeBytes: number;
+  etag: string | undefined;
+  contentType: string | undefined;
+}
+
+export interface ObjectDigest {
+  sha256: string;
+  sizeBytes: number;
+  /** The first bytes of the object (up to the requested count), for format sniffing. */
+  head: Buffer;
+}
+
+const isNotFound = (err: unknown) =>
+  err instanceof S3ServiceException &&
+  (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
+
+/** One bucket of model files on S3 (or MinIO, or the embedded server) through the AWS SDK. */
+export class ObjectStorage {
+  readonly bucket: string;
+  private readonly s3: S3Client;
+
+  constructor(config: ObjectStorageConfig) {
+    this.bucket = config.S3_BUCKET;
+    this.s3 = new S3Client({
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      credentials: {
+        accessKeyId: config.S3_ACCESS_KEY_ID,
+        secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      },
+      // Checksums only where S3 requires them: a presigned PUT must not carry a checksum
+      // of an empty body that the client's real upload would then contradict.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+    });
+  }
+
+  /** Creates the bucket unless it exists (safe for several instances starting at once). */
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    try {
+      await this.s3.send(new CreateBucketCommand({ Bucket: this.bucket }));
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+    }
+  }
+
+  /**
+   * A URL that lets its holder PUT exactly `contentLength` bytes to `key` until it expires:
+   * `content-length` is a signed header, so another size fails the signature.
+   */
+  async presignPut(
+    key: string,
+    opts: { contentLength: number; contentType?: string; expiresInSeconds: number },
+  ): Promise<PresignedPut> {
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ContentLength: opts.contentLength,
+      ...(opts.contentType ? { ContentType: opts.contentType } : {}),
+    });
+    const signed = new Set(['content-length', ...(opts.contentType ? ['content-type'] : [])]);
+    const url = await getSignedUrl(this.s3, command, {
+      expiresIn: opts.expiresInSeconds,
+      signableHeaders: signed,
+    });
+    return {
+      url,
+      headers: {
+        'content-length': String(opts.contentLength),
+        ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
+      },
+      expiresAt: new Date(Date.now() + opts.expiresInSeconds * 1000),
+    };
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const o = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { sizeBytes: o.ContentLength ?? 0, etag: o.ETag, contentType: o.ContentType };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async put(key: string, body: Buffer | Uint8Array, contentType = 'application/octet-stream') {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  /** The object as a stream; undefined when it does not exist. */
+  async stream(key: string): Promise<Readable | undefined> {
+    try {
+      const o = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return o.Body as Readable;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The whole object in memory, refusing one larger than `maxBytes`. */
+  async read(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    const body = await this.stream(key);
+    if (!body) return undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        body.destroy();
+        throw new Error(`object ${key} is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+  }
+
+  /** SHA-256 and size of an object, streamed (never held in memory), plus its first bytes. */
+  async digest(key: string, headBytes = 1024): Promise<ObjectDigest | undefined> {
+    const body = await this.stream(key);
+    if (!body) return undefined;
+    const hash = createHash('sha256');
+    const head: Buffer[] = [];
+    let headLength = 0;
+    let size = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (headLength < headBytes) {
+        const part = chunk.subarray(0, headBytes - headLength);
+        head.push(part);
+        headLength += part.length;
+      }
+    }
+    return { sha256: hash.digest('hex'), sizeBytes: size, head: Buffer.concat(head) };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  close(): void {
+    this.s3.destroy();
+  }
+}
