@@ -4,12 +4,15 @@ import type { Logger } from '@fabflow/observability';
 import type { EventEnvelope } from './envelope';
 import type { EventSink } from './outbox';
 import type { Binding } from './topology';
+import type { AfterCommit } from './unit-of-work';
 
 export interface HandlerContext<DB> {
   /** The transaction that also records the inbox row: effects and dedup commit together. */
   tx: Transaction<DB>;
   events: EventSink;
   logger: Logger;
+  /** Work for after the handler's transaction has committed (a live-update notification, say). */
+  afterCommit: AfterCommit;
 }
 
 /** Handles one event type. Register it once per consuming service. */

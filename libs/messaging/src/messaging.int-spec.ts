@@ -134,6 +134,30 @@ describe('messaging: outbox → relay → quorum queue → inbox (real RabbitMQ 
     assert.equal(pending.n, 0);
   });
 
+  it('runs after-commit work once the transaction has committed, and never after a rollback', async () => {
+    const committedId = uuidv7();
+    const seen: Array<Promise<number>> = [];
+    await runtime.unitOfWork.run(async (tx, _events, afterCommit) => {
+      await tx.insertInto('effects').values({ order_id: committedId }).execute();
+      // Counted from another connection: only a committed row is visible there.
+      afterCommit(() => seen.push(effects(committedId)));
+    });
+    assert.equal(seen.length, 1);
+    assert.equal(await seen[0], 1);
+
+    const rolledBackId = uuidv7();
+    await assert.rejects(
+      runtime.unitOfWork.run(async (tx, _events, afterCommit) => {
+        await tx.insertInto('effects').values({ order_id: rolledBackId }).execute();
+        afterCommit(() => seen.push(effects(rolledBackId)));
+        throw new Error('the business rule refused');
+      }),
+      /the business rule refused/,
+    );
+    assert.equal(seen.length, 1, 'no after-commit work for a rolled-back transaction');
+    assert.equal(await effects(rolledBackId), 0);
+  });
+
   it('acks a redelivered duplicate (same message id) without a second effect', async () => {
     const orderId = uuidv7();
     const envelope = await emit(orderId);

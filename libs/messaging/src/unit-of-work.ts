@@ -8,6 +8,13 @@ export interface Wakeable {
 }
 
 /**
+ * Registers work to run once the transaction has committed (and never when it rolls back): a
+ * notification that must not be seen before the data it announces, say. Callbacks run in order
+ * and must not throw (an error is swallowed: the commit cannot be undone any more).
+ */
+export type AfterCommit = (callback: () => void) => void;
+
+/**
  * Runs business code in one transaction with an event sink writing to the outbox of that same
  * transaction, and wakes the relay once the transaction has committed (never before, and
  * without NOTIFY, which would serialise every commit on a global lock).
@@ -24,19 +31,27 @@ export class UnitOfWork<DB extends MessagingTables> {
   }
 
   async run<T>(
-    fn: (tx: Transaction<DB>, events: EventSink) => Promise<T>,
+    fn: (tx: Transaction<DB>, events: EventSink, afterCommit: AfterCommit) => Promise<T>,
     causation?: EventEnvelope,
   ): Promise<T> {
     let emitted = 0;
+    const committed: Array<() => void> = [];
     const result = await this.db.transaction().execute((tx) => {
       const sink = this.writer.sink(
         tx as unknown as Transaction<MessagingTables>,
         () => (emitted += 1),
         causation,
       );
-      return fn(tx, sink);
+      return fn(tx, sink, (callback) => committed.push(callback));
     });
     if (emitted > 0) this.relay.wake();
+    for (const callback of committed) {
+      try {
+        callback();
+      } catch {
+        // Committed already; a callback reports its own failures.
+      }
+    }
     return result;
   }
 }
