@@ -9,7 +9,8 @@ export interface HttpResult<T = unknown> {
 export class HttpClient {
   constructor(
     readonly baseUrl: string,
-    private token?: string,
+    /** The bearer token it sends, if any. */
+    readonly token?: string,
   ) {}
 
   withToken(token: string): HttpClient {

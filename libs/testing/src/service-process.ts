@@ -34,6 +34,8 @@ export class ServiceProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly logName = name,
+    /** What answers 200 once the process is ready (a process without /health: its /metrics). */
+    private readonly readyPath = '/health/ready',
   ) {}
 
   get url(): string {
@@ -75,7 +77,7 @@ export class ServiceProcess {
       async () => {
         if (this.child?.exitCode !== null)
           throw new Error(`${this.name} exited with ${this.child?.exitCode}`);
-        const res = await fetch(`${this.url}/health/ready`);
+        const res = await fetch(`${this.url}${this.readyPath}`);
         return res.ok;
       },
       timeoutMs,
