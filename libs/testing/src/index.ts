@@ -7,3 +7,4 @@ export * from './private-postgres';
 export * from './rabbitmq-cluster';
 export * from './isolated-service';
 export * from './model-files';
+export * from './sse-client';
