@@ -8,9 +8,9 @@ export function orderData(orderId) {
     orderId,
     customerId: CUSTOMER,
     item: {
-      sku: 'PLA-BRACKET',
-      name: 'Bench bracket',
-      material: 'PLA',
+      quoteId: '01890000-0000-7000-8000-0000000b0a7e',
+      name: 'bench-bracket.stl',
+      material: 'pla-black',
       quantity: 2,
       unitPriceCents: 1250,
     },

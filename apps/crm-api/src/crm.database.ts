@@ -20,7 +20,10 @@ export interface CrmDatabase extends MessagingTables {
     customer_id: string;
     status: OrderStatus;
     item: ColumnType<z.infer<typeof OrderItem>, string, string>;
-    sku: string;
+    /** The shop quote the order was placed from (null only for orders of the former catalogue). */
+    quote_id: string | null;
+    /** Only orders of the former fixed catalogue have one. */
+    sku: string | null;
     material: string;
     quantity: number;
     total_cents: number;

@@ -9,7 +9,7 @@ void runService({
   service: 'shop',
   title: 'Shop API',
   description:
-    'Customers, their orders and order status. B2C customers authenticate with a bearer token.',
+    'Customers, model uploads, quotes, orders and order status. B2C customers authenticate with a bearer token.',
   spec: shopConfigSpec,
   migrationsDir: join(__dirname, '..', 'migrations'),
   appModule: (core) => AppModule.register(core),

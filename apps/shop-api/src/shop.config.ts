@@ -1,7 +1,28 @@
-import { commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
+import {
+  commonEnv,
+  databaseEnv,
+  defineConfig,
+  msFromEnv,
+  portEnv,
+  storageEnv,
+  type ConfigOf,
+} from '@fabflow/config';
 
 export const shopConfigSpec = defineConfig({
   ...commonEnv,
   ...databaseEnv('shop'),
   ...portEnv(3000),
+  ...storageEnv,
+  QUOTE_EXPIRY_SWEEP_MS: {
+    schema: msFromEnv(100, 3_600_000).default(60_000),
+    description:
+      'How often READY quotes past their validUntil are marked EXPIRED (reads and orders treat them as expired at once).',
+  },
+  QUOTE_EVENTS_HEARTBEAT_MS: {
+    schema: msFromEnv(100, 120_000).default(15_000),
+    description:
+      'Heartbeat of a quote progress stream (GET /quotes/:id/events); each beat also re-reads the quote, a safety net for a lost Redis notification.',
+  },
 });
+
+export type ShopConfig = ConfigOf<typeof shopConfigSpec>;

@@ -195,7 +195,13 @@ describe('crm-api admin DLQ API (real process, RabbitMQ and Postgres)', () => {
     const data = {
       orderId,
       customerId: uuidv7(),
-      item: { sku: 'BRKT-1', name: 'Bracket', material: 'PA12', quantity: 2, unitPriceCents: 900 },
+      item: {
+        quoteId: uuidv7(),
+        name: 'bracket.stl',
+        material: 'pa12-sls',
+        quantity: 2,
+        unitPriceCents: 900,
+      },
       totalCents: 1800,
       currency: 'EUR',
       placedAt: new Date().toISOString(),

@@ -8,7 +8,7 @@ export function toOrderSummary(o: OrderRow) {
   return {
     id: o.id,
     status: o.status,
-    sku: o.sku,
+    quoteId: o.quote_id,
     name: o.name,
     material: o.material,
     quantity: o.quantity,

@@ -32,10 +32,11 @@ export class OrdersController {
     description: 'Retries with the same key return the first order.',
   })
   @Endpoint({
-    summary: 'Place an order for a catalogue item',
+    summary:
+      'Order one of my READY quotes (its model, material, quantity and price); the quote becomes ACCEPTED',
     body: PlaceOrderRequest,
     responses: { 201: ShopOrderView, 200: ShopOrderView },
-    problems: [422],
+    problems: [404, 409, 422],
   })
   async place(
     @CurrentUser() user: Principal,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogModule } from '../catalog/catalog.module';
+import { QuotesModule } from '../quotes/quotes.module';
 import { OrderApprovedHandler } from './events/order-approved.handler';
 import { OrderReceivedHandler } from './events/order-received.handler';
 import { OrderRejectedHandler } from './events/order-rejected.handler';
@@ -17,7 +17,7 @@ const handlers = [
 ];
 
 @Module({
-  imports: [CatalogModule],
+  imports: [QuotesModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository, OrderStatusProjection, ...handlers],
   exports: handlers,

@@ -40,6 +40,10 @@ export class OrdersRepository {
       .executeTakeFirst();
   }
 
+  findByQuote(tx: Transaction<ShopDatabase>, quoteId: string) {
+    return tx.selectFrom('orders').select('id').where('quote_id', '=', quoteId).executeTakeFirst();
+  }
+
   /** The order only if it belongs to `customerId` (undefined otherwise: no existence leak). */
   findOwned(id: string, customerId: string | undefined) {
     let q = this.db.selectFrom('orders').selectAll().where('id', '=', id);

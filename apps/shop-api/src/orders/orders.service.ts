@@ -1,17 +1,22 @@
 import { createHash } from 'node:crypto';
 import {
+  ConflictException,
   Inject,
   Injectable,
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import type { Transaction } from 'kysely';
 import type { Principal } from '@fabflow/auth';
-import { OrderPlaced } from '@fabflow/contracts';
+import { OrderPlaced, type QuoteStatus } from '@fabflow/contracts';
 import { isUniqueViolation, uuidv7 } from '@fabflow/db';
 import type { UnitOfWork } from '@fabflow/messaging';
 import { annotateContext } from '@fabflow/observability';
 import { UNIT_OF_WORK } from '@fabflow/platform';
-import { CatalogRepository } from '../catalog/catalog.repository';
+import { QuoteMetrics } from '../quotes/quote-metrics';
+import { QuoteNotifier } from '../quotes/quote-notifier';
+import { effectiveStatus } from '../quotes/quote.mapper';
+import { QuotesRepository, type QuoteWithFile } from '../quotes/quotes.repository';
 import type { ShopDatabase } from '../shop.database';
 import { OrdersRepository } from './orders.repository';
 
@@ -29,71 +34,94 @@ export interface PlaceOrderResult {
 export class OrdersService {
   constructor(
     private readonly orders: OrdersRepository,
-    private readonly catalog: CatalogRepository,
+    private readonly quotes: QuotesRepository,
+    private readonly notifier: QuoteNotifier,
+    private readonly quoteMetrics: QuoteMetrics,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<ShopDatabase>,
   ) {}
 
   /**
-   * Writes the order and its `OrderPlaced` event in one transaction. With an Idempotency-Key,
-   * a retry of the same request returns the first order; the same key with another body is refused.
+   * Orders a READY quote: the order, the quote's move to ACCEPTED and `OrderPlaced` commit in
+   * one transaction, with the quote locked, so a quote is ordered at most once. With an
+   * Idempotency-Key, a retry of the same request returns the first order; the same key with
+   * another body is refused.
    */
   async place(
     customerId: string,
-    input: { sku: string; quantity: number },
+    input: { quoteId: string },
     idempotencyKey?: string,
   ): Promise<PlaceOrderResult> {
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([input.sku, input.quantity]))
+      .update(JSON.stringify([input.quoteId]))
       .digest('hex');
     if (idempotencyKey) {
       const existing = await this.orders.findByIdempotencyKey(customerId, idempotencyKey);
       if (existing) return this.replay(existing, requestHash);
     }
-    const item = await this.catalog.findActive(input.sku);
-    if (!item)
-      throw new UnprocessableEntityException(`unknown sku "${input.sku}"; see GET /catalog`);
     const id = uuidv7();
     annotateContext('order_id', id);
     const placedAt = new Date();
-    const total = item.unit_price_cents * input.quantity;
+    let refusal: ConflictException | undefined;
     try {
-      await this.uow.run(async (tx, events) => {
+      await this.uow.run(async (tx, events, afterCommit) => {
+        const quote = await this.quotes.lock(tx, input.quoteId);
+        if (!quote || quote.customer_id !== customerId)
+          throw new NotFoundException(`quote ${input.quoteId} not found`);
+        const status = effectiveStatus(quote, placedAt);
+        if (status === 'EXPIRED' && quote.status !== 'EXPIRED') {
+          // Expired since the last sweep: record it, and refuse once it is committed.
+          await this.quotes.update(tx, quote.id, { status: 'EXPIRED' });
+          afterCommit(() => {
+            this.notifier.changed(quote.id);
+            this.quoteMetrics.outcome('EXPIRED');
+          });
+          refusal = await this.notOrderable(tx, quote, status);
+          return;
+        }
+        if (status !== 'READY') throw await this.notOrderable(tx, quote, status);
+        const price = quote.price!;
         await this.orders.insert(
           tx,
           {
             id,
             customer_id: customerId,
-            sku: item.sku,
-            name: item.name,
-            material: item.material,
-            quantity: input.quantity,
-            unit_price_cents: item.unit_price_cents,
-            total_cents: total,
-            currency: item.currency,
+            quote_id: quote.id,
+            sku: null,
+            name: quote.filename,
+            material: quote.material_id,
+            quantity: quote.quantity,
+            unit_price_cents: price.unitPriceCents,
+            total_cents: price.totalCents,
+            currency: price.currency,
             status: 'PLACED',
             idempotency_key: idempotencyKey ?? null,
             request_hash: idempotencyKey ? requestHash : null,
           },
           placedAt,
         );
+        await this.quotes.update(tx, quote.id, { status: 'ACCEPTED' });
         await events.emit(
           OrderPlaced,
           {
             orderId: id,
             customerId,
             item: {
-              sku: item.sku,
-              name: item.name,
-              material: item.material,
-              quantity: input.quantity,
-              unitPriceCents: item.unit_price_cents,
+              quoteId: quote.id,
+              name: quote.filename,
+              material: quote.material_id,
+              quantity: quote.quantity,
+              unitPriceCents: price.unitPriceCents,
             },
-            totalCents: total,
-            currency: item.currency,
+            totalCents: price.totalCents,
+            currency: price.currency,
             placedAt: placedAt.toISOString(),
           },
           { subject: id, version: 1 },
         );
+        afterCommit(() => {
+          this.notifier.changed(quote.id);
+          this.quoteMetrics.outcome('ACCEPTED');
+        });
       });
     } catch (err) {
       // A concurrent request with the same key won the race: answer as its replay.
@@ -103,8 +131,45 @@ export class OrdersService {
       }
       throw err;
     }
+    if (refusal) throw refusal;
     const order = (await this.orders.findOwned(id, customerId))!;
     return { order, history: await this.orders.history(id), replayed: false };
+  }
+
+  /** Why a quote cannot be ordered, as a 409 the customer can act on. */
+  private async notOrderable(
+    tx: Transaction<ShopDatabase>,
+    quote: QuoteWithFile,
+    status: QuoteStatus,
+  ): Promise<ConflictException> {
+    const q = `quote ${quote.id}`;
+    switch (status) {
+      case 'DRAFT':
+      case 'CALCULATING':
+        return new ConflictException(
+          `${q} is still being calculated: order it once it is READY (GET /quotes/${quote.id})`,
+        );
+      case 'NEEDS_REVIEW':
+        return new ConflictException(
+          `${q} needs a review by our staff before it can be ordered; it becomes READY once reviewed`,
+        );
+      case 'FAILED':
+        return new ConflictException(
+          `${q} failed and cannot be ordered: ${quote.failure_reason ?? 'no price could be made'}`,
+        );
+      case 'ACCEPTED': {
+        const order = await this.orders.findByQuote(tx, quote.id);
+        return new ConflictException(
+          `${q} was already ordered${order ? ` (order ${order.id})` : ''}; a quote is ordered once`,
+        );
+      }
+      case 'EXPIRED':
+        return new ConflictException(
+          `${q} expired at ${quote.valid_until?.toISOString() ?? 'its validity end'}: ask for a new quote (POST /quotes)`,
+        );
+      case 'READY':
+        return new ConflictException(`${q} is READY`);
+    }
   }
 
   async get(id: string, caller: Principal) {

@@ -5,7 +5,9 @@ export const CrmOrderView = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
   status: OrderStatus,
-  sku: z.string(),
+  /** The shop quote the order was placed from (null only for orders of the former catalogue). */
+  quoteId: z.uuid().nullable(),
+  name: z.string(),
   material: z.string(),
   quantity: z.number().int(),
   totalCents: z.number().int(),

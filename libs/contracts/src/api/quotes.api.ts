@@ -91,3 +91,9 @@ export const QuoteView = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
+
+export const QuoteListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const QuoteList = z.object({ items: z.array(QuoteView) });

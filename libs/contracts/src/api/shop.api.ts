@@ -9,17 +9,9 @@ export const RegisterRequest = z.strictObject({
 
 export const CustomerView = z.object({ id: z.uuid(), email: z.email(), name: z.string() });
 
-export const CatalogItemView = z.object({
-  sku: z.string(),
-  name: z.string(),
-  material: z.string(),
-  unitPriceCents: z.number().int(),
-  currency: z.string(),
-});
-
+/** `POST /orders`: order a READY quote (its model, material, quantity and price). */
 export const PlaceOrderRequest = z.strictObject({
-  sku: z.string().min(1).max(64),
-  quantity: z.number().int().min(1).max(10_000),
+  quoteId: z.uuid({ message: 'must be a UUID' }),
 });
 
 export const OrderStatusEntry = z.object({
@@ -32,7 +24,8 @@ export const OrderStatusEntry = z.object({
 export const ShopOrderView = z.object({
   id: z.uuid(),
   status: OrderStatus,
-  sku: z.string(),
+  /** The quote the order was placed from (null only for orders of the former fixed catalogue). */
+  quoteId: z.uuid().nullable(),
   name: z.string(),
   material: z.string(),
   quantity: z.number().int(),

@@ -13,8 +13,12 @@ import { defineEvent, type EventDefinition } from './event-definition';
 const id = z.uuid();
 const money = z.number().int().nonnegative();
 
+/**
+ * What was ordered: one READY quote of the shop (its model, material and quantity at the quote's
+ * price). `name` is the model's filename, `material` the price list's material id.
+ */
 export const OrderItem = z.strictObject({
-  sku: z.string().min(1),
+  quoteId: id,
   name: z.string().min(1),
   material: z.string().min(1),
   quantity: z.number().int().positive(),

@@ -20,12 +20,15 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
       id: uuidv7(),
       order_id: d.orderId,
       status: 'QUEUED',
-      sku: d.item.sku,
+      // Work orders still have a sku column; for an order from a quote the model's filename is
+      // what names the part to an operator.
+      sku: d.item.name,
       material: d.item.material,
       quantity: d.item.quantity,
       priority: d.priority,
       assignee_id: null,
-      quote_id: null,
+      quote_id: d.item.quoteId,
+      // The machine is the pricing result's pick (MES pricing jobs), not part of the order.
       machine_id: null,
       due_at: new Date(d.dueAt),
     });

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { PriceListsModule } from '../price-lists/price-lists.module';
+import { UploadsModule } from '../uploads/uploads.module';
+import { QuoteFailedHandler } from './events/quote-failed.handler';
+import { QuotePricedHandler } from './events/quote-priced.handler';
+import { QuoteProgressedHandler } from './events/quote-progressed.handler';
+import { QuoteEventStreams } from './quote-event-streams';
+import { QuoteEventsHub } from './quote-events.hub';
+import { QuoteExpiryService } from './quote-expiry.service';
+import { QuoteMetrics } from './quote-metrics';
+import { QuoteNotifier } from './quote-notifier';
+import { QuoteProjection } from './quote.projection';
+import { QuotesController } from './quotes.controller';
+import { QuotesRepository } from './quotes.repository';
+import { QuotesService } from './quotes.service';
+
+const handlers = [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler];
+
+@Module({
+  imports: [UploadsModule, PriceListsModule],
+  controllers: [QuotesController],
+  providers: [
+    QuotesService,
+    QuotesRepository,
+    QuoteProjection,
+    QuoteNotifier,
+    QuoteMetrics,
+    QuoteEventsHub,
+    QuoteEventStreams,
+    QuoteExpiryService,
+    ...handlers,
+  ],
+  exports: [QuotesRepository, QuoteNotifier, QuoteMetrics, ...handlers],
+})
+export class QuotesModule {}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
+import { CreateUploadRequest, IdParam, ModelFileView, UploadTicket } from '@fabflow/contracts';
+import { Endpoint } from '@fabflow/platform';
+import { toModelFileView } from './upload.mapper';
+import { UploadsService } from './uploads.service';
+
+@ApiTags('uploads')
+@Controller('uploads')
+@Roles('customer')
+export class UploadsController {
+  constructor(private readonly uploads: UploadsService) {}
+
+  @Post()
+  @Endpoint({
+    summary:
+      'Announce a model file (STL or 3MF): the answer is a presigned PUT for exactly sizeBytes, valid for UPLOAD_URL_TTL_SECONDS',
+    body: CreateUploadRequest,
+    responses: { 201: UploadTicket },
+    problems: [413],
+  })
+  create(@CurrentUser() user: Principal, @Body() body: z.output<typeof CreateUploadRequest>) {
+    return this.uploads.create(user.userId, body);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @Endpoint({
+    summary:
+      'After the PUT: check the file (size, SHA-256, format) and make it READY for quotes; idempotent',
+    params: IdParam,
+    responses: { 200: ModelFileView },
+    problems: [404, 409, 422],
+  })
+  async complete(@CurrentUser() user: Principal, @Param() p: z.output<typeof IdParam>) {
+    return toModelFileView(await this.uploads.complete(p.id, user));
+  }
+
+  @Get(':id')
+  @Endpoint({
+    summary: 'One of my model files',
+    params: IdParam,
+    responses: { 200: ModelFileView },
+    problems: [404],
+  })
+  async get(@CurrentUser() user: Principal, @Param() p: z.output<typeof IdParam>) {
+    return toModelFileView(await this.uploads.get(p.id, user));
+  }
+}

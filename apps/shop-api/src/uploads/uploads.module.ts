@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ModelStorageModule } from '../storage/model-storage.module';
+import { UploadMetrics } from './upload-metrics';
+import { UploadsController } from './uploads.controller';
+import { UploadsRepository } from './uploads.repository';
+import { UploadsService } from './uploads.service';
+
+@Module({
+  imports: [ModelStorageModule],
+  controllers: [UploadsController],
+  providers: [UploadsService, UploadsRepository, UploadMetrics],
+  exports: [UploadsRepository],
+})
+export class UploadsModule {}

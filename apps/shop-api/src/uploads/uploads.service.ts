@@ -1,0 +1,128 @@
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  PayloadTooLargeException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import type { z } from 'zod';
+import type { Principal } from '@fabflow/auth';
+import type { CreateUploadRequest, UploadTicket } from '@fabflow/contracts';
+import { uuidv7 } from '@fabflow/db';
+import { APP_CONFIG } from '@fabflow/platform';
+import { ObjectStorage } from '@fabflow/storage';
+import type { ShopConfig } from '../shop.config';
+import { sniffModelFormat, SNIFF_BYTES } from './model-format';
+import { UploadMetrics } from './upload-metrics';
+import { UploadsRepository, type ModelFileRow } from './uploads.repository';
+
+type UploadConfig = Pick<ShopConfig, 'UPLOAD_MAX_BYTES' | 'UPLOAD_URL_TTL_SECONDS'>;
+
+/** Where a customer's model file lives in the bucket. */
+export const modelKey = (customerId: string, fileId: string) => `models/${customerId}/${fileId}`;
+
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(bytes < 1024 ** 2 ? 2 : 0)} MiB`;
+
+/**
+ * Model uploads straight to object storage: the shop hands out a presigned PUT for exactly the
+ * announced size, and on completion checks what arrived (size, streamed SHA-256, format)
+ * before the file can be quoted.
+ */
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly files: UploadsRepository,
+    private readonly storage: ObjectStorage,
+    private readonly metrics: UploadMetrics,
+    @Inject(APP_CONFIG) private readonly config: UploadConfig,
+  ) {}
+
+  async create(
+    customerId: string,
+    input: z.output<typeof CreateUploadRequest>,
+  ): Promise<z.infer<typeof UploadTicket>> {
+    const max = this.config.UPLOAD_MAX_BYTES;
+    if (input.sizeBytes > max)
+      throw new PayloadTooLargeException(
+        `the file has ${input.sizeBytes} bytes; the largest model file is ${max} bytes (${mib(max)})`,
+      );
+    const id = uuidv7();
+    const key = modelKey(customerId, id);
+    // Signed with its content-length: S3 refuses a PUT of any other size, or after expiry.
+    const put = await this.storage.presignPut(key, {
+      contentLength: input.sizeBytes,
+      expiresInSeconds: this.config.UPLOAD_URL_TTL_SECONDS,
+    });
+    await this.files.insert({
+      id,
+      customer_id: customerId,
+      filename: input.filename,
+      unit: input.unit,
+      size_bytes: input.sizeBytes,
+      status: 'PENDING_UPLOAD',
+      bucket: this.storage.bucket,
+      key,
+      sha256: null,
+      format: null,
+      completed_at: null,
+    });
+    return {
+      fileId: id,
+      uploadUrl: put.url,
+      method: 'PUT',
+      headers: put.headers,
+      expiresAt: put.expiresAt.toISOString(),
+      maxBytes: max,
+    };
+  }
+
+  async get(id: string, caller: Principal): Promise<ModelFileRow> {
+    const file = await this.files.findOwned(
+      id,
+      caller.role === 'admin' ? undefined : caller.userId,
+    );
+    if (!file) throw new NotFoundException(`upload ${id} not found`);
+    return file;
+  }
+
+  /**
+   * Checks the uploaded object and makes the file READY. Idempotent: a READY file is returned
+   * as it is. A wrong size or an unreadable format is refused (422) and the file stays unusable
+   * until a correct file is PUT (while the URL is valid) or a new upload is started.
+   */
+  async complete(id: string, caller: Principal): Promise<ModelFileRow> {
+    const file = await this.get(id, caller);
+    if (file.status === 'READY') return file;
+    const object = await this.storage.head(file.key);
+    if (!object)
+      throw new ConflictException(
+        `upload ${id} has no file yet: PUT the file to its uploadUrl first, then complete it ` +
+          '(an expired URL needs a new upload: POST /uploads)',
+      );
+    if (object.sizeBytes !== file.size_bytes)
+      this.reject(
+        file,
+        `the uploaded file has ${object.sizeBytes} bytes but ${file.size_bytes} were announced; upload it again`,
+      );
+    const digest = await this.storage.digest(file.key, SNIFF_BYTES);
+    if (!digest) throw new ConflictException(`upload ${id} has no file any more: upload it again`);
+    if (digest.sizeBytes !== file.size_bytes)
+      this.reject(
+        file,
+        `the uploaded file has ${digest.sizeBytes} bytes but ${file.size_bytes} were announced; upload it again`,
+      );
+    const sniffed = sniffModelFormat(digest.head, digest.sizeBytes);
+    if (!sniffed.ok) this.reject(file, `${sniffed.code}: ${sniffed.reason}`);
+    const ready = await this.files.markReady(id, { sha256: digest.sha256, format: sniffed.format });
+    if (!ready) return this.get(id, caller); // a concurrent completion made it READY
+    this.metrics.completed(ready.size_bytes);
+    return ready;
+  }
+
+  /** Refuses the completion; nothing is written, the customer can upload a correct file. */
+  private reject(file: ModelFileRow, reason: string): never {
+    this.metrics.rejected();
+    throw new UnprocessableEntityException(`${file.filename}: ${reason}`);
+  }
+}
