@@ -5,6 +5,7 @@ import {
   msFromEnv,
   portEnv,
   storageEnv,
+  urlFromEnv,
   type ConfigOf,
 } from '@fabflow/config';
 
@@ -13,6 +14,11 @@ export const shopConfigSpec = defineConfig({
   ...databaseEnv('shop'),
   ...portEnv(3000),
   ...storageEnv,
+  S3_PUBLIC_ENDPOINT: {
+    schema: urlFromEnv(['http:', 'https:']).optional(),
+    description:
+      'Where customers reach S3, when not at S3_ENDPOINT (docker compose: http://localhost:9000); upload URLs are signed for it.',
+  },
   QUOTE_EXPIRY_SWEEP_MS: {
     schema: msFromEnv(100, 3_600_000).default(60_000),
     description:

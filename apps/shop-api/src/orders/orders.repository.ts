@@ -31,8 +31,8 @@ export class OrdersRepository {
       .execute();
   }
 
-  findByIdempotencyKey(customerId: string, key: string) {
-    return this.db
+  findByIdempotencyKey(customerId: string, key: string, tx?: Transaction<ShopDatabase>) {
+    return (tx ?? this.db)
       .selectFrom('orders')
       .selectAll()
       .where('customer_id', '=', customerId)

@@ -62,11 +62,17 @@ export class OrdersService {
     annotateContext('order_id', id);
     const placedAt = new Date();
     let refusal: ConflictException | undefined;
+    let placedMeanwhile: OrderRow | undefined;
     try {
       await this.uow.run(async (tx, events, afterCommit) => {
         const quote = await this.quotes.lock(tx, input.quoteId);
         if (!quote || quote.customer_id !== customerId)
           throw new NotFoundException(`quote ${input.quoteId} not found`);
+        // A concurrent retry with the same key held the lock first: this is its replay.
+        if (idempotencyKey) {
+          placedMeanwhile = await this.orders.findByIdempotencyKey(customerId, idempotencyKey, tx);
+          if (placedMeanwhile) return;
+        }
         const status = effectiveStatus(quote, placedAt);
         if (status === 'EXPIRED' && quote.status !== 'EXPIRED') {
           // Expired since the last sweep: record it, and refuse once it is committed.
@@ -131,6 +137,7 @@ export class OrdersService {
       }
       throw err;
     }
+    if (placedMeanwhile) return this.replay(placedMeanwhile, requestHash);
     if (refusal) throw refusal;
     const order = (await this.orders.findOwned(id, customerId))!;
     return { order, history: await this.orders.history(id), replayed: false };

@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER } from '@fabflow/platform';
-import { ObjectStorage } from '@fabflow/storage';
 import type { ShopConfig } from '../shop.config';
+import { ModelStorage } from './model-storage';
 
 const RETRY_MS = 5000;
 
@@ -23,7 +23,7 @@ export class ModelStorageLifecycle implements OnApplicationBootstrap, OnApplicat
   private stopped = false;
 
   constructor(
-    private readonly storage: ObjectStorage,
+    private readonly storage: ModelStorage,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -54,16 +54,16 @@ export class ModelStorageLifecycle implements OnApplicationBootstrap, OnApplicat
   }
 }
 
-/** The S3 client for model files: one `ObjectStorage` for the whole shop. */
+/** Object storage for model files: one `ModelStorage` for the whole shop. */
 @Module({
   providers: [
     {
-      provide: ObjectStorage,
-      useFactory: (config: ShopConfig) => new ObjectStorage(config),
+      provide: ModelStorage,
+      useFactory: (config: ShopConfig) => new ModelStorage(config),
       inject: [APP_CONFIG],
     },
     ModelStorageLifecycle,
   ],
-  exports: [ObjectStorage],
+  exports: [ModelStorage],
 })
 export class ModelStorageModule {}

@@ -11,8 +11,8 @@ import type { Principal } from '@fabflow/auth';
 import type { CreateUploadRequest, UploadTicket } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
 import { APP_CONFIG } from '@fabflow/platform';
-import { ObjectStorage } from '@fabflow/storage';
 import type { ShopConfig } from '../shop.config';
+import { ModelStorage } from '../storage/model-storage';
 import { sniffModelFormat, SNIFF_BYTES } from './model-format';
 import { UploadMetrics } from './upload-metrics';
 import { UploadsRepository, type ModelFileRow } from './uploads.repository';
@@ -33,7 +33,7 @@ const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(bytes < 1024 ** 2 
 export class UploadsService {
   constructor(
     private readonly files: UploadsRepository,
-    private readonly storage: ObjectStorage,
+    private readonly storage: ModelStorage,
     private readonly metrics: UploadMetrics,
     @Inject(APP_CONFIG) private readonly config: UploadConfig,
   ) {}
