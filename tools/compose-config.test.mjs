@@ -59,13 +59,14 @@ describe('docker-compose.yml', () => {
     compose('config', '-q');
   });
 
-  it('runs Postgres, Redis, a 3-node RabbitMQ cluster, every service and the monitoring stack', () => {
+  it('runs Postgres, Redis, MinIO, a 3-node RabbitMQ cluster, every service and the monitoring stack', () => {
     const services = compose('config', '--services').trim().split('\n').sort();
     assert.deepEqual(
       services,
       [
         'crm-api',
         'mes-api',
+        'minio',
         'postgres',
         'pricing-worker',
         'rabbitmq-1',
@@ -80,6 +81,41 @@ describe('docker-compose.yml', () => {
       assert.equal(config.services[svc].build.args.SERVICE, svc, `${svc} is built with SERVICE`);
       assert.equal(config.services[svc].build.dockerfile, 'deploy/docker/service.Dockerfile');
     }
+  });
+
+  it('gives the shop and the pricing worker MinIO as their S3, with its credentials, one bucket, and upload URLs the host can reach', () => {
+    const minio = config.services.minio;
+    assert.match(minio.image, /^minio\/minio:RELEASE\./);
+    assert.deepEqual(minio.command.slice(0, 2), ['server', '/data']);
+    assert.deepEqual(minio.healthcheck.test, ['CMD', 'mc', 'ready', 'local']);
+    const published = (port) =>
+      minio.ports.some((p) => Number(p.target ?? String(p).split(':')[1]) === port);
+    assert.ok(published(9000), 'the S3 API is published on 9000');
+    const buckets = new Set();
+    for (const svc of ['shop-api', 'pricing-worker']) {
+      const env = config.services[svc].environment;
+      assert.equal(env.S3_ENDPOINT, 'http://minio:9000', `${svc} S3_ENDPOINT`);
+      assert.equal(env.S3_ACCESS_KEY_ID, minio.environment.MINIO_ROOT_USER, `${svc} access key`);
+      assert.equal(
+        env.S3_SECRET_ACCESS_KEY,
+        minio.environment.MINIO_ROOT_PASSWORD,
+        `${svc} secret`,
+      );
+      assert.equal(env.S3_FORCE_PATH_STYLE, 'true', `${svc} path-style addressing`);
+      assert.ok(env.S3_BUCKET, `${svc} S3_BUCKET`);
+      buckets.add(env.S3_BUCKET);
+      assert.equal(config.services[svc].depends_on.minio?.condition, 'service_healthy');
+    }
+    assert.equal(buckets.size, 1, 'the worker reads the bucket the shop writes');
+    // The host part is signed: clients on the Docker host reach MinIO at localhost:9000.
+    assert.equal(
+      config.services['shop-api'].environment.S3_PUBLIC_ENDPOINT,
+      'http://localhost:9000',
+    );
+    assert.ok(
+      (minio.volumes ?? []).some((v) => String(v.target ?? v).includes('/data')),
+      'MinIO keeps its data in a volume',
+    );
   });
 
   it('clusters the three RabbitMQ nodes: one cookie, own hostnames, classic peer discovery', () => {
