@@ -12,6 +12,7 @@ import {
   waitForShopStatus,
   waitForWorkOrder,
 } from './support/journey';
+import { readyQuote } from './support/quotes';
 
 describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Postgres)', () => {
   let sys: FabflowSystem;
@@ -35,8 +36,16 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     const crm = sys.client('crm', managerToken);
     const mes = sys.client('mes', operatorToken);
 
-    const orderId = await placeOrder(shop);
-    await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
+    const quoteId = await readyQuote(sys, customer.id, { quantity: 2, unitPriceCents: 1250 });
+    const orderId = await placeOrder(shop, { quoteId });
+    const placed = await shop.get(`/orders/${orderId}`);
+    assert.deepEqual(
+      [placed.body.quoteId, placed.body.quantity, placed.body.totalCents],
+      [quoteId, 2, 2500],
+    );
+    assert.equal((await shop.get(`/quotes/${quoteId}`)).body.status, 'ACCEPTED');
+    const received = await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
+    assert.equal(received.quoteId, quoteId, 'the manager sees the quote the order came from');
     await waitForShopStatus(shop, orderId, 'AWAITING_CONFIRMATION');
 
     const approved = await crm.post(`/orders/${orderId}/approve`, {
@@ -91,6 +100,12 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     );
     assert.equal(crmRows!.n, 1);
     assert.equal(mesRows!.n, 1);
+    const [workOrder] = await sys.query<{ quote_id: string; material: string }>(
+      'mes',
+      'SELECT quote_id, material FROM work_orders WHERE order_id = $1',
+      [orderId],
+    );
+    assert.deepEqual(workOrder, { quote_id: quoteId, material: 'pla-black' });
   });
 
   it('refuses an illegal work-order move with 409 and the allowed moves', async () => {
@@ -176,47 +191,43 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     );
     assert.equal((await sys.client('mes', alice.token).get('/work-orders')).status, 403);
     // Staff cannot place orders as if they were customers.
-    assert.equal(
-      (
-        await sys
-          .client('shop', managerToken)
-          .post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })
-      ).status,
-      403,
-    );
+    const quoteId = await readyQuote(sys, alice.id);
+    assert.equal((await sys.client('shop', managerToken).post('/orders', { quoteId })).status, 403);
+    assert.equal((await asBob.get(`/quotes/${quoteId}`)).status, 404);
   });
 
   it('answers bad input with a clear 4xx and writes nothing', async () => {
     const customer = await registerCustomer(sys);
     const shop = sys.client('shop', customer.token);
+    const quoteId = await readyQuote(sys, customer.id);
     const count = async () =>
       (await sys.query<{ n: number }>('shop', 'SELECT count(*)::int AS n FROM orders'))[0]!.n;
     const before = await count();
 
-    const malformed = await shop.request('POST', '/orders', '{"sku": "PLA-BRACKET-01",');
+    const malformed = await shop.request('POST', '/orders', `{"quoteId": "${quoteId}",`);
     assert.equal(malformed.status, 400);
     assert.match(malformed.body.detail as string, /not valid JSON/);
     assert.match(malformed.headers.get('content-type') ?? '', /^application\/problem\+json/);
 
-    const missing = await shop.post('/orders', { sku: 'PLA-BRACKET-01' });
+    const missing = await shop.post('/orders', {});
     assert.equal(missing.status, 400);
     assert.deepEqual(
       (missing.body.errors as Array<{ path: string }>).map((e) => e.path),
-      ['quantity'],
+      ['quoteId'],
     );
 
-    const wrongType = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 'two' });
+    const wrongType = await shop.post('/orders', { quoteId: 42 });
     assert.equal(wrongType.status, 400);
-    const unknownField = await shop.post('/orders', {
-      sku: 'PLA-BRACKET-01',
-      quantity: 1,
-      price: 1,
-    });
+    const unknownField = await shop.post('/orders', { quoteId, price: 1 });
     assert.equal(unknownField.status, 400);
     assert.match(unknownField.body.detail as string, /unknown field\(s\): price/);
-    const unknownSku = await shop.post('/orders', { sku: 'NOPE', quantity: 1 });
-    assert.equal(unknownSku.status, 422);
-    assert.match(unknownSku.body.detail as string, /unknown sku/);
+    const oldShape = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 });
+    assert.equal(oldShape.status, 400, 'the catalogue is gone: orders come from quotes');
+    const unknownQuote = await shop.post('/orders', {
+      quoteId: '01890000-0000-7000-8000-000000000000',
+    });
+    assert.equal(unknownQuote.status, 404);
+    assert.match(unknownQuote.body.detail as string, /quote .* not found/);
 
     assert.equal((await shop.get('/orders/01890000-0000-7000-8000-000000000000')).status, 404);
     const badId = await shop.get('/orders/not-a-uuid');
@@ -232,9 +243,7 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
         audience: 'fabflow-api',
       },
     );
-    const exp = await sys
-      .client('shop', expired)
-      .post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 });
+    const exp = await sys.client('shop', expired).post('/orders', { quoteId });
     assert.equal(exp.status, 401);
     assert.match(exp.body.detail as string, /expired/);
     const forged = jwt.sign({ role: 'customer' }, 'another-key-another-key-another-key!!', {
@@ -243,15 +252,8 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
       audience: 'fabflow-api',
       expiresIn: 60,
     });
-    assert.equal(
-      (await sys.client('shop', forged).post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 }))
-        .status,
-      401,
-    );
-    assert.equal(
-      (await sys.client('shop').post('/orders', { sku: 'PLA-BRACKET-01', quantity: 1 })).status,
-      401,
-    );
+    assert.equal((await sys.client('shop', forged).post('/orders', { quoteId })).status, 401);
+    assert.equal((await sys.client('shop').post('/orders', { quoteId })).status, 401);
     const badLogin = await sys
       .client('shop')
       .post('/auth/login', { email: customer.email, password: 'wrong-password' });
@@ -269,28 +271,39 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
       "SELECT count(*)::int AS n FROM outbox WHERE type = 'fabflow.shop.order.placed.v1'",
     );
     assert.equal(outbox!.n, before);
+    assert.equal((await shop.get(`/quotes/${quoteId}`)).body.status, 'READY', 'still orderable');
   });
 
   it('replays an order retried with the same Idempotency-Key and refuses the key with another body', async () => {
     const customer = await registerCustomer(sys);
     const shop = sys.client('shop', customer.token);
+    const [quoteId, otherQuoteId] = [
+      await readyQuote(sys, customer.id, { quantity: 3 }),
+      await readyQuote(sys, customer.id, { quantity: 4 }),
+    ];
     const key = { 'idempotency-key': `k-${Date.now()}` };
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 3 }, key),
-      ),
+      Array.from({ length: 5 }, () => shop.post('/orders', { quoteId }, key)),
     );
     const ids = new Set(responses.map((r) => r.body.id));
-    assert.equal(ids.size, 1);
+    assert.equal(ids.size, 1, JSON.stringify(responses.map((r) => [r.status, r.body])));
     assert.equal(responses.filter((r) => r.status === 201).length, 1);
-    const other = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity: 4 }, key);
+    assert.deepEqual(
+      responses.map((r) => r.status).sort(),
+      [200, 200, 200, 200, 201],
+      'the others are replays, not conflicts over the quote',
+    );
+    const other = await shop.post('/orders', { quoteId: otherQuoteId }, key);
     assert.equal(other.status, 422);
+    const again = await shop.post('/orders', { quoteId });
+    assert.equal(again.status, 409, 'a quote is ordered once');
     const [n] = await sys.query<{ n: number }>(
       'shop',
       'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1',
       [customer.id],
     );
     assert.equal(n!.n, 1);
+    assert.equal((await shop.get(`/quotes/${otherQuoteId}`)).body.status, 'READY');
     await waitFor('the CRM to see it once', async () => {
       const rows = await sys.query<{ n: number }>(
         'crm',

@@ -301,7 +301,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
     await waitForShopStatus(shop, orderId, 'SHIPPED');
     await waitForCrmStatus(crm, await placeOrder(shop), 'AWAITING_CONFIRMATION');
     assert.equal((await shop.get('/orders/01890000-0000-7000-8000-000000000000')).status, 404);
-    assert.equal((await shop.post('/orders', { sku: 'PLA-BRACKET-01' })).status, 400);
+    assert.equal((await shop.post('/orders', { quoteId: 'not-a-quote' })).status, 400);
     assert.equal((await crm.get('/orders/not-a-uuid')).status, 400);
     assert.equal((await sys.client('mes').get('/work-orders')).status, 401);
 

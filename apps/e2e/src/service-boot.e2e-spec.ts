@@ -43,13 +43,25 @@ describe('OpenAPI documents', () => {
       >;
     }>('/docs/json');
     assert.equal(doc.status, 200);
-    const body = doc.body.paths['/orders']?.post?.requestBody?.content['application/json']?.schema;
-    assert.deepEqual(body?.required, ['sku', 'quantity']);
-    assert.equal(body?.additionalProperties, false);
-    assert.deepEqual(
-      (body?.properties as Record<string, { maximum?: number }>).quantity?.maximum,
-      10_000,
+    const schema = (path: string) =>
+      doc.body.paths[path]?.post?.requestBody?.content['application/json']?.schema;
+    const order = schema('/orders');
+    assert.deepEqual(order?.required, ['quoteId']);
+    assert.equal(order?.additionalProperties, false);
+    assert.equal(
+      (order?.properties as Record<string, { format?: string }>).quoteId?.format,
+      'uuid',
     );
+    const quote = schema('/quotes');
+    assert.deepEqual(quote?.required, ['fileId', 'materialId', 'quantity']);
+    assert.equal(quote?.additionalProperties, false);
+    assert.deepEqual(
+      (quote?.properties as Record<string, { maximum?: number }>).quantity?.maximum,
+      100_000,
+    );
+    for (const path of ['/uploads', '/uploads/{id}/complete', '/quotes/{id}/events', '/materials'])
+      assert.ok(doc.body.paths[path], `${path} is documented`);
+    assert.equal(doc.body.paths['/catalog'], undefined, 'the fixed catalogue is gone');
     const html = await fetch(`${sys.shop.url}/docs`);
     assert.equal(html.status, 200);
     assert.match(await html.text(), /swagger/i);

@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@fabflow/testing';
 import { FabflowSystem } from '../support/fabflow-system';
 import { registerCustomer, staffToken } from '../support/journey';
-import { assertExactlyOnce, auditDelivery, OrderStream } from '../support/order-stream';
+import {
+  assertDlqsEmpty,
+  assertExactlyOnce,
+  auditDelivery,
+  OrderStream,
+} from '../support/order-stream';
 
 /**
  * Fault test 3: consuming services are SIGKILLed while deliveries are being handled. Whatever
@@ -21,8 +26,8 @@ describe('consumer crash: SIGKILL a consuming service mid-stream', () => {
   it('loses nothing and applies nothing twice when the CRM and then the MES are killed while handling', async (t) => {
     const customer = await registerCustomer(sys);
     const manager = await staffToken(sys, 'manager');
-    const stream = new OrderStream(sys.client('shop', customer.token), 40);
-    stream.start();
+    const stream = new OrderStream(sys, customer, 40);
+    await stream.start();
     t.after(() => stream.abort());
     const crmHandled = async () =>
       (await sys.query<{ n: number }>('crm', 'SELECT count(*)::int AS n FROM inbox'))[0]!.n;
@@ -62,11 +67,6 @@ describe('consumer crash: SIGKILL a consuming service mid-stream', () => {
     );
     assert.ok(mesKilled, 'the MES was killed during approvals');
     assertExactlyOnce(audit);
-    assert.deepEqual(await sys.dlqDepths(), {
-      'shop.order-status': 0,
-      'crm.accounts': 0,
-      'crm.orders': 0,
-      'mes.orders': 0,
-    });
+    await assertDlqsEmpty(sys);
   });
 });

@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { PrivatePostgres, waitFor } from '@fabflow/testing';
 import { FabflowSystem } from '../support/fabflow-system';
 import { registerCustomer, staffToken } from '../support/journey';
-import { assertExactlyOnce, auditDelivery, OrderStream } from '../support/order-stream';
+import {
+  assertDlqsEmpty,
+  assertExactlyOnce,
+  auditDelivery,
+  OrderStream,
+} from '../support/order-stream';
 
 /**
  * Fault test 6: the Postgres server under all three services restarts twice in the middle of
@@ -27,8 +32,8 @@ describe('Postgres restart mid-stream', () => {
   it('every service reconnects by itself and every accepted order arrives exactly once', async (t) => {
     const customer = await registerCustomer(sys);
     const manager = await staffToken(sys, 'manager');
-    const stream = new OrderStream(sys.client('shop', customer.token), 25);
-    stream.start();
+    const stream = new OrderStream(sys, customer, 25);
+    await stream.start();
     t.after(() => stream.abort());
     const outages: number[] = [];
     for (const mode of ['fast', 'immediate'] as const) {
@@ -54,11 +59,6 @@ describe('Postgres restart mid-stream', () => {
     );
     assert.ok(stream.retries > 0, 'the restarts were felt by the clients (503s, then retries)');
     assertExactlyOnce(audit);
-    assert.deepEqual(await sys.dlqDepths(), {
-      'shop.order-status': 0,
-      'crm.accounts': 0,
-      'crm.orders': 0,
-      'mes.orders': 0,
-    });
+    await assertDlqsEmpty(sys);
   });
 });

@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { RabbitCluster, waitFor } from '@fabflow/testing';
 import { FabflowSystem } from '../support/fabflow-system';
 import { registerCustomer, staffToken } from '../support/journey';
-import { assertExactlyOnce, auditDelivery, OrderStream } from '../support/order-stream';
+import {
+  assertDlqsEmpty,
+  assertExactlyOnce,
+  auditDelivery,
+  OrderStream,
+} from '../support/order-stream';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,8 +44,8 @@ describe('RabbitMQ faults on a 3-node cluster', () => {
     t.after(() => sys.stop());
     const customer = await registerCustomer(sys);
     const manager = await staffToken(sys, 'manager');
-    const stream = new OrderStream(sys.client('shop', customer.token), 20);
-    stream.start();
+    const stream = new OrderStream(sys, customer, 20);
+    await stream.start();
     t.after(() => stream.abort());
     await sleep(1500);
 
@@ -80,7 +85,7 @@ describe('RabbitMQ faults on a 3-node cluster', () => {
     );
     assert.ok(backlog > 0, 'the outbox held the events while the broker was down');
     assertExactlyOnce(audit);
-    assert.deepEqual(Object.values(await sys.dlqDepths()), [0, 0, 0, 0]);
+    await assertDlqsEmpty(sys);
   });
 
   it('node loss: SIGKILL the node leading the queues under a steady stream; lost = 0, duplicate effects = 0', async (t) => {
@@ -88,8 +93,8 @@ describe('RabbitMQ faults on a 3-node cluster', () => {
     t.after(() => sys.stop());
     const customer = await registerCustomer(sys);
     const manager = await staffToken(sys, 'manager');
-    const stream = new OrderStream(sys.client('shop', customer.token), 30);
-    stream.start();
+    const stream = new OrderStream(sys, customer, 30);
+    await stream.start();
     t.after(() => stream.abort());
     await sleep(2000);
 
@@ -126,6 +131,6 @@ describe('RabbitMQ faults on a 3-node cluster', () => {
     );
     await cluster.startNode(leader);
     assertExactlyOnce(audit);
-    assert.deepEqual(Object.values(await sys.dlqDepths()), [0, 0, 0, 0]);
+    await assertDlqsEmpty(sys);
   });
 });

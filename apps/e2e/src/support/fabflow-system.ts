@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { ALL_SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
+import { EmbeddedS3Server } from '@fabflow/storage';
 import {
   createTestVhost,
   freePort,
@@ -12,6 +16,12 @@ import {
 
 export const JWT_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 export const STAFF_PASSWORD = 'e2e-staff-password';
+/** Credentials of the system's embedded S3 server (the services get them as S3_*). */
+export const S3_CREDENTIALS = {
+  accessKeyId: 'e2e-s3-access-key',
+  secretAccessKey: 'e2e-s3-secret-access-key',
+};
+export const S3_BUCKET = 'fabflow-models';
 
 type Name = 'shop' | 'crm' | 'mes';
 
@@ -20,9 +30,18 @@ export interface SystemOptions {
   amqp?: { url: string; drop(): Promise<void> };
   /** Postgres server to create the three databases on; default: the test server. */
   pgUrl?: string;
-  /** Extra environment for all three services. */
+  /** Extra environment for every service (and the pricing worker). */
   env?: Record<string, string>;
+  /**
+   * Also run the pricing worker (apps/pricing-worker) on the MES database, with Redis, S3 and
+   * the broker: for journeys that price real uploads. Without it nothing prices a quote: tests
+   * that only need a READY quote use the `readyQuote` fixture.
+   */
+  pricing?: boolean;
 }
+
+/** The three services (and the pricing worker) by the URL of their shop, for `placeOrder(shop)`. */
+const systems = new Map<string, FabflowSystem>();
 
 function databaseUrl(server: string, name: string): string {
   const url = new URL(server);
@@ -30,20 +49,29 @@ function databaseUrl(server: string, name: string): string {
   return url.toString();
 }
 
-/** The three services as real processes on their own databases and their own RabbitMQ vhost. */
+/**
+ * The three services as real processes on their own databases and their own RabbitMQ vhost,
+ * with an S3-compatible server (the embedded one, in this test process) for model files, and
+ * optionally the pricing worker.
+ */
 export class FabflowSystem {
   readonly shop: ServiceProcess;
   readonly crm: ServiceProcess;
   readonly mes: ServiceProcess;
+  /** Only with `pricing: true`. */
+  readonly pricingWorker: ServiceProcess | undefined;
   private readonly pools = new Map<Name, pg.Pool>();
 
   private constructor(
     readonly vhost: { url: string; drop(): Promise<void> },
     private readonly pgUrl: string,
     readonly databases: Record<Name, string>,
-    ports: Record<Name, number>,
+    ports: Record<Name | 'worker', number>,
     label: string,
     env: Record<string, string>,
+    readonly s3: EmbeddedS3Server,
+    private readonly s3Dir: string,
+    pricing: boolean,
   ) {
     const common = {
       AMQP_URLS: vhost.url,
@@ -51,6 +79,13 @@ export class FabflowSystem {
       JWT_SECRET,
       OUTBOX_POLL_MS: '200',
       RETRY_DELAYS_MS: '200,500,1000',
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET,
+      S3_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      // BullMQ keeps its queues in the shared test Redis: each system prices on its own queue.
+      PRICING_QUEUE: uniqueName(`pricing_${label}`),
       ...env,
     };
     const svc = (name: Name, extra: Record<string, string> = {}) =>
@@ -63,6 +98,20 @@ export class FabflowSystem {
     this.crm = svc('crm', { SEED_STAFF: 'true', SEED_STAFF_PASSWORD: STAFF_PASSWORD });
     this.shop = svc('shop');
     this.mes = svc('mes');
+    // The worker has no HTTP API: it is ready when its /metrics answers.
+    this.pricingWorker = pricing
+      ? new ServiceProcess(
+          'pricing-worker',
+          ports.worker,
+          {
+            ...common,
+            DATABASE_URL: databaseUrl(pgUrl, databases.mes),
+            WORKER_METRICS_PORT: String(ports.worker),
+          },
+          `${label}-pricing-worker`,
+          '/metrics',
+        )
+      : undefined;
   }
 
   static async start(label: string, opts: SystemOptions = {}): Promise<FabflowSystem> {
@@ -73,9 +122,36 @@ export class FabflowSystem {
       crm: uniqueName(`t_${label}_crm`),
       mes: uniqueName(`t_${label}_mes`),
     };
-    const ports = { shop: await freePort(), crm: await freePort(), mes: await freePort() };
-    const system = new FabflowSystem(vhost, pgUrl, databases, ports, label, opts.env ?? {});
+    const ports = {
+      shop: await freePort(),
+      crm: await freePort(),
+      mes: await freePort(),
+      worker: await freePort(),
+    };
+    const s3Dir = mkdtempSync(join(tmpdir(), `fabflow-e2e-s3-${label}-`));
+    const s3 = await EmbeddedS3Server.start({ dir: s3Dir, credentials: S3_CREDENTIALS });
+    const system = new FabflowSystem(
+      vhost,
+      pgUrl,
+      databases,
+      ports,
+      label,
+      opts.env ?? {},
+      s3,
+      s3Dir,
+      opts.pricing ?? false,
+    );
+    systems.set(system.shop.url, system);
     await Promise.all([system.crm.start(), system.shop.start(), system.mes.start()]);
+    // After the MES: it migrates the database the worker reads.
+    await system.pricingWorker?.start();
+    return system;
+  }
+
+  /** The system a shop client talks to (for helpers that get only the client). */
+  static of(shop: HttpClient): FabflowSystem {
+    const system = systems.get(shop.baseUrl);
+    if (!system) throw new Error(`no FabflowSystem serves ${shop.baseUrl}`);
     return system;
   }
 
@@ -109,7 +185,11 @@ export class FabflowSystem {
   }
 
   async stop(): Promise<void> {
+    await this.pricingWorker?.stop();
     await Promise.all([this.shop.stop(), this.crm.stop(), this.mes.stop()]);
+    systems.delete(this.shop.url);
+    await this.s3.stop();
+    rmSync(this.s3Dir, { recursive: true, force: true });
     await Promise.all([...this.pools.values()].map((p) => p.end()));
     const admin = new pg.Client({ connectionString: this.pgUrl });
     await admin.connect();
@@ -119,7 +199,10 @@ export class FabflowSystem {
     await this.vhost.drop();
   }
 
-  /** Messages parked in each subscription's DLQ (any broker URL of the list that answers). */
+  /**
+   * Messages parked in each subscription's DLQ (any broker URL of the list that answers); a
+   * subscription no running service has declared is left out.
+   */
   async dlqDepths(): Promise<Record<string, number>> {
     for (const url of this.vhost.url.split(',')) {
       try {
@@ -127,9 +210,16 @@ export class FabflowSystem {
         try {
           const depths: Record<string, number> = {};
           for (const q of ALL_SUBSCRIPTION_QUEUES) {
+            // A missing queue closes the channel (404), so each check gets its own.
             const ch = await conn.createChannel();
-            depths[q] = (await ch.checkQueue(`${q}.dlq`)).messageCount;
-            await ch.close();
+            ch.on('error', () => undefined);
+            try {
+              depths[q] = (await ch.checkQueue(`${q}.dlq`)).messageCount;
+            } catch (err) {
+              if (!/NOT_FOUND/.test((err as Error).message)) throw err;
+            } finally {
+              await ch.close().catch(() => undefined);
+            }
           }
           return depths;
         } finally {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { waitFor, type HttpClient } from '@fabflow/testing';
-import { STAFF_PASSWORD, type FabflowSystem } from './fabflow-system';
+import { FabflowSystem, STAFF_PASSWORD } from './fabflow-system';
+import { customerIdOf, readyQuote } from './quotes';
 
 export const PRODUCTION_PATH = [
   'IN_PRODUCTION',
@@ -53,8 +54,21 @@ export async function journeyClients(sys: FabflowSystem) {
   };
 }
 
-export async function placeOrder(shop: HttpClient, quantity = 2): Promise<string> {
-  const res = await shop.post('/orders', { sku: 'PLA-BRACKET-01', quantity });
+/**
+ * Places an order as the shop client's customer and returns its id: from `quoteId` when given,
+ * else from a fresh READY quote of `quantity` parts made by the `readyQuote` fixture (no pricing
+ * worker needed; tests of pricing pass a quote from `pricedQuote`).
+ */
+export async function placeOrder(
+  shop: HttpClient,
+  opts: { quoteId?: string; quantity?: number } = {},
+): Promise<string> {
+  const quoteId =
+    opts.quoteId ??
+    (await readyQuote(FabflowSystem.of(shop), customerIdOf(shop), {
+      quantity: opts.quantity ?? 2,
+    }));
+  const res = await shop.post('/orders', { quoteId });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.id as string;
 }

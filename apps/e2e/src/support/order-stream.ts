@@ -1,12 +1,53 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { waitFor, type HttpClient } from '@fabflow/testing';
 import type { FabflowSystem } from './fabflow-system';
+import { readyQuotes } from './quotes';
+
+/**
+ * READY quotes for a stream, made ahead in batches by the `readyQuotes` fixture (see there), so
+ * a stream never waits for one, and a batch of spare ones outlives a short database outage.
+ */
+class ReadyQuotePool {
+  private readonly ready: string[] = [];
+  private topping: Promise<void> | undefined;
+
+  constructor(
+    private readonly sys: FabflowSystem,
+    private readonly customerId: string,
+    private readonly batch: number,
+  ) {}
+
+  async fill(): Promise<void> {
+    await this.topUp();
+    assert.ok(this.ready.length > 0, 'fixture quotes were written');
+  }
+
+  async take(): Promise<string> {
+    for (;;) {
+      if (this.ready.length < this.batch / 2) void this.topUp();
+      const id = this.ready.shift();
+      if (id) return id;
+      await (this.topping ?? new Promise((r) => setTimeout(r, 200)));
+    }
+  }
+
+  private topUp(): Promise<void> {
+    this.topping ??= readyQuotes(this.sys, this.customerId, this.batch)
+      .then((ids) => void this.ready.push(...ids))
+      // The database may be restarting (a fault test): the next take tries again.
+      .catch(() => new Promise<void>((r) => setTimeout(r, 200)))
+      .finally(() => (this.topping = undefined));
+    return this.topping;
+  }
+}
 
 /**
  * A steady stream of orders from one customer at a fixed rate, the way a careful client sends
- * them: each with its own Idempotency-Key, retried with that key on a network error or a 5xx
- * until the shop accepts it. `accepted` is what the shop promised to deliver.
+ * them: each from its own READY quote with its own Idempotency-Key, retried with that key on a
+ * network error or a 5xx until the shop accepts it. `accepted` is what the shop promised to
+ * deliver.
  */
 export class OrderStream {
   readonly accepted: Array<{ id: string; at: number }> = [];
@@ -16,13 +57,22 @@ export class OrderStream {
   private aborted = false;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly quotes: ReadyQuotePool;
+  private readonly shop: HttpClient;
 
   constructor(
-    private readonly shop: HttpClient,
+    sys: FabflowSystem,
+    customer: { id: string; token: string },
     private readonly perSecond: number,
-  ) {}
+  ) {
+    this.shop = sys.client('shop', customer.token);
+    // Ten seconds' worth of quotes a batch.
+    this.quotes = new ReadyQuotePool(sys, customer.id, Math.max(20, perSecond * 10));
+  }
 
-  start(): void {
+  /** Makes the first batch of quotes, then starts sending. */
+  async start(): Promise<void> {
+    await this.quotes.fill();
     this.running = true;
     this.loop = this.run();
   }
@@ -58,13 +108,10 @@ export class OrderStream {
 
   private async placeOne(): Promise<void> {
     const key = randomUUID();
+    const quoteId = await this.quotes.take();
     for (let attempt = 1; !this.aborted; attempt++) {
       try {
-        const res = await this.shop.post(
-          '/orders',
-          { sku: 'PLA-BRACKET-01', quantity: 1 },
-          { 'idempotency-key': key },
-        );
+        const res = await this.shop.post('/orders', { quoteId }, { 'idempotency-key': key });
         if (res.status === 201 || res.status === 200) {
           this.accepted.push({ id: res.body.id as string, at: Date.now() });
           return;
@@ -82,7 +129,17 @@ export class OrderStream {
 
 export interface DeliveryAudit {
   accepted: number;
-  lost: { crm: number; mes: number; shopConfirmed: number };
+  /**
+   * Accepted orders without their effect: in the CRM, in the MES, confirmed back in the shop,
+   * their quote ACCEPTED in the shop, their quote on the MES work order.
+   */
+  lost: {
+    crm: number;
+    mes: number;
+    shopConfirmed: number;
+    quoteAccepted: number;
+    mesQuote: number;
+  };
   duplicateEffects: {
     crmOrders: number;
     workOrders: number;
@@ -170,6 +227,25 @@ export async function auditDelivery(
     mesCount(),
     confirmedCount(),
   ]);
+  const quotesAccepted = await count(
+    sys,
+    'shop',
+    `SELECT count(*)::int AS n FROM orders o JOIN quotes q ON q.id = o.quote_id
+     WHERE o.id = ANY($1::uuid[]) AND q.status = 'ACCEPTED'`,
+    orderIds,
+  );
+  const orderQuotes = await sys.query<{ id: string; quote_id: string }>(
+    'shop',
+    'SELECT id, quote_id FROM orders WHERE id = ANY($1::uuid[])',
+    [orderIds],
+  );
+  const [mesQuotes] = await sys.query<{ n: number }>(
+    'mes',
+    `SELECT count(*)::int AS n FROM work_orders w
+     JOIN unnest($1::uuid[], $2::uuid[]) AS o(id, quote_id) ON o.id = w.order_id
+     WHERE w.quote_id = o.quote_id`,
+    [orderQuotes.map((o) => o.id), orderQuotes.map((o) => o.quote_id)],
+  );
   const [crmAll] = await sys.query<{ n: number }>('crm', 'SELECT count(*)::int AS n FROM orders');
   const [mesAll] = await sys.query<{ n: number }>(
     'mes',
@@ -185,6 +261,8 @@ export async function auditDelivery(
       crm: orderIds.length - crmOrders,
       mes: orderIds.length - mesOrders,
       shopConfirmed: orderIds.length - confirmed,
+      quoteAccepted: orderIds.length - quotesAccepted,
+      mesQuote: orderIds.length - mesQuotes!.n,
     },
     duplicateEffects: {
       crmOrders: await dup('crm', 'orders', 'id'),
@@ -208,9 +286,30 @@ export function assertExactlyOnce(audit: DeliveryAudit): void {
   assert.deepEqual(
     { lost: audit.lost, duplicateEffects: audit.duplicateEffects, unknown: audit.unknown },
     {
-      lost: { crm: 0, mes: 0, shopConfirmed: 0 },
+      lost: { crm: 0, mes: 0, shopConfirmed: 0, quoteAccepted: 0, mesQuote: 0 },
       duplicateEffects: { crmOrders: 0, workOrders: 0, timeline: 0, shopHistory: 0 },
       unknown: { crm: 0, mes: 0 },
     },
+  );
+}
+
+/** The subscriptions an order stream goes through; each must exist in the system. */
+const ORDER_FLOW_QUEUES = [
+  SUBSCRIPTION_QUEUES.shop.orderStatus,
+  SUBSCRIPTION_QUEUES.shop.quotes,
+  SUBSCRIPTION_QUEUES.shop.priceLists,
+  SUBSCRIPTION_QUEUES.crm.accounts,
+  SUBSCRIPTION_QUEUES.crm.orders,
+  SUBSCRIPTION_QUEUES.mes.orders,
+];
+
+/** Nothing was dead-lettered in any subscription of the system (the order flow's included). */
+export async function assertDlqsEmpty(sys: FabflowSystem): Promise<void> {
+  const depths = await sys.dlqDepths();
+  for (const q of ORDER_FLOW_QUEUES) assert.ok(q in depths, `${q} is declared`);
+  assert.deepEqual(
+    Object.entries(depths).filter(([, n]) => n > 0),
+    [],
+    `dead-lettered messages: ${JSON.stringify(depths)}`,
   );
 }
