@@ -22,6 +22,7 @@ import {
   waitForShopStatus,
   waitForWorkOrder,
 } from './support/journey';
+import { uploadModel } from './support/quotes';
 
 /*
  * The alert and recording rules (deploy/prometheus/rules) and every Grafana dashboard query
@@ -290,9 +291,10 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       'mes-api': `127.0.0.1:${sys.mes.port}`,
     });
 
-    // Traffic: one order through production to SHIPPED, one left awaiting confirmation, and
-    // client errors on every service.
+    // Traffic: a model upload, one order through production to SHIPPED, one left awaiting
+    // confirmation, and client errors on every service.
     const { shop, crm, mes } = await journeyClients(sys);
+    await uploadModel(shop);
     const orderId = await placeOrder(shop);
     await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
     assert.equal((await crm.post(`/orders/${orderId}/approve`, {})).status, 200);
