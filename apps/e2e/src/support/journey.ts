@@ -56,13 +56,15 @@ export async function journeyClients(sys: FabflowSystem) {
 
 /**
  * Places an order as the shop client's customer and returns its id: from `quoteId` when given,
- * else from a fresh READY quote of `quantity` parts made by the `readyQuote` fixture (no pricing
- * worker needed; tests of pricing pass a quote from `pricedQuote`).
+ * else from a fresh READY quote of `quantity` parts (default 2; a bare number means that, as
+ * before quotes) made by the `readyQuote` fixture (no pricing worker needed; tests of pricing
+ * pass a quote from `pricedQuote`).
  */
 export async function placeOrder(
   shop: HttpClient,
-  opts: { quoteId?: string; quantity?: number } = {},
+  options: { quoteId?: string; quantity?: number } | number = {},
 ): Promise<string> {
+  const opts = typeof options === 'number' ? { quantity: options } : options;
   const quoteId =
     opts.quoteId ??
     (await readyQuote(FabflowSystem.of(shop), customerIdOf(shop), {
