@@ -7,7 +7,7 @@ const NOT_TRAFFIC = new Set(['/metrics', '/health/live', '/health/ready']);
 
 /**
  * RED metrics per route: one histogram gives the rate (`_count`), the errors (`status_code`
- * 5xx) and the duration. `route` is the pattern (`/orders/:id`), never the raw URL, so the
+ * 5xx) and the duration; event streams are left out (their refusals, 4xx, are not). `route` is the pattern (`/orders/:id`), never the raw URL, so the
  * series stay bounded; an unmatched URL is counted as `unmatched`.
  */
 export function instrumentHttp(fastify: FastifyInstance, registry: Registry): void {
@@ -20,6 +20,10 @@ export function instrumentHttp(fastify: FastifyInstance, registry: Registry): vo
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
+    // A Server-Sent Events stream lasts as long as its client watches: that is no request
+    // duration, and it would make every latency figure (and the p99 alert) meaningless.
+    const type = reply.raw.getHeader('content-type') ?? reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/event-stream')) return done();
     if (!NOT_TRAFFIC.has(route))
       duration.observe(
         { method: req.method, route, status_code: String(reply.statusCode) },

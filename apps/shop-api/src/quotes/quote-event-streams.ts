@@ -48,14 +48,14 @@ export class QuoteEventStreams {
     }
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx and similar proxies must not buffer the stream.
-      'x-accel-buffering': 'no',
-    });
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) res.setHeader(name, value);
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, no-transform');
+    res.setHeader('connection', 'keep-alive');
+    // nginx and similar proxies must not buffer the stream.
+    res.setHeader('x-accel-buffering', 'no');
+    res.writeHead(200);
     res.write(`retry: ${RETRY_MS}\n\n`);
     this.metrics.openStreams.inc();
     const stream = new QuoteStream(

@@ -759,6 +759,14 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
       await count('SELECT count(*)::int AS n FROM quotes'),
     );
     assert.equal(await metric('fabflow_quote_event_streams'), 0, 'every stream of this test ended');
+    // Streams are not requests with a duration: the RED histogram leaves them out.
+    assert.equal(
+      await metric('fabflow_http_request_duration_seconds_count', {
+        route: '/quotes/:id/events',
+        status_code: '200',
+      }),
+      0,
+    );
   });
 
   it('streams only the caller’s quotes: another customer 404, no token 401', async () => {
@@ -767,6 +775,14 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     assert.equal((await stream(shop.client(), id)).status, 401);
     const bad = await stream(alice, 'not-a-uuid');
     assert.equal(bad.status, 400);
+    assert.equal(
+      await metric('fabflow_http_request_duration_seconds_count', {
+        route: '/quotes/:id/events',
+        status_code: '404',
+      }),
+      1,
+      'refused streams are counted like any request',
+    );
   });
 
   it('closes open progress streams on shutdown (SIGTERM) and exits 0', async () => {
