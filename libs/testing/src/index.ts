@@ -4,4 +4,5 @@ export * from './wait-for';
 export * from './http-client';
 export * from './service-process';
 export * from './private-postgres';
+export * from './private-redis';
 export * from './rabbitmq-cluster';
