@@ -1,7 +1,11 @@
 import { commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
+import { rateLimitEnv } from '@fabflow/rate-limit';
+import { shopB2bEnv } from './b2b/b2b.config';
 
 export const shopConfigSpec = defineConfig({
   ...commonEnv,
   ...databaseEnv('shop'),
   ...portEnv(3000),
+  ...rateLimitEnv,
+  ...shopB2bEnv,
 });

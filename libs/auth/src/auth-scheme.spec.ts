@@ -6,9 +6,9 @@ import { AuthGuard, Authenticators, AuthScheme, Public } from './auth.guard';
 import { TokenService } from './tokens';
 
 class Routes {
-  @AuthScheme('api-key') b2b() {}
-  @Public() open() {}
-  jwt() {}
+  @AuthScheme('api-key') b2b(this: void) {}
+  @Public() open(this: void) {}
+  jwt(this: void) {}
 }
 
 const ctxFor = (handler: keyof Routes, headers: Record<string, string> = {}) =>
