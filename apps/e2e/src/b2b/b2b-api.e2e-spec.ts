@@ -370,11 +370,13 @@ describe('B2B API (CRM keys → shop)', () => {
       });
       assert.equal(res.status, 202, JSON.stringify(res.body));
       await waitFor('the redelivered event', () => got.some((g) => g.eventId === eventId), 20_000);
-      const list = await shop.get<{
-        items: Array<{ eventId: string; status: string; attempts: number }>;
-      }>(`/b2b/v1/webhooks/${sub}/deliveries`, withKey(full.key));
-      const d = list.body.items.find((i) => i.eventId === eventId)!;
-      assert.equal(d.status, 'SUCCEEDED');
+      const d = await waitFor('the redelivery recorded as succeeded', async () => {
+        const list = await shop.get<{
+          items: Array<{ eventId: string; status: string; attempts: number }>;
+        }>(`/b2b/v1/webhooks/${sub}/deliveries`, withKey(full.key));
+        const item = list.body.items.find((x) => x.eventId === eventId);
+        return item?.status === 'SUCCEEDED' ? item : undefined;
+      });
       assert.equal(d.attempts, 4);
       assert.equal(
         (
