@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { boolFromEnv, commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
-import { rateLimitEnv } from '@fabflow/rate-limit';
+import {
+  boolFromEnv,
+  commonEnv,
+  databaseEnv,
+  defineConfig,
+  portEnv,
+  rateLimitEnv,
+} from '@fabflow/config';
 import { crmB2bEnv } from './b2b/b2b.config';
 import { DEFAULT_ORDER_SLA, orderSlaFromEnv } from './orders/order-sla';
 

@@ -1,5 +1,4 @@
-import { commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
-import { rateLimitEnv } from '@fabflow/rate-limit';
+import { commonEnv, databaseEnv, defineConfig, portEnv, rateLimitEnv } from '@fabflow/config';
 import { shopB2bEnv } from './b2b/b2b.config';
 
 export const shopConfigSpec = defineConfig({
