@@ -29,9 +29,9 @@ export const rateLimitEnv = defineConfig({
       'How many instances of this service share the limits. While Redis is unreachable each instance limits on its own at rate ÷ this number.',
   },
   RATE_LIMIT_REDIS_TIMEOUT_MS: {
-    schema: msFromEnv(5, 10_000).default(200),
+    schema: msFromEnv(5, 10_000).default(1000),
     description:
-      'A limiter call to Redis slower than this counts as Redis unreachable (the request is decided by the per-instance fallback).',
+      'A limiter call to Redis slower than this counts as Redis unreachable (the request is decided by the per-instance fallback). A Redis that is down fails at once; this is for one that hangs. Too low, and a busy event loop trips it.',
   },
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: {
     schema: intFromEnv(1, 1_000_000).default(600),

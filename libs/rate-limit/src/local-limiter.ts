@@ -6,8 +6,8 @@ const MAX_KEYS = 100_000;
 /**
  * The fallback while Redis is unreachable: the same GCRA in this process's memory, each rule
  * cut to this instance's share (rate ÷ instances), so N instances together stay near the
- * shared limit. Daily quotas likewise count `limit ÷ instances` per instance. State is lost
- * on restart and dropped when Redis is back.
+ * shared limit. Daily quotas likewise count `limit ÷ instances` per instance. State is kept
+ * across outages (a bucket drained in one is still drained if Redis flaps), lost on restart.
  */
 export class LocalLimiter {
   private readonly tats = new Map<string, number>();
@@ -51,11 +51,6 @@ export class LocalLimiter {
       resetAfterMs: untilNextUtcDayUs(now) / 1000,
       degraded: true,
     };
-  }
-
-  clear(): void {
-    this.tats.clear();
-    this.quotas.clear();
   }
 
   /** Buckets whose TAT has passed are full again: forgetting them changes no decision. */

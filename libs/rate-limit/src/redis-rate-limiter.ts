@@ -172,7 +172,6 @@ export class RedisRateLimiter {
   private recovered(): void {
     const downMs = Date.now() - (this.degradedSince ?? Date.now());
     this.degradedSince = undefined;
-    this.local.clear();
     this.opts.metrics?.degraded.set(0);
     this.opts.logger.info({ downMs }, 'rate limiter recovered: Redis reachable again');
   }

@@ -47,7 +47,13 @@ describe('the shared rate limiter across three shop instances', { timeout: 300_0
   const prefix = uniqueName('rl');
 
   before(async () => {
-    const env = { RATE_LIMIT_KEY_PREFIX: prefix, RATE_LIMIT_INSTANCES: '3' };
+    // What is measured is the shared limiter: a timeout long enough that only a Redis outage,
+    // not a busy machine, sends an instance to its fallback (checked below).
+    const env = {
+      RATE_LIMIT_KEY_PREFIX: prefix,
+      RATE_LIMIT_INSTANCES: '3',
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
+    };
     sys = await FabflowSystem.start('rlprec', { env });
     for (let i = 2; i <= 3; i++) {
       const shop = new ServiceProcess(
@@ -145,6 +151,20 @@ describe('the shared rate limiter across three shop instances', { timeout: 300_0
         `Retry-After: ${errors.length} refusals, values ${[...new Set(results.filter((r) => r.retryAfter !== null).map((r) => r.retryAfter))].join(',')} s; error vs the next admission: max ${maxError.toFixed(3)} s, ${(within * 100).toFixed(1)} % within ±1 s (${within === 1 ? 'PASS' : 'MISS'})`,
       ].join('\n'),
     );
+    const degraded = await Promise.all(
+      shops.map(async (shop) => {
+        const text = await (await fetch(`${shop.baseUrl}/metrics`)).text();
+        return [
+          ...text.matchAll(
+            /^fabflow_rate_limit_decisions_total\{[^}]*mode="degraded"[^}]*\} (\d+)$/gm,
+          ),
+        ]
+          .map((m) => Number(m[1]))
+          .reduce((a, b) => a + b, 0);
+      }),
+    );
+    console.log(`decisions by the per-instance fallback: ${degraded.join('/')}`);
+    assert.deepEqual(degraded, [0, 0, 0], 'every decision came from the shared Redis bucket');
     assert.ok(admitted.length <= ceiling, `none over: ${admitted.length} <= ${ceiling}`);
     assert.ok(share >= 0.99, `within 1 %: ${admitted.length} of ${expected}`);
     assert.ok(perInstance.every((n) => n > 0));
