@@ -67,6 +67,7 @@ describe('docker-compose.yml', () => {
         'crm-api',
         'mes-api',
         'minio',
+        'nginx',
         'postgres',
         'pricing-worker',
         'rabbitmq-1',
@@ -116,6 +117,24 @@ describe('docker-compose.yml', () => {
       (minio.volumes ?? []).some((v) => String(v.target ?? v).includes('/data')),
       'MinIO keeps its data in a volume',
     );
+  });
+
+  it('runs several shop instances behind nginx, which alone is published on :3000', () => {
+    const shop = config.services['shop-api'];
+    assert.ok((shop.scale ?? 1) >= 2, 'at least two shop instances');
+    assert.equal(shop.ports, undefined, 'the instances have no host port of their own');
+    assert.equal(shop.environment.RATE_LIMIT_INSTANCES, String(shop.scale));
+    assert.ok(shop.environment.TRUSTED_PROXIES, 'X-Forwarded-For from nginx is believed');
+    const nginx = config.services.nginx;
+    assert.ok(
+      nginx.volumes.includes(`${join(root, 'deploy/nginx/nginx.conf')}:/etc/nginx/nginx.conf:ro`),
+      nginx.volumes.join(', '),
+    );
+    assert.ok(nginx.ports.some((p) => String(p.published ?? p).startsWith('3000')));
+    assert.ok(nginx.depends_on['shop-api']);
+    const conf = readFileSync(join(root, 'deploy/nginx/nginx.conf'), 'utf8');
+    assert.match(conf, /server shop-api:3000 /, 'the upstream is the compose service');
+    assert.match(conf, new RegExp(`listen ${nginx.ports[0].target ?? 8080};`));
   });
 
   it('clusters the three RabbitMQ nodes: one cookie, own hostnames, classic peer discovery', () => {

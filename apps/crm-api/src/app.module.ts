@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
+import { RateLimitModule, type RateLimitConfig } from '@fabflow/rate-limit';
 import { CustomerRegisteredHandler } from './accounts/customer-registered.handler';
+import { CrmB2bModule } from './b2b/b2b.module';
+import { WebhookSubscriptionDisabledHandler } from './b2b/events/webhook-subscription-disabled.handler';
 import { OrderPlacedHandler } from './orders/events/order-placed.handler';
 import { WorkOrderCreatedHandler } from './orders/events/work-order-created.handler';
 import { WorkOrderStatusChangedHandler } from './orders/events/work-order-status-changed.handler';
@@ -10,21 +13,31 @@ import { StaffController } from './staff/staff.controller';
 
 @Module({})
 export class AppModule {
-  static register(core: DynamicModule): DynamicModule {
+  static register(core: DynamicModule, config: RateLimitConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [core, OrdersModule],
+      imports: [
+        core,
+        RateLimitModule.forRoot({ service: 'crm', config }),
+        OrdersModule,
+        CrmB2bModule,
+      ],
       controllers: [StaffController],
       providers: [
         CustomerRegisteredHandler,
         {
           provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (registered: unknown, ...orderHandlers: unknown[]) => ({
-            [SUBSCRIPTION_QUEUES.crm.accounts]: [registered],
+          useFactory: (
+            registered: unknown,
+            webhookDisabled: unknown,
+            ...orderHandlers: unknown[]
+          ) => ({
+            [SUBSCRIPTION_QUEUES.crm.accounts]: [registered, webhookDisabled],
             [SUBSCRIPTION_QUEUES.crm.orders]: orderHandlers,
           }),
           inject: [
             CustomerRegisteredHandler,
+            WebhookSubscriptionDisabledHandler,
             OrderPlacedHandler,
             WorkOrderCreatedHandler,
             WorkOrderStatusChangedHandler,

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { boolFromEnv, commonEnv, databaseEnv, defineConfig, portEnv } from '@fabflow/config';
+import {
+  boolFromEnv,
+  commonEnv,
+  databaseEnv,
+  defineConfig,
+  portEnv,
+  rateLimitEnv,
+} from '@fabflow/config';
+import { crmB2bEnv } from './b2b/b2b.config';
 import { DEFAULT_ORDER_SLA, orderSlaFromEnv } from './orders/order-sla';
 
 export const crmConfigSpec = defineConfig({
   ...commonEnv,
   ...databaseEnv('crm'),
   ...portEnv(3001),
+  ...rateLimitEnv,
+  ...crmB2bEnv,
   SEED_STAFF: {
     schema: boolFromEnv.default(true),
     description:

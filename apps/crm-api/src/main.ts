@@ -14,7 +14,7 @@ void runService({
   description: 'Managers review and approve orders and follow every order through its timeline.',
   spec: crmConfigSpec,
   migrationsDir: join(__dirname, '..', 'migrations'),
-  appModule: (core) => AppModule.register(core),
+  appModule: (core, config) => AppModule.register(core, config),
   afterMigrate: async (database, config, logger) => {
     if (config.SEED_STAFF)
       await seedStaff(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import amqp, { type ChannelModel } from 'amqplib';
 import {
+  ALL_SUBSCRIPTION_QUEUES,
   OrderPlaced,
   SUBSCRIPTION_QUEUES,
   WorkOrderCreated,
@@ -130,15 +131,7 @@ describe('dlq CLI against the broker (real RabbitMQ, built CLI as a child proces
     const summary = await json<DlqQueueSummary[]>('list');
     assert.deepEqual(
       summary.map((q) => q.queue),
-      [
-        'shop.order-status',
-        'shop.quotes',
-        'shop.price-lists',
-        'crm.accounts',
-        'crm.orders',
-        'mes.orders',
-        'mes.quotes',
-      ],
+      [...ALL_SUBSCRIPTION_QUEUES],
     );
     const crm = summary.find((q) => q.queue === QUEUE)!;
     assert.equal(crm.depth, 3);

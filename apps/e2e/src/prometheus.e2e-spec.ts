@@ -378,6 +378,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       500,
     );
     assert.deepEqual(groups.map((g) => g.name).sort(), [
+      'fabflow-b2b',
       'fabflow-business',
       'fabflow-http',
       'fabflow-http-recording',

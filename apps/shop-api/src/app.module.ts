@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
+import { RateLimitModule, type RateLimitConfig } from '@fabflow/rate-limit';
+import { B2B_KEY_HANDLERS, B2B_WEBHOOK_HANDLERS, B2bModule } from './b2b/b2b.module';
 import { CustomersModule } from './customers/customers.module';
 import { OrderApprovedHandler } from './orders/events/order-approved.handler';
 import { OrderReceivedHandler } from './orders/events/order-received.handler';
@@ -15,34 +17,54 @@ import { QuoteProgressedHandler } from './quotes/events/quote-progressed.handler
 import { QuotesModule } from './quotes/quotes.module';
 import { UploadsModule } from './uploads/uploads.module';
 
-const ORDER_STATUS_HANDLERS = [
-  OrderReceivedHandler,
-  OrderApprovedHandler,
-  OrderRejectedHandler,
-  WorkOrderStatusChangedHandler,
+/** Each subscription queue of the shop with its handler classes, in one place. */
+const SUBSCRIPTIONS: Array<[string, readonly unknown[]]> = [
+  [
+    SUBSCRIPTION_QUEUES.shop.orderStatus,
+    [
+      OrderReceivedHandler,
+      OrderApprovedHandler,
+      OrderRejectedHandler,
+      WorkOrderStatusChangedHandler,
+    ],
+  ],
+  [
+    SUBSCRIPTION_QUEUES.shop.quotes,
+    [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler],
+  ],
+  [SUBSCRIPTION_QUEUES.shop.priceLists, [PriceListPublishedHandler]],
+  [SUBSCRIPTION_QUEUES.shop.b2bKeys, B2B_KEY_HANDLERS],
+  [SUBSCRIPTION_QUEUES.shop.b2bWebhooks, B2B_WEBHOOK_HANDLERS],
 ];
-const QUOTE_HANDLERS = [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler];
 
 @Module({})
 export class AppModule {
-  static register(core: DynamicModule): DynamicModule {
+  static register(core: DynamicModule, config: RateLimitConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [core, CustomersModule, UploadsModule, PriceListsModule, QuotesModule, OrdersModule],
+      imports: [
+        core,
+        RateLimitModule.forRoot({ service: 'shop', config }),
+        CustomersModule,
+        UploadsModule,
+        PriceListsModule,
+        QuotesModule,
+        OrdersModule,
+        B2bModule,
+      ],
       providers: [
         {
           provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (...handlers: unknown[]) => ({
-            [SUBSCRIPTION_QUEUES.shop.orderStatus]: handlers.slice(0, ORDER_STATUS_HANDLERS.length),
-            [SUBSCRIPTION_QUEUES.shop.quotes]: handlers.slice(
-              ORDER_STATUS_HANDLERS.length,
-              ORDER_STATUS_HANDLERS.length + QUOTE_HANDLERS.length,
-            ),
-            [SUBSCRIPTION_QUEUES.shop.priceLists]: handlers.slice(
-              ORDER_STATUS_HANDLERS.length + QUOTE_HANDLERS.length,
-            ),
-          }),
-          inject: [...ORDER_STATUS_HANDLERS, ...QUOTE_HANDLERS, PriceListPublishedHandler],
+          useFactory: (...handlers: unknown[]) => {
+            const byQueue: Record<string, unknown[]> = {};
+            let at = 0;
+            for (const [queue, classes] of SUBSCRIPTIONS) {
+              byQueue[queue] = handlers.slice(at, at + classes.length);
+              at += classes.length;
+            }
+            return byQueue;
+          },
+          inject: SUBSCRIPTIONS.flatMap(([, classes]) => classes) as never[],
         },
         ServiceLifecycle,
       ],

@@ -12,5 +12,5 @@ void runService({
     'Customers, model uploads, quotes, orders and order status. B2C customers authenticate with a bearer token.',
   spec: shopConfigSpec,
   migrationsDir: join(__dirname, '..', 'migrations'),
-  appModule: (core) => AppModule.register(core),
+  appModule: (core, config) => AppModule.register(core, config),
 });

@@ -4,10 +4,12 @@ import {
   defineConfig,
   msFromEnv,
   portEnv,
+  rateLimitEnv,
   storageEnv,
   urlFromEnv,
   type ConfigOf,
 } from '@fabflow/config';
+import { shopB2bEnv } from './b2b/b2b.config';
 
 export const shopConfigSpec = defineConfig({
   ...commonEnv,
@@ -29,6 +31,8 @@ export const shopConfigSpec = defineConfig({
     description:
       'Heartbeat of a quote progress stream (GET /quotes/:id/events); each beat also re-reads the quote, a safety net for a lost Redis notification.',
   },
+  ...rateLimitEnv,
+  ...shopB2bEnv,
 });
 
 export type ShopConfig = ConfigOf<typeof shopConfigSpec>;

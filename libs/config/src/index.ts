@@ -2,3 +2,4 @@ export * from './define-config';
 export * from './env-types';
 export * from './common-env';
 export * from './storage-env';
+export * from './rate-limit-env';

@@ -2,3 +2,4 @@ export * from './api';
 export * from './events';
 export * from './state-machine';
 export * from './statuses';
+export * from './b2b';

@@ -22,6 +22,10 @@ export interface EndpointSpec {
   /** Statuses of problem responses this route can give, besides 400/401/403. */
   problems?: number[];
   public?: boolean;
+  /** An example request body for the OpenAPI document. */
+  example?: unknown;
+  /** Example response bodies by status for the OpenAPI document. */
+  responseExamples?: Record<number, unknown>;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -44,7 +48,11 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
     ApiOperation({ summary: spec.summary }),
   ];
   if (!spec.public) decorators.push(ApiBearerAuth());
-  if (spec.body) decorators.push(ApiBody({ schema: openApiSchema(spec.body, 'input') as never }));
+  if (spec.body) {
+    const schema = openApiSchema(spec.body, 'input');
+    if (spec.example !== undefined) schema.example = spec.example;
+    decorators.push(ApiBody({ schema: schema as never }));
+  }
   for (const [name, field] of fields(spec.params)) {
     decorators.push(ApiParam({ name, schema: openApiSchema(field, 'input') }));
   }
@@ -55,11 +63,14 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
     );
   }
   for (const [status, schema] of Object.entries(spec.responses)) {
+    const example = spec.responseExamples?.[Number(status)];
+    const json = schema ? openApiSchema(schema, 'output') : undefined;
+    if (json && example !== undefined) json.example = example;
     decorators.push(
       ApiResponse({
         status: Number(status),
         description: 'OK',
-        ...(schema ? { schema: openApiSchema(schema, 'output') } : {}),
+        ...(json ? { schema: json } : {}),
       }),
     );
   }

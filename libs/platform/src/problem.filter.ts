@@ -19,8 +19,34 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/**
+ * An HTTP error with its own problem type and extension members (RFC 9457 §3), for example
+ * a 429 of type `…#quota-exceeded` with `violated-policies`.
+ */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    detail: string,
+    readonly problemType: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail, status);
+  }
+}
+
 /** Turns any error into an RFC 9457 problem; an unexpected one is logged and hidden. */
 export function toProblem(err: unknown, instance: string, logger: Logger): Problem {
+  if (err instanceof ProblemException) {
+    const status = err.getStatus();
+    return {
+      ...err.extensions,
+      type: err.problemType,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: err.message,
+      instance,
+    };
+  }
   if (err instanceof IllegalTransitionError) {
     return {
       type: 'https://fabflow.dev/problems/illegal-transition',

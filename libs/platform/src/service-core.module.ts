@@ -10,7 +10,7 @@ import {
 import { APP_GUARD, APP_INTERCEPTOR, ModuleRef, Reflector } from '@nestjs/core';
 import { sql } from 'kysely';
 import type { Redis } from 'ioredis';
-import { AuthGuard, TokenService } from '@fabflow/auth';
+import { AuthGuard, Authenticators, TokenService } from '@fabflow/auth';
 import { EVENT_CATALOGUE } from '@fabflow/contracts';
 import type { Database } from '@fabflow/db';
 import { MessagingRuntime, type EventHandler, type MessagingTables } from '@fabflow/messaging';
@@ -87,6 +87,8 @@ export class ServiceCoreModule {
       },
     ];
     const tokens = new TokenService(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+    // Other schemes (B2B API keys) register their authenticator here; the global guard uses it.
+    const authenticators = new Authenticators();
     return {
       global: true,
       module: ServiceCoreModule,
@@ -100,6 +102,7 @@ export class ServiceCoreModule {
         { provide: UNIT_OF_WORK, useValue: runtime.unitOfWork },
         { provide: REDIS, useValue: redis },
         { provide: TokenService, useValue: tokens },
+        { provide: Authenticators, useValue: authenticators },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: METRICS_REGISTRY, useValue: metricsRegistry },
         {
@@ -113,7 +116,7 @@ export class ServiceCoreModule {
         },
         {
           provide: APP_GUARD,
-          useFactory: (r: Reflector) => new AuthGuard(tokens, r),
+          useFactory: (r: Reflector) => new AuthGuard(tokens, r, authenticators),
           inject: [Reflector],
         },
         { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
@@ -127,6 +130,7 @@ export class ServiceCoreModule {
         UNIT_OF_WORK,
         REDIS,
         TokenService,
+        Authenticators,
         METRICS_REGISTRY,
       ],
     };

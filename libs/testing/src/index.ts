@@ -4,6 +4,7 @@ export * from './wait-for';
 export * from './http-client';
 export * from './service-process';
 export * from './private-postgres';
+export * from './private-redis';
 export * from './rabbitmq-cluster';
 export * from './isolated-service';
 export * from './model-files';

@@ -1,10 +1,19 @@
-import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { Public, TokenService, verifyLogin } from '@fabflow/auth';
 import { LoginRequest, TokenResponse } from '@fabflow/contracts';
 import { DB, Endpoint } from '@fabflow/platform';
+import { ANONYMOUS_IP_POLICY, RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
 import type { CrmDatabase } from '../crm.database';
 
 @ApiTags('auth')
@@ -18,12 +27,14 @@ export class StaffController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @UseGuards(RateLimitGuard)
+  @RateLimit(ANONYMOUS_IP_POLICY)
   @Endpoint({
     summary: 'Staff (manager, operator, admin) log in',
     public: true,
     body: LoginRequest,
     responses: { 200: TokenResponse },
-    problems: [401],
+    problems: [401, 429],
   })
   async login(@Body() body: z.output<typeof LoginRequest>) {
     const user = await this.db

@@ -1,13 +1,16 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Public } from '@fabflow/auth';
 import { CustomerView, LoginRequest, RegisterRequest, TokenResponse } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
+import { ANONYMOUS_IP_POLICY, RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
 import { CustomersService } from './customers.service';
 
 @ApiTags('auth')
 @Controller('auth')
+@UseGuards(RateLimitGuard)
+@RateLimit(ANONYMOUS_IP_POLICY)
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
@@ -18,7 +21,7 @@ export class CustomersController {
     public: true,
     body: RegisterRequest,
     responses: { 201: CustomerView },
-    problems: [409],
+    problems: [409, 429],
   })
   register(@Body() body: z.output<typeof RegisterRequest>) {
     return this.customers.register(body);
@@ -32,7 +35,7 @@ export class CustomersController {
     public: true,
     body: LoginRequest,
     responses: { 200: TokenResponse },
-    problems: [401],
+    problems: [401, 429],
   })
   login(@Body() body: z.output<typeof LoginRequest>) {
     return this.customers.login(body.email, body.password);

@@ -4,7 +4,15 @@
  * names and the DLQ tooling manages exactly these queues, so they are named once, here.
  */
 export const SUBSCRIPTION_QUEUES = {
-  shop: { orderStatus: 'shop.order-status', quotes: 'shop.quotes', priceLists: 'shop.price-lists' },
+  shop: {
+    orderStatus: 'shop.order-status',
+    quotes: 'shop.quotes',
+    priceLists: 'shop.price-lists',
+    /** API keys, organisations and tiers from the CRM: the B2B projection. */
+    b2bKeys: 'shop.b2b-keys',
+    /** Webhook redelivery requests from the CRM. */
+    b2bWebhooks: 'shop.b2b-webhooks',
+  },
   crm: { accounts: 'crm.accounts', orders: 'crm.orders' },
   mes: { orders: 'mes.orders', quotes: 'mes.quotes' },
 } as const;

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  BadRequestException,
+  ConflictException,
+  InternalServerErrorException,
+  UnprocessableEntityException,
+  type CallHandler,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { from, lastValueFrom, of, type Observable } from 'rxjs';
+import { sql } from 'kysely';
+import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '@fabflow/db';
+import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
+import { createLogger } from '@fabflow/observability';
+import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
+import type { ShopB2bConfig } from '../b2b.config';
+import type { ShopB2bDatabase } from '../b2b.database';
+import { requestFingerprint } from './idempotency-key';
+import { IdempotencyCleanupJob } from './idempotency-cleanup.job';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyRepository } from './idempotency.repository';
+
+/*
+ * The interceptor and its repository on the real Postgres (the shop's migrations). The route
+ * handler is a stand-in the test controls (fast, slow, failing): the interceptor is what is
+ * under test, and it only sees the handler's Observable.
+ */
+interface FakeReply {
+  statusCode: number;
+  headers: Record<string, string>;
+  header(name: string, value: string): FakeReply;
+  getHeader(name: string): string | undefined;
+}
+
+function reply(status = 201): FakeReply {
+  return {
+    statusCode: status,
+    headers: {},
+    header(name, value) {
+      this.headers[name.toLowerCase()] = value;
+      return this;
+    },
+    getHeader(name) {
+      return this.headers[name.toLowerCase()];
+    },
+  };
+}
+
+describe('Idempotency-Key interceptor (real Postgres)', () => {
+  let tdb: TestDatabase;
+  let database: Database<ShopB2bDatabase>;
+  let repo: IdempotencyRepository;
+  const logger = createLogger({ service: 'idem-test', level: 'silent' });
+  const config = {
+    IDEMPOTENCY_TTL_HOURS: 24,
+    IDEMPOTENCY_INFLIGHT_WAIT_MS: 300,
+    IDEMPOTENCY_LEASE_MS: 60_000,
+  } as ShopB2bConfig;
+  let interceptor: IdempotencyInterceptor;
+  const apiKeyId = uuidv7();
+
+  before(async () => {
+    tdb = await createTestDatabase('idem');
+    database = createDatabase<ShopB2bDatabase>(tdb.url);
+    await migrate(
+      database.pool,
+      await readMigrations(
+        MESSAGING_MIGRATIONS_DIR,
+        join(__dirname, '..', '..', '..', 'migrations'),
+      ),
+    );
+    repo = new IdempotencyRepository(database.db);
+    interceptor = new IdempotencyInterceptor(repo, config, logger);
+  });
+
+  after(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  const call = async (
+    key: string | undefined,
+    body: unknown,
+    handler: (r: FakeReply) => Observable<unknown> | Promise<unknown>,
+    r: FakeReply = reply(),
+  ) => {
+    const req = {
+      method: 'POST',
+      url: '/b2b/v1/things',
+      body,
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+      b2b: { keyId: apiKeyId },
+    };
+    const ctx = {
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => r }),
+    } as unknown as ExecutionContext;
+    let ran = 0;
+    const next: CallHandler = {
+      handle: () => {
+        ran += 1;
+        const out = handler(r);
+        return out instanceof Promise ? from(out) : out;
+      },
+    };
+    const res = (await lastValueFrom(await interceptor.intercept(ctx, next))) as Response;
+    return { res, ran, reply: r, bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+  const rows = () =>
+    database.db
+      .selectFrom('b2b_idempotency_keys')
+      .selectAll()
+      .where('api_key_id', '=', apiKeyId)
+      .execute();
+
+  it('refuses a POST without a key, writing nothing', async () => {
+    await assert.rejects(
+      call(undefined, {}, () => of({})),
+      BadRequestException,
+    );
+    assert.equal((await rows()).length, 0);
+  });
+
+  it('stores the first answer and replays its exact bytes; another body is a 422', async () => {
+    let n = 0;
+    const first = await call('k1', { a: 1, b: [1, 2] }, (r) => {
+      r.header('location', 'loc-1');
+      return of({ id: `thing-${++n}` });
+    });
+    assert.equal(first.res.status, 201);
+    assert.equal(first.res.headers.get('idempotent-replayed'), null);
+    const again = await call('k1', { b: [1, 2], a: 1 }, () => of({ id: `thing-${++n}` }));
+    assert.equal(again.ran, 0, 'the handler did not run again');
+    assert.equal(again.res.status, 201);
+    assert.equal(again.res.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.res.headers.get('location'), 'loc-1');
+    assert.deepEqual(again.bytes, first.bytes);
+    await assert.rejects(
+      call('k1', { a: 2 }, () => of({})),
+      UnprocessableEntityException,
+    );
+  });
+
+  it('makes a duplicate wait for a running first request, then replay it; 409 if it runs too long', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = call('k2', {}, async () => {
+      await gate;
+      return { done: true };
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const waiting = call('k2', {}, () => of({ never: true }));
+    setTimeout(release, 100);
+    const [a, b] = await Promise.all([slow, waiting]);
+    assert.equal(b.ran, 0);
+    assert.deepEqual(b.bytes, a.bytes);
+    assert.equal(b.res.headers.get('idempotent-replayed'), 'true');
+
+    let stuck!: () => void;
+    const never = new Promise<void>((r) => (stuck = r));
+    const held = call('k3', {}, async () => {
+      await never;
+      return {};
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const r409 = reply();
+    await assert.rejects(
+      call('k3', {}, () => of({}), r409),
+      ConflictException,
+    );
+    assert.equal(r409.headers['retry-after'], '1');
+    stuck();
+    await held;
+  });
+
+  it('gives the key back after a 5xx (the retry runs), and keeps a 4xx answer', async () => {
+    await assert.rejects(
+      call('k4', {}, () => Promise.reject(new InternalServerErrorException('boom'))),
+      InternalServerErrorException,
+    );
+    assert.equal((await rows()).filter((r) => r.key === 'k4').length, 0);
+    const retried = await call('k4', {}, () => of({ second: true }));
+    assert.equal(retried.ran, 1);
+    assert.equal(retried.res.status, 201);
+
+    const refused = await call('k5', {}, () =>
+      Promise.reject(new UnprocessableEntityException('no such material')),
+    );
+    assert.equal(refused.res.status, 422);
+    assert.equal(refused.res.headers.get('content-type'), 'application/problem+json');
+    const replay = await call('k5', {}, () => of({}));
+    assert.equal(replay.ran, 0);
+    assert.equal(replay.res.status, 422);
+    assert.deepEqual(replay.bytes, refused.bytes);
+  });
+
+  it('takes over an expired record and a dead instance’s stale claim; cleanup deletes expired ones', async () => {
+    await sql`UPDATE b2b_idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k1'`.execute(
+      database.db,
+    );
+    const fresh = await call('k1', { different: true }, () => of({ fresh: true }));
+    assert.equal(fresh.ran, 1, 'an expired key is a new request');
+    // A claim whose instance died (lease over) is taken over by the same request.
+    await database.db
+      .insertInto('b2b_idempotency_keys')
+      .values({
+        api_key_id: apiKeyId,
+        key: 'k6',
+        fingerprint: requestFingerprint('POST', '/b2b/v1/things', {}),
+        method: 'POST',
+        path: '/b2b/v1/things',
+        status: 'IN_FLIGHT',
+        locked_until: new Date(Date.now() - 1000),
+        expires_at: new Date(Date.now() + 3_600_000),
+      })
+      .execute();
+    const taken = await call('k6', {}, () => of({ taken: true }));
+    assert.equal(taken.ran, 1);
+    assert.equal(taken.res.status, 201);
+
+    await sql`UPDATE b2b_idempotency_keys SET expires_at = now() - interval '1 second' WHERE key IN ('k2', 'k3')`.execute(
+      database.db,
+    );
+    const deleted = await new IdempotencyCleanupJob(repo, logger).run();
+    assert.equal(deleted, 2);
+    assert.deepEqual((await rows()).map((r) => r.key).sort(), ['k1', 'k4', 'k5', 'k6']);
+  });
+});

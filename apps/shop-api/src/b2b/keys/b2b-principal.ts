@@ -1,0 +1,66 @@
+import {
+  applyDecorators,
+  Controller,
+  createParamDecorator,
+  SetMetadata,
+  UnauthorizedException,
+  UseGuards,
+  UseInterceptors,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { AuthScheme } from '@fabflow/auth';
+import type { ApiKeyScope, TierLimits } from '@fabflow/contracts';
+import { RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+
+export const API_KEY_SCHEME = 'api-key';
+export const B2B_RATE_LIMIT_POLICY = 'b2b';
+export const B2B_SCOPE = 'fabflow:b2b-scope';
+
+/** The caller of a B2B route: the verified key, its organisation and tier. */
+export interface B2bPrincipal {
+  keyId: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  expiresAt: Date | null;
+  organisation: { id: string; name: string; status: 'ACTIVE' | 'SUSPENDED' };
+  tier: TierLimits & { id: string; name: string };
+}
+
+export interface B2bRequest {
+  headers: Record<string, string | string[] | undefined>;
+  b2b?: B2bPrincipal;
+}
+
+/** The scope a B2B route needs (403 without it); `read` when not declared. */
+export const RequireScope = (scope: ApiKeyScope) => SetMetadata(B2B_SCOPE, scope);
+
+/**
+ * A controller of the B2B API under `/b2b/v1`: authenticated by API key (the global guard's
+ * `api-key` scheme, never by a bearer token), rate-limited per key by its tier, and every POST
+ * needs an Idempotency-Key. Declared once here, so no B2B route can miss one of them.
+ */
+export function B2bController(path: string): ClassDecorator {
+  return applyDecorators(
+    Controller(`b2b/v1/${path}`),
+    AuthScheme(API_KEY_SCHEME),
+    UseGuards(RateLimitGuard),
+    RateLimit(B2B_RATE_LIMIT_POLICY),
+    UseInterceptors(IdempotencyInterceptor),
+    ApiTags('b2b'),
+    ApiHeader({
+      name: 'X-API-Key',
+      required: false,
+      description: 'The API key (ff_live_…), or send it as Authorization: Bearer ff_live_…',
+    }),
+  );
+}
+
+export const CurrentApiKey = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): B2bPrincipal => {
+    const principal = ctx.switchToHttp().getRequest<B2bRequest>().b2b;
+    if (!principal) throw new UnauthorizedException('API key required');
+    return principal;
+  },
+);

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { WebhookRedeliveryRequested, type EventData } from '@fabflow/contracts';
+import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
+import type { ShopB2bDatabase } from '../b2b.database';
+import type { WebhookDeliverer } from './webhook-deliverer';
+import { WEBHOOK_DELIVERER } from './webhooks.service';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** A manager's redelivery from the CRM: the finished deliveries asked for go out again. */
+@Injectable()
+export class WebhookRedeliveryRequestedHandler implements EventHandler<
+  ShopB2bDatabase,
+  typeof WebhookRedeliveryRequested
+> {
+  readonly event = WebhookRedeliveryRequested;
+  constructor(
+    private readonly repo: WebhooksRepository,
+    @Inject(WEBHOOK_DELIVERER) private readonly deliverer: WebhookDeliverer,
+  ) {}
+
+  async handle(
+    ctx: HandlerContext<ShopB2bDatabase>,
+    e: EventEnvelope<EventData<typeof WebhookRedeliveryRequested>>,
+  ) {
+    const d = e.data;
+    const n = await this.repo.redeliver(
+      d.organisationId,
+      d.eventIds ? { eventIds: d.eventIds } : { failedSince: new Date(d.failedSince!) },
+      ctx.tx,
+    );
+    ctx.logger.info(
+      { organisationId: d.organisationId, requestedBy: d.requestedBy, deliveries: n },
+      'webhook redelivery requested by the CRM',
+    );
+    if (n > 0) this.deliverer.wakeSoon();
+  }
+}

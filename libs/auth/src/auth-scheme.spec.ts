@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, Authenticators, AuthScheme, Public } from './auth.guard';
+import { TokenService } from './tokens';
+
+class Routes {
+  @AuthScheme('api-key') b2b(this: void) {}
+  @Public() open(this: void) {}
+  jwt(this: void) {}
+}
+
+const ctxFor = (handler: keyof Routes, headers: Record<string, string> = {}) =>
+  ({
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => ({ headers }) }),
+  }) as unknown as ExecutionContext;
+
+describe('AuthGuard with another authentication scheme', () => {
+  const tokens = new TokenService('s'.repeat(40), 60);
+
+  it('refuses a route of a scheme nobody registered (fail closed, never public)', () => {
+    const guard = new AuthGuard(tokens, new Reflector());
+    assert.throws(() => guard.canActivate(ctxFor('b2b')), UnauthorizedException);
+  });
+
+  it("hands the route to its scheme's authenticator, which decides alone", async () => {
+    const authenticators = new Authenticators();
+    const seen: string[] = [];
+    authenticators.register('api-key', {
+      authenticate: (ctx) => {
+        const h = ctx.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers;
+        seen.push(h['x-api-key'] ?? '');
+        if (h['x-api-key'] !== 'good') return Promise.reject(new ForbiddenException('no'));
+        return Promise.resolve();
+      },
+    });
+    const guard = new AuthGuard(tokens, new Reflector(), authenticators);
+    assert.equal(await guard.canActivate(ctxFor('b2b', { 'x-api-key': 'good' })), true);
+    await assert.rejects(
+      async () => guard.canActivate(ctxFor('b2b', { 'x-api-key': 'bad' })),
+      ForbiddenException,
+    );
+    // A bearer token is no way into an API-key route.
+    const { accessToken } = tokens.issue({ userId: 'u', role: 'admin' });
+    await assert.rejects(
+      async () => guard.canActivate(ctxFor('b2b', { authorization: `Bearer ${accessToken}` })),
+      ForbiddenException,
+    );
+    assert.deepEqual(seen, ['good', 'bad', '']);
+    // Other routes are unchanged: token routes still need a token.
+    assert.throws(() => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
+    assert.equal(guard.canActivate(ctxFor('open')), true);
+    assert.throws(() => authenticators.register('api-key', { authenticate: async () => {} }));
+  });
+});

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import {
+  ApiKeyScope,
+  ApiKeyStatus,
+  OrganisationStatus,
+  TierLimits,
+  WebhookEventType,
+} from '../b2b';
+
+const when = z.iso.datetime({ offset: true });
+const tierId = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, {
+  message: 'must be 2-32 characters of A-Z, 0-9 and _, starting with a letter',
+});
+
+// ---- CRM: tiers, organisations, API keys (managers) ----
+
+export const TierView = TierLimits.extend({
+  id: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  updatedAt: when,
+});
+export const TierList = z.object({ items: z.array(TierView) });
+export const TierIdParam = z.strictObject({ id: tierId });
+export const CreateTierRequest = TierLimits.extend({
+  id: tierId,
+  name: z.string().trim().min(1).max(100),
+});
+export const UpdateTierRequest = TierLimits.partial()
+  .extend({ name: z.string().trim().min(1).max(100).optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: 'change at least one field' });
+
+const contactEmails = z.array(z.email().max(254)).min(1).max(20);
+
+export const CreateOrganisationRequest = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  tierId,
+  /** The organisation's managers: told (recorded notifications) when a webhook is disabled. */
+  contactEmails,
+});
+export const UpdateOrganisationRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    tierId: tierId.optional(),
+    status: OrganisationStatus.optional(),
+    contactEmails: contactEmails.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'change at least one field' });
+export const OrganisationView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  status: OrganisationStatus,
+  tierId: z.string(),
+  contactEmails: z.array(z.string()),
+  version: z.number().int(),
+  createdAt: when,
+  updatedAt: when,
+});
+export const OrganisationList = z.object({ items: z.array(OrganisationView) });
+
+export const IssueApiKeyRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  scopes: z.array(ApiKeyScope).min(1),
+});
+export const RotateApiKeyRequest = z.strictObject({
+  /** How long the old key keeps working (default API_KEY_ROTATION_GRACE). */
+  graceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
+});
+export const ApiKeyView = z.object({
+  id: z.uuid(),
+  organisationId: z.uuid(),
+  name: z.string().nullable(),
+  prefix: z.string(),
+  scopes: z.array(ApiKeyScope),
+  status: ApiKeyStatus,
+  /** When it stops working: null until revoked or rotated. */
+  expiresAt: when.nullable(),
+  rotatedFrom: z.uuid().nullable(),
+  createdAt: when,
+  revokedAt: when.nullable(),
+});
+export const ApiKeyList = z.object({ items: z.array(ApiKeyView) });
+/** Issued (or rotated) key: `key` is shown this once and cannot be read again. */
+export const IssuedApiKey = ApiKeyView.extend({ key: z.string() });
+export const OrgKeyParams = z.strictObject({
+  id: z.uuid({ message: 'must be a UUID' }),
+  keyId: z.uuid({ message: 'must be a UUID' }),
+});
+
+export const RedeliverWebhooksRequest = z
+  .strictObject({
+    eventIds: z.array(z.uuid()).min(1).max(100).optional(),
+    failedSince: when.optional(),
+  })
+  .refine((v) => (v.eventIds === undefined) !== (v.failedSince === undefined), {
+    message: 'give exactly one of eventIds, failedSince',
+  });
+export const RedeliveryRequested = z.object({
+  requestId: z.uuid(),
+  status: z.literal('REQUESTED'),
+});
+
+export const NotificationView = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  recipients: z.array(z.string()),
+  subject: z.string(),
+  body: z.string(),
+  createdAt: when,
+});
+export const NotificationList = z.object({ items: z.array(NotificationView) });
+
+// ---- Shop: the B2B API under /b2b/v1 (API key) ----
+
+export const QuotaUsage = z.object({
+  limit: z.number().int(),
+  used: z.number().int(),
+  remaining: z.number().int(),
+  resetsAt: when,
+});
+export const B2bMe = z.object({
+  organisation: z.object({ id: z.uuid(), name: z.string(), status: OrganisationStatus }),
+  tier: TierLimits.extend({ id: z.string(), name: z.string() }),
+  apiKey: z.object({
+    id: z.uuid(),
+    prefix: z.string(),
+    scopes: z.array(ApiKeyScope),
+    expiresAt: when.nullable(),
+  }),
+  quotas: z.object({ orders: QuotaUsage, quotes: QuotaUsage }),
+});
+
+export const CreateWebhookRequest = z.strictObject({
+  url: z.url().max(2000),
+  events: z.array(WebhookEventType).min(1),
+  description: z.string().trim().max(200).optional(),
+});
+export const WebhookView = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  events: z.array(WebhookEventType),
+  description: z.string().nullable(),
+  status: z.enum(['ACTIVE', 'DISABLED']),
+  disabledReason: z.string().nullable(),
+  failingSince: when.nullable(),
+  /** Until then the previous secret signs too (a second v1= in Fabflow-Signature). */
+  previousSecretExpiresAt: when.nullable(),
+  createdAt: when,
+});
+export const WebhookList = z.object({ items: z.array(WebhookView) });
+/** A created subscription, or a rotated secret: `secret` is shown this once. */
+export const WebhookWithSecret = WebhookView.extend({ secret: z.string() });
+export const RotateWebhookSecretRequest = z.strictObject({
+  /** How long the old secret keeps signing (default WEBHOOK_SECRET_OVERLAP). */
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .optional(),
+});
+
+export const DeliveryStatus = z.enum(['PENDING', 'DELIVERING', 'SUCCEEDED', 'FAILED']);
+export const DeliveryView = z.object({
+  id: z.uuid(),
+  subscriptionId: z.uuid(),
+  eventId: z.uuid(),
+  eventType: WebhookEventType,
+  status: DeliveryStatus,
+  attempts: z.number().int(),
+  nextAttemptAt: when.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: when,
+  deliveredAt: when.nullable(),
+});
+export const DeliveryAttemptView = z.object({
+  attempt: z.number().int(),
+  startedAt: when,
+  durationMs: z.number().int(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  outcome: z.enum(['SUCCEEDED', 'RETRY', 'FAILED']),
+});
+export const DeliveryDetail = DeliveryView.extend({ attemptLog: z.array(DeliveryAttemptView) });
+export const DeliveryList = z.object({ items: z.array(DeliveryView) });
+export const DeliveryListQuery = z.strictObject({
+  status: DeliveryStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const DeliveryParams = z.strictObject({
+  id: z.uuid({ message: 'must be a UUID' }),
+  deliveryId: z.uuid({ message: 'must be a UUID' }),
+});

@@ -1,0 +1,10 @@
+/** The variables of `rateLimitEnv` (libs/config) the limiter reads, plus REDIS_URL. */
+export interface RateLimitConfig {
+  REDIS_URL: string;
+  RATE_LIMIT_KEY_PREFIX: string;
+  RATE_LIMIT_INSTANCES: number;
+  RATE_LIMIT_REDIS_TIMEOUT_MS: number;
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: number;
+  RATE_LIMIT_ANONYMOUS_BURST: number;
+  TRUSTED_PROXIES: readonly string[];
+}

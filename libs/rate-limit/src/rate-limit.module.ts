@@ -1,0 +1,119 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { Redis } from 'ioredis';
+import type { Logger, Registry } from '@fabflow/observability';
+import { LOGGER, METRICS_REGISTRY } from '@fabflow/platform';
+import { trustedProxies } from './client-ip';
+import { ClientIpPolicy } from './client-ip.policy';
+import type { RateLimitConfig } from './rate-limit.config';
+import { RateLimitGuard, RateLimitPolicies } from './rate-limit.guard';
+import { createRateLimitMetrics } from './rate-limit-metrics';
+import { RedisRateLimiter } from './redis-rate-limiter';
+
+export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
+
+/** The per-IP policy of the anonymous endpoints (register, login). */
+export const ANONYMOUS_IP_POLICY = 'anonymous-ip';
+
+/**
+ * The limiter's own Redis connection: no offline queue and a command timeout, so while Redis
+ * is down a call fails at once (and the request is decided locally) instead of waiting.
+ */
+export function createLimiterRedis(url: string, timeoutMs: number, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: name,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: timeoutMs,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+  // The limiter reports outages once per transition; ioredis would repeat each retry.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+@Injectable()
+class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Inject(RATE_LIMIT_REDIS) private readonly redis: Redis) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.redis.connect().catch(() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+export interface RateLimitModuleOptions {
+  service: string;
+  config: RateLimitConfig;
+}
+
+/**
+ * The limiter for one service, global: `RedisRateLimiter`, the policy registry (with the
+ * `anonymous-ip` policy from config) and `RateLimitGuard` for `@UseGuards` on limited routes.
+ */
+@Module({})
+export class RateLimitModule {
+  static forRoot(opts: RateLimitModuleOptions): DynamicModule {
+    const { config } = opts;
+    return {
+      global: true,
+      module: RateLimitModule,
+      providers: [
+        {
+          provide: RATE_LIMIT_REDIS,
+          useFactory: () =>
+            createLimiterRedis(
+              config.REDIS_URL,
+              config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+              `fabflow-${opts.service}-rate-limit`,
+            ),
+        },
+        {
+          provide: RedisRateLimiter,
+          useFactory: (redis: Redis, logger: Logger, registry: Registry) =>
+            new RedisRateLimiter({
+              redis,
+              keyPrefix: `${config.RATE_LIMIT_KEY_PREFIX}:${opts.service}`,
+              instances: config.RATE_LIMIT_INSTANCES,
+              logger,
+              metrics: createRateLimitMetrics(registry),
+            }),
+          inject: [RATE_LIMIT_REDIS, LOGGER, METRICS_REGISTRY],
+        },
+        {
+          provide: RateLimitPolicies,
+          useFactory: () => {
+            const policies = new RateLimitPolicies();
+            policies.register(
+              ANONYMOUS_IP_POLICY,
+              new ClientIpPolicy(
+                {
+                  name: ANONYMOUS_IP_POLICY,
+                  limit: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+                  periodSeconds: 60,
+                  burst: config.RATE_LIMIT_ANONYMOUS_BURST,
+                },
+                trustedProxies(config.TRUSTED_PROXIES),
+              ),
+            );
+            return policies;
+          },
+        },
+        RateLimitGuard,
+        RateLimitLifecycle,
+      ],
+      exports: [RedisRateLimiter, RateLimitPolicies, RateLimitGuard],
+    };
+  }
+}
