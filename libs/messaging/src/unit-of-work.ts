@@ -7,6 +7,9 @@ export interface Wakeable {
   wake(): void;
 }
 
+/** Told, after a transaction has committed, which events it emitted (never on a rollback). */
+export type CommitListener = (events: readonly EventEnvelope[]) => void | Promise<void>;
+
 /**
  * Runs business code in one transaction with an event sink writing to the outbox of that same
  * transaction, and wakes the relay once the transaction has committed (never before, and
@@ -14,6 +17,7 @@ export interface Wakeable {
  */
 export class UnitOfWork<DB extends MessagingTables> {
   private readonly writer: OutboxWriter;
+  private readonly listeners: CommitListener[] = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -23,20 +27,35 @@ export class UnitOfWork<DB extends MessagingTables> {
     this.writer = new OutboxWriter(source);
   }
 
+  /**
+   * Calls `listener` after every committed transaction of this unit of work that emitted events
+   * (HTTP commands and event handlers alike), with those events: for in-process effects that
+   * must follow the commit, such as invalidating a cache. `run` resolves once the listeners
+   * have finished, so the caller's next read sees their effects; a listener that fails does not
+   * fail the (already committed) transaction, it reports its own errors.
+   */
+  onCommitted(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
   async run<T>(
     fn: (tx: Transaction<DB>, events: EventSink) => Promise<T>,
     causation?: EventEnvelope,
   ): Promise<T> {
-    let emitted = 0;
+    const emitted: EventEnvelope[] = [];
     const result = await this.db.transaction().execute((tx) => {
       const sink = this.writer.sink(
         tx as unknown as Transaction<MessagingTables>,
-        () => (emitted += 1),
+        (envelope) => emitted.push(envelope),
         causation,
       );
       return fn(tx, sink);
     });
-    if (emitted > 0) this.relay.wake();
+    if (emitted.length > 0) {
+      this.relay.wake();
+      if (this.listeners.length > 0)
+        await Promise.allSettled(this.listeners.map(async (listener) => listener(emitted)));
+    }
     return result;
   }
 }
