@@ -20,6 +20,11 @@ export interface ServiceBootstrapOptions {
   shutdownTimeoutMs?: number;
   /** Where the HTTP RED histogram is registered (the service's /metrics registry). */
   metrics?: Registry;
+  /**
+   * Browser origins (`https://mes.example.com`) allowed to call this service cross-origin with
+   * a bearer token, e.g. the operator dashboard logging in at the CRM. Empty: no CORS headers.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** SIGTERM/SIGINT: close the app (drain requests, consumers, connections), then exit 0; force exit 1 on timeout. */
@@ -95,6 +100,16 @@ export async function bootstrapService(
     abortOnError: false,
   });
   app.useGlobalFilters(new ProblemFilter(opts.logger));
+  if (opts.corsOrigins && opts.corsOrigins.length > 0) {
+    // Tokens travel in the Authorization header, never in cookies: no credentials mode.
+    app.enableCors({
+      origin: [...opts.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   // app.close() runs the lifecycle hooks; Nest's own signal listeners would re-raise the signal.
   installSignalHandlers(app, opts.logger, opts.shutdownTimeoutMs ?? 15_000);
 
