@@ -5,3 +5,5 @@ export * from './http-client';
 export * from './service-process';
 export * from './private-postgres';
 export * from './rabbitmq-cluster';
+export * from './sse-client';
+export * from './metrics-scrape';
