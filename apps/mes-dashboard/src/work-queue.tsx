@@ -64,9 +64,10 @@ export function WorkQueue(props: { session: Session; onLogout: () => void }) {
     }
   }, [api, report]);
 
-  useEffect(() => {
+  const loadOptions = useCallback(() => {
     api.get<FilterOptions>('/work-orders/filters').then(setOptions, report);
   }, [api, report]);
+  useEffect(loadOptions, [loadOptions]);
 
   useEffect(() => {
     void loadList();
@@ -99,6 +100,7 @@ export function WorkQueue(props: { session: Session; onLogout: () => void }) {
           1500,
         );
         if (e.kind !== 'note') reloadSoon();
+        if (e.kind === 'created') loadOptions(); // perhaps a material nobody had before
         if (e.id === state.current.selected) void loadDetail();
       },
       (s) => {
@@ -116,7 +118,7 @@ export function WorkQueue(props: { session: Session; onLogout: () => void }) {
       clearTimeout(timer);
       stop();
     };
-  }, [session.token, loadList, loadDetail, onLogout]);
+  }, [session.token, loadList, loadDetail, loadOptions, onLogout]);
 
   const act = (path: string, body?: unknown) => async () => {
     setError(null);

@@ -103,17 +103,20 @@ export function DetailPanel(props: {
             </li>
           ))}
         </ol>
-        {wo.quantityReports.length > 0 && (
-          <ul className="reports">
+      </section>
+      {wo.quantityReports.length > 0 && (
+        <section aria-label="Reported parts">
+          <h3>Reported parts</h3>
+          <ul className="reports" data-testid="reports">
             {wo.quantityReports.map((r, i) => (
               <li key={i}>
-                <span className="muted">{formatTime(r.at)}</span> {who(r.reportedBy)} reported good{' '}
-                {r.good}, scrap {r.scrap}, rework {r.rework}
+                <span className="muted">{formatTime(r.at)}</span> {who(r.reportedBy)}: good {r.good}
+                , scrap {r.scrap}, rework {r.rework}
               </li>
             ))}
           </ul>
-        )}
-      </section>
+        </section>
+      )}
     </article>
   );
 }
