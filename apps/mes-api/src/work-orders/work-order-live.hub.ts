@@ -63,7 +63,9 @@ export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // The connection is the stream's alone: when the stream ends (shutdown), so does it,
+      // rather than idling on and holding the server's close up.
+      connection: 'close',
       // nginx and similar proxies must not buffer the stream.
       'x-accel-buffering': 'no',
     });

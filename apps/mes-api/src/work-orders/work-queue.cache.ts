@@ -9,7 +9,7 @@ import type { WorkQueueScripts } from './work-queue.scripts';
 
 export const WORK_QUEUE_REDIS = Symbol('WORK_QUEUE_REDIS');
 
-/** A computation of one entry runs at most this long under its lock before others may start. */
+/** A computation of one entry holds its lock at most this long before others may start. */
 const LOCK_TTL_MS = 5000;
 /** How long a miss waits for another instance's computation before computing it itself. */
 const LOCK_WAIT_MS = 2000;
@@ -18,16 +18,19 @@ const POLL_MS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Cache-aside in Redis for work-queue pages and counts. Entries live under the current
- * generation, which every work-order change bumps (WorkOrderChanges), so all instances' entries
- * go stale at once; the TTL only bounds memory and the damage of a lost bump. Concurrent misses
- * of one entry compute it once: in this process they share one promise, across instances the
- * first takes a short Redis lock and the others poll for its result. When Redis fails, reads go
- * to the database.
+ * Cache-aside in Redis for work-queue pages and counts, kept as the JSON text they are sent
+ * as (a hit is one Redis round trip and no re-serialisation). Entries live under the current
+ * generation, which every work-order change bumps (WorkOrderChanges), so all instances'
+ * entries go stale at once; the TTL only bounds memory and the damage of a lost bump.
+ *
+ * Concurrent misses of one entry compute it once: the lookup that misses also tries to take
+ * the entry's lock (same round trip); in this process the others share the holder's promise,
+ * in other instances they poll until the entry appears. When Redis fails, reads go to the
+ * database.
  */
 @Injectable()
 export class WorkQueueCache {
-  private readonly flights = new Map<string, Promise<unknown>>();
+  private readonly flights = new Map<string, Promise<string>>();
   private readonly ttlSeconds: number;
   private lastWarning = 0;
 
@@ -42,93 +45,116 @@ export class WorkQueueCache {
   }
 
   /**
-   * The cached result of `load` for `query`, or `load`'s result, cached. `load` is told the WAL
-   * position the last change left on the primary (null without replicas), for ReadRouter.
+   * The JSON of `load()`'s result for `query`, from the cache or computed and cached. `load` is
+   * told the WAL position the last change left on the primary (null without replicas), for
+   * ReadRouter.
    */
-  async get<T>(
+  async get(
     cache: CacheName,
     query: unknown,
-    load: (walPosition: string | null) => Promise<T>,
-  ): Promise<T> {
+    load: (walPosition: string | null) => Promise<unknown>,
+  ): Promise<string> {
     const { prefix, suffix } = this.keys.entry(cache, query);
-    let found: [string, string, string];
+    const token = randomUUID();
+    let found: [string, string, string, number];
     try {
       found = await this.redis.wqLookup(
         this.keys.generation,
         this.keys.walPosition,
         prefix,
         suffix,
+        token,
+        LOCK_TTL_MS,
       );
     } catch (err) {
       this.failed(cache, err);
       return this.load(cache, () => load(null));
     }
-    const [generation, wal, value] = found;
+    const [generation, wal, value, locked] = found;
     if (value) {
       this.metrics.requests.inc({ cache, result: 'hit' });
-      return JSON.parse(value) as T;
+      return value;
     }
     this.metrics.requests.inc({ cache, result: 'miss' });
     const key = `${prefix}${generation}${suffix}`;
+    const compute = () => load(wal || null);
+    if (locked === 1) return this.track(key, this.computeLocked(cache, key, token, compute));
     const inFlight = this.flights.get(key);
     if (inFlight) {
       this.metrics.singleflightWaits.inc({ cache, scope: 'process' });
-      return inFlight as Promise<T>;
+      return inFlight;
     }
-    const flight = this.fill(cache, key, () => load(wal || null)).finally(() =>
-      this.flights.delete(key),
-    );
-    this.flights.set(key, flight);
+    return this.track(key, this.awaitOther(cache, key, token, compute));
+  }
+
+  /** Makes the other misses of this process wait for `flight` instead of asking Redis again. */
+  private track(key: string, flight: Promise<string>): Promise<string> {
+    if (!this.flights.has(key)) {
+      this.flights.set(key, flight);
+      void flight
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.flights.get(key) === flight) this.flights.delete(key);
+        });
+    }
     return flight;
   }
 
-  /** Computes and stores the entry under its lock, or waits for the instance holding it. */
-  private async fill<T>(cache: CacheName, key: string, load: () => Promise<T>): Promise<T> {
+  /** Computes under the lock we hold, stores the entry and releases the lock in one round trip. */
+  private async computeLocked(
+    cache: CacheName,
+    key: string,
+    token: string,
+    load: () => Promise<unknown>,
+  ): Promise<string> {
     const lock = `${key}:lock`;
-    const token = randomUUID();
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    let waited = false;
-    for (;;) {
-      let acquired: boolean;
-      try {
-        acquired = (await this.redis.set(lock, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK';
-      } catch (err) {
-        this.failed(cache, err);
-        return this.load(cache, load);
-      }
-      if (acquired) {
-        try {
-          const value = await this.load(cache, load);
-          await this.redis
-            .set(key, JSON.stringify(value), 'EX', this.ttlSeconds)
-            .catch((err: unknown) => this.failed(cache, err));
-          return value;
-        } finally {
-          await this.redis.wqUnlock(lock, token).catch(() => undefined);
-        }
-      }
-      if (!waited) this.metrics.singleflightWaits.inc({ cache, scope: 'cluster' });
-      waited = true;
-      for (;;) {
-        if (Date.now() > deadline) return this.load(cache, load); // its holder is too slow
-        await sleep(POLL_MS);
-        let polled: [string, number];
-        try {
-          polled = await this.redis.wqPoll(key, lock);
-        } catch (err) {
-          this.failed(cache, err);
-          return this.load(cache, load);
-        }
-        if (polled[0]) return JSON.parse(polled[0]) as T;
-        if (polled[1] === 0) break; // the holder gave up without a result: try to take over
-      }
+    let value: string;
+    try {
+      value = await this.load(cache, load);
+    } catch (err) {
+      await this.redis.wqUnlock(lock, token).catch(() => undefined);
+      throw err;
     }
+    await this.redis
+      .wqStore(key, lock, value, this.ttlSeconds, token)
+      .catch((err: unknown) => this.failed(cache, err));
+    return value;
   }
 
-  private async load<T>(cache: CacheName, load: () => Promise<T>): Promise<T> {
+  /** Another instance holds the lock: wait for its entry, or take over if it gives up. */
+  private async awaitOther(
+    cache: CacheName,
+    key: string,
+    token: string,
+    load: () => Promise<unknown>,
+  ): Promise<string> {
+    this.metrics.singleflightWaits.inc({ cache, scope: 'cluster' });
+    const lock = `${key}:lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    // Until its holder is too slow: then compute without waiting any longer.
+    while (Date.now() < deadline) {
+      await sleep(POLL_MS);
+      let value: string;
+      let acquired = false;
+      try {
+        let held: number;
+        [value, held] = await this.redis.wqPoll(key, lock);
+        if (!value && held === 0)
+          acquired = (await this.redis.set(lock, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK';
+      } catch (err) {
+        this.failed(cache, err);
+        break;
+      }
+      if (value) return value;
+      if (acquired) return this.computeLocked(cache, key, token, load); // it gave up: take over
+    }
+    return this.load(cache, load);
+  }
+
+  private async load(cache: CacheName, load: () => Promise<unknown>): Promise<string> {
     const end = this.metrics.loadSeconds.startTimer({ cache });
     try {
-      return await load();
+      return JSON.stringify(await load());
     } finally {
       end();
     }

@@ -14,6 +14,13 @@ import { Endpoint } from '@fabflow/platform';
 import { WorkOrderLiveHub } from './work-order-live.hub';
 import { WorkQueueService } from './work-queue.service';
 
+/** Sends JSON text as it is: cached pages are stored as the bytes they are answered with. */
+async function json(reply: FastifyReply, text: Promise<string>): Promise<string> {
+  const body = await text;
+  void reply.header('content-type', 'application/json; charset=utf-8');
+  return body;
+}
+
 /** The operators' work queue: lists, counts, filter values and live updates. */
 @ApiTags('work-queue')
 @Controller('work-orders')
@@ -31,8 +38,12 @@ export class WorkQueueController {
     query: WorkOrderListQuery,
     responses: { 200: WorkOrderList },
   })
-  list(@Query() q: z.output<typeof WorkOrderListQuery>, @CurrentUser() user: Principal) {
-    return this.queue.list(q, user);
+  list(
+    @Query() q: z.output<typeof WorkOrderListQuery>,
+    @CurrentUser() user: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return json(reply, this.queue.list(q, user));
   }
 
   @Get('counts')
@@ -41,8 +52,12 @@ export class WorkQueueController {
     query: WorkOrderCountsQuery,
     responses: { 200: WorkOrderCounts },
   })
-  counts(@Query() q: z.output<typeof WorkOrderCountsQuery>, @CurrentUser() user: Principal) {
-    return this.queue.counts(q, user);
+  counts(
+    @Query() q: z.output<typeof WorkOrderCountsQuery>,
+    @CurrentUser() user: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return json(reply, this.queue.counts(q, user));
   }
 
   @Get('filters')

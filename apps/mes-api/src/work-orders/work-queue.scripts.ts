@@ -6,13 +6,26 @@ import type { Redis } from 'ioredis';
  * can hear of the change.
  */
 export interface WorkQueueScripts {
-  /** → [generation, walPosition or '', cached value or ''] */
+  /**
+   * → [generation, walPosition or '', cached value or '', 1 if the entry was missing and this
+   * call took its lock with `token`]: a hit, or a miss that may compute, in one round trip.
+   */
   wqLookup(
     generationKey: string,
     walKey: string,
     entryPrefix: string,
     entrySuffix: string,
-  ): Promise<[string, string, string]>;
+    token: string,
+    lockTtlMs: number,
+  ): Promise<[string, string, string, number]>;
+  /** Stores the entry for `ttlSeconds` and deletes the lock if it is still ours. */
+  wqStore(
+    entryKey: string,
+    lockKey: string,
+    value: string,
+    ttlSeconds: number,
+    token: string,
+  ): Promise<number>;
   /** → [cached value or '', 1 if the lock is held] */
   wqPoll(entryKey: string, lockKey: string): Promise<[string, number]>;
   /** Deletes the lock only if it is still ours. */
@@ -31,8 +44,16 @@ export interface WorkQueueScripts {
 const LOOKUP = `
 local generation = redis.call('GET', KEYS[1]) or '0'
 local wal = redis.call('GET', KEYS[2]) or ''
-local value = redis.call('GET', ARGV[1] .. generation .. ARGV[2]) or ''
-return {generation, wal, value}`;
+local entry = ARGV[1] .. generation .. ARGV[2]
+local value = redis.call('GET', entry)
+if value then return {generation, wal, value, 0} end
+local locked = redis.call('SET', entry .. ':lock', ARGV[3], 'PX', ARGV[4], 'NX')
+return {generation, wal, '', locked and 1 or 0}`;
+
+const STORE = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1`;
 
 const POLL = `
 return {redis.call('GET', KEYS[1]) or '', redis.call('EXISTS', KEYS[2])}`;
@@ -55,6 +76,7 @@ return 1`;
 /** The client, with the scripts defined on it (EVALSHA, loaded on first use). */
 export function withWorkQueueScripts(redis: Redis): Redis & WorkQueueScripts {
   redis.defineCommand('wqLookup', { numberOfKeys: 2, lua: LOOKUP });
+  redis.defineCommand('wqStore', { numberOfKeys: 2, lua: STORE });
   redis.defineCommand('wqPoll', { numberOfKeys: 2, lua: POLL });
   redis.defineCommand('wqUnlock', { numberOfKeys: 1, lua: UNLOCK });
   redis.defineCommand('wqAnnounce', { numberOfKeys: 2, lua: ANNOUNCE });

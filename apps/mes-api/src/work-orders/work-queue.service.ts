@@ -52,7 +52,8 @@ export class WorkQueueService {
     private readonly router: ReadRouter,
   ) {}
 
-  list(q: ListQuery, caller: Principal): Promise<z.infer<typeof WorkOrderList>> {
+  /** A page as the JSON text of a WorkOrderList. */
+  list(q: ListQuery, caller: Principal): Promise<string> {
     const statuses: WorkOrderStatus[] = q.status
       ? WORK_ORDER_STATUSES.filter((s) => q.status!.includes(s))
       : q.orderId
@@ -65,7 +66,7 @@ export class WorkQueueService {
     };
     const key = { filter, after: q.cursor ?? null, limit: q.limit };
     return this.cache.get('work_queue_list', key, (wal) =>
-      this.router.read(wal, async (db) => {
+      this.router.read(wal, async (db): Promise<z.infer<typeof WorkOrderList>> => {
         await this.checkValues(db, filter);
         // One row more than asked: whether there is a next page, without counting.
         const rows = await this.repository.page(db, filter, q.cursor, q.limit + 1);
@@ -82,10 +83,11 @@ export class WorkQueueService {
     );
   }
 
-  counts(q: CountsQuery, caller: Principal): Promise<z.infer<typeof WorkOrderCounts>> {
+  /** The counts as the JSON text of a WorkOrderCounts. */
+  counts(q: CountsQuery, caller: Principal): Promise<string> {
     const filter = countsFilter(q, caller);
     return this.cache.get('work_queue_counts', filter, (wal) =>
-      this.router.read(wal, async (db) => {
+      this.router.read(wal, async (db): Promise<z.infer<typeof WorkOrderCounts>> => {
         await this.checkValues(db, filter);
         const counts = Object.fromEntries(WORK_ORDER_STATUSES.map((s) => [s, 0])) as Record<
           WorkOrderStatus,
