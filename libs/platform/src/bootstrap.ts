@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoNestLogger, runWithContext, type Logger, type Registry } from '@fabflow/observability';
 import { instrumentHttp } from './http-metrics';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
@@ -58,6 +60,37 @@ function installSignalHandlers(
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * Node's server.close() closes idle keep-alive connections but not those that have not sent a
+ * request yet — a browser's pre-opened socket, or a client pool reconnecting after a dropped
+ * live-update stream — and waits for them until their timeouts, holding the graceful shutdown
+ * up. When closing starts, connections without a request in progress are closed; requests in
+ * progress still finish.
+ */
+function closeUnusedConnectionsOnClose(fastify: FastifyInstance): void {
+  const requests = new Map<Socket, number>();
+  let closing = false;
+  fastify.server.on('connection', (socket: Socket) => {
+    requests.set(socket, 0);
+    socket.once('close', () => requests.delete(socket));
+  });
+  fastify.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    requests.set(socket, (requests.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = Math.max(0, (requests.get(socket) ?? 1) - 1);
+      requests.set(socket, left);
+      // Answered during the drain: no further request on this connection.
+      if (closing && left === 0) socket.end();
+    });
+  });
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    for (const [socket, inProgress] of requests) if (inProgress === 0) socket.destroy();
+    done();
+  });
+}
+
+/**
  * Starts a Nest service on Fastify: request ids and log context, problem+json errors
  * (Fastify's own 4xx included), OpenAPI at /docs, and graceful shutdown on SIGTERM/SIGINT
  * (stop taking requests, finish in-flight ones, then close consumers and connections).
@@ -90,6 +123,7 @@ export async function bootstrapService(
     );
     done();
   });
+  closeUnusedConnectionsOnClose(fastify);
   if (opts.metrics) instrumentHttp(fastify, opts.metrics);
   fastify.setErrorHandler((err, req, reply) =>
     sendProblem(reply, toProblem(err, req.url, opts.logger)),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import amqp, { type ChannelModel } from 'amqplib';
 import pg from 'pg';
@@ -503,7 +504,13 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
     };
     const stream = await SseClient.open(`${b.url}/work-orders/stream`, auth);
     await waitFor('ready', () => stream.data('ready').length === 1);
-    assert.equal(await b.stop(), 0);
+    // A connection that has not sent a request yet (a browser's pre-opened socket, a client
+    // pool reconnecting): it must not hold the shutdown up until its timeout (exit 1 at 15 s).
+    const idle = connect(b.port, '127.0.0.1');
+    idle.on('error', () => undefined);
+    await new Promise((r) => idle.once('connect', r));
+    assert.equal(await b.stop(), 0, 'a graceful exit, not the forced one');
+    idle.destroy();
     await stream.ended;
     const unauthenticated = await fetch(`${a.url}/work-orders/stream`);
     assert.equal(unauthenticated.status, 401);
