@@ -65,7 +65,10 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
     };
     mesA = new ServiceProcess('mes-api', portA, env, 'dash-mes-a');
     mesB = new ServiceProcess('mes-api', portB, env, 'dash-mes-b');
-    await Promise.all([mesA.start(), mesB.start()]);
+    // One after the other: on a loaded machine two cold starts at once can miss the readiness
+    // deadline.
+    await mesA.start();
+    await mesB.start();
     mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

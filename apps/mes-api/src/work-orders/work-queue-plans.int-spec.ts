@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RawBuilder } from 'kysely';
-import { OPEN_WORK_ORDER_STATUSES, type WorkOrderStatus } from '@fabflow/contracts';
+import {
+  OPEN_WORK_ORDER_STATUSES,
+  WORK_ORDER_STATUSES,
+  type WorkOrderStatus,
+} from '@fabflow/contracts';
 import { createDatabase, migrate, readMigrations, type Database } from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
 import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
@@ -151,6 +155,15 @@ describe('work-queue query plans (real Postgres, seeded)', () => {
       .filter((n) => n['Node Type'].includes('Index'))
       .reduce((sum, n) => sum + (n['Actual Rows'] ?? 0), 0);
     assert.ok(read < 6_000, `${read} index entries read of 60,000 rows`);
+  });
+
+  it('a lookup by order id reads one row by its unique index, in every status', async () => {
+    const { rows } = await database.pool.query<{ order_id: string }>(
+      `SELECT order_id FROM work_orders WHERE status = 'SHIPPED' LIMIT 1`,
+    );
+    const nodes = await plan(list({ orderId: rows[0]!.order_id }, [...WORK_ORDER_STATUSES]));
+    assertIndexed(nodes, ['work_orders_order_id_key'], 'order id');
+    assert.equal(nodes[0]!['Actual Rows'], 1);
   });
 
   it('a deep page continues from its cursor inside the index, as cheap as the first', async () => {
