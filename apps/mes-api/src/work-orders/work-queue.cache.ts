@@ -100,7 +100,7 @@ export class WorkQueueCache {
     return flight;
   }
 
-  /** Computes under the lock we hold, stores the entry and releases the lock in one round trip. */
+  /** Computes under the lock we hold; stores the entry and releases the lock in one round trip. */
   private async computeLocked(
     cache: CacheName,
     key: string,
@@ -115,6 +115,7 @@ export class WorkQueueCache {
       await this.redis.wqUnlock(lock, token).catch(() => undefined);
       throw err;
     }
+    // Stored before answering, so whoever asks next (on any instance) finds it.
     await this.redis
       .wqStore(key, lock, value, this.ttlSeconds, token)
       .catch((err: unknown) => this.failed(cache, err));

@@ -22,6 +22,7 @@ import { WorkQueueCache } from './work-queue.cache';
 import { WorkQueueRepository, type CountsFilter, type QueueFilter } from './work-queue.repository';
 
 type ListQuery = z.output<typeof WorkOrderListQuery>;
+const KNOWN_VALUES_MS = 60_000;
 type CountsQuery = z.output<typeof WorkOrderCountsQuery>;
 
 /** The filters other than status, as the repository takes them ("me" resolved). */
@@ -46,11 +47,35 @@ function countsFilter(q: CountsQuery, caller: Principal): CountsFilter {
  */
 @Injectable()
 export class WorkQueueService {
+  /**
+   * The machines and materials filters may name, remembered for a minute: a miss filtered by
+   * machine should not cost a second query. A value not remembered is checked against the
+   * database again, so a new machine or material is accepted at once.
+   */
+  private readonly known = {
+    machines: this.remembered((db) =>
+      this.repository.machines(db).then((ms) => ms.map((m) => m.id)),
+    ),
+    materials: this.remembered((db) => this.repository.materials(db)),
+  };
+
   constructor(
     private readonly repository: WorkQueueRepository,
     private readonly cache: WorkQueueCache,
     private readonly router: ReadRouter,
   ) {}
+
+  private remembered(read: (db: Kysely<MesDatabase>) => Promise<string[]>) {
+    let at = 0;
+    let list: string[] = [];
+    return async (db: Kysely<MesDatabase>, value: string): Promise<string[]> => {
+      if (Date.now() - at > KNOWN_VALUES_MS || !list.includes(value)) {
+        list = await read(db);
+        at = Date.now();
+      }
+      return list;
+    };
+  }
 
   /** A page as the JSON text of a WorkOrderList. */
   list(q: ListQuery, caller: Principal): Promise<string> {
@@ -115,12 +140,12 @@ export class WorkQueueService {
   private async checkValues(db: Kysely<MesDatabase>, f: CountsFilter): Promise<void> {
     const errors: Array<{ path: string; message: string }> = [];
     if (f.machineId) {
-      const machines = (await this.repository.machines(db)).map((m) => m.id);
+      const machines = await this.known.machines(db, f.machineId);
       if (!machines.includes(f.machineId))
         errors.push({ path: 'machine', message: `unknown machine; known: ${machines.join(', ')}` });
     }
     if (f.material) {
-      const materials = await this.repository.materials(db);
+      const materials = await this.known.materials(db, f.material);
       if (!materials.includes(f.material))
         errors.push({
           path: 'material',
