@@ -2,7 +2,16 @@
 // SQL migrations beside the compiled code, and makes `@fabflow/*` imports resolvable at run
 // time through dist/node_modules shims generated from tsconfig.base.json paths.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,5 +46,57 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
     join(shimDir, 'index.js'),
     `module.exports = require(${JSON.stringify(relative(shimDir, compiled))});\n`,
   );
+}
+// The operator dashboard (apps/mes-dashboard, excluded from the tsc run above: DOM and JSX):
+// type-checked and compiled by tsc for its unit tests (dist/apps/mes-dashboard-spec), bundled
+// by Vite into dist/apps/mes-dashboard, which mes-api serves at /dashboard/. Skipped when
+// nothing it is built from changed since the last build.
+function treeHash(paths) {
+  const hash = createHash('sha256');
+  const walk = (p) => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) {
+      for (const e of readdirSync(p).sort()) if (e !== 'node_modules') walk(join(p, e));
+    } else hash.update(relative(root, p)).update(readFileSync(p));
+  };
+  for (const p of paths) walk(join(root, p));
+  return hash.digest('hex');
+}
+const dashboardOut = join(dist, 'apps', 'mes-dashboard');
+const stampFile = join(dist, 'apps', 'mes-dashboard.build-stamp');
+const stamp = treeHash([
+  'apps/mes-dashboard',
+  'libs/contracts/src',
+  'tsconfig.base.json',
+  'package-lock.json',
+]);
+if (
+  !existsSync(join(dashboardOut, 'index.html')) ||
+  !existsSync(stampFile) ||
+  readFileSync(stampFile, 'utf8') !== stamp
+) {
+  const run = (what, args) => {
+    const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) {
+      console.error(`build: ${what} failed`);
+      process.exit(r.status ?? 1);
+    }
+  };
+  run('dashboard type-check', [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    'apps/mes-dashboard/tsconfig.json',
+    '--noEmit',
+    'false',
+    '--outDir',
+    'dist/apps/mes-dashboard-spec',
+  ]);
+  run('dashboard bundle', [
+    join(root, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '--config',
+    'apps/mes-dashboard/vite.config.mts',
+  ]);
+  writeFileSync(stampFile, stamp);
 }
 console.log('build: dist/ ready');

@@ -10,6 +10,21 @@ import {
 import { crmB2bEnv } from './b2b/b2b.config';
 import { DEFAULT_ORDER_SLA, orderSlaFromEnv } from './orders/order-sla';
 
+/** `https://a.example,http://127.0.0.1:3002` → their origins; `none` → no cross-origin callers. */
+const originList = z
+  .string()
+  .transform((s) => (s.trim() === 'none' ? [] : s.split(',').map((o) => o.trim())))
+  .pipe(
+    z.array(
+      z
+        .url()
+        .refine((u) => /^https?:$/.test(new URL(u).protocol) && new URL(u).pathname === '/', {
+          message: 'must be an origin like https://mes.example.com (http or https, no path)',
+        })
+        .transform((u) => new URL(u).origin),
+    ),
+  );
+
 export const crmConfigSpec = defineConfig({
   ...commonEnv,
   ...databaseEnv('crm'),
@@ -25,6 +40,11 @@ export const crmConfigSpec = defineConfig({
     schema: z.string().min(10).default('fabflow-dev-password'),
     description: 'Password of the seeded development staff accounts.',
     sensitive: true,
+  },
+  CORS_ALLOWED_ORIGINS: {
+    schema: originList.default(['http://127.0.0.1:3002', 'http://localhost:3002']),
+    description:
+      'Browser origins allowed to call the CRM cross-origin (comma-separated, or none): the MES operator dashboard logs in at POST /auth/login from its own origin.',
   },
   STUCK_ORDER_SLA: {
     schema: orderSlaFromEnv.prefault(DEFAULT_ORDER_SLA),

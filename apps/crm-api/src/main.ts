@@ -15,6 +15,7 @@ void runService({
   spec: crmConfigSpec,
   migrationsDir: join(__dirname, '..', 'migrations'),
   appModule: (core, config) => AppModule.register(core, config),
+  corsOrigins: (config) => config.CORS_ALLOWED_ORIGINS,
   afterMigrate: async (database, config, logger) => {
     if (config.SEED_STAFF)
       await seedStaff(

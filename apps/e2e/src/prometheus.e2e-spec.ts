@@ -305,6 +305,10 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
     assert.equal((await shop.get('/orders/01890000-0000-7000-8000-000000000000')).status, 404);
     assert.equal((await shop.post('/orders', { quoteId: 'not-a-quote' })).status, 400);
     assert.equal((await crm.get('/orders/not-a-uuid')).status, 400);
+    // Work-queue reads for the "Dashboard cache" dashboard: misses, hits and concurrent misses.
+    for (const q of ['/work-orders', '/work-orders/counts', '/work-orders', '/work-orders/counts'])
+      assert.equal((await mes.get(q)).status, 200);
+    await Promise.all([1, 2, 3].map(() => mes.get('/work-orders?priority=RUSH')));
     assert.equal((await sys.client('mes').get('/work-orders')).status, 401);
 
     // Scraped (the last request above is on the MES), and the rules evaluated over it.

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { OrderApprovedHandler } from './work-orders/events/order-approved.handler';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
 
@@ -9,7 +10,7 @@ export class AppModule {
   static register(core: DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [core, WorkOrdersModule],
+      imports: [core, WorkOrdersModule, DashboardModule],
       providers: [
         {
           provide: EVENT_SUBSCRIPTIONS,

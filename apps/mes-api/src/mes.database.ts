@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type { WorkOrderStatus } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
 
@@ -34,10 +34,42 @@ export interface MesDatabase extends MessagingTables {
     /** The quote the order was placed from (null for orders from before quotes). */
     quote_id: string | null;
     machine_id: string | null;
+    /** 0 for RUSH, 1 for NORMAL: the first sort key of the work queue (generated). */
+    queue_rank: GeneratedAlways<number>;
+    good_quantity: Generated<number>;
+    scrap_quantity: Generated<number>;
+    rework_quantity: Generated<number>;
     version: Generated<number>;
     due_at: Date;
     created_at: ColumnType<Date, Date | undefined, never>;
     updated_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  work_order_notes: {
+    id: Generated<number>;
+    work_order_id: string;
+    author_id: string;
+    body: string;
+    created_at: ColumnType<Date, Date | undefined, never>;
+  };
+  work_order_quantity_reports: {
+    id: Generated<number>;
+    work_order_id: string;
+    good: number;
+    scrap: number;
+    rework: number;
+    reported_by: string;
+    at: ColumnType<Date, Date | undefined, never>;
+  };
+  /** Work orders counted by status and every other counts filter; kept by triggers. */
+  work_order_counts: {
+    status: WorkOrderStatus;
+    priority: 'NORMAL' | 'RUSH';
+    /** '' for none. */
+    machine_id: string;
+    material: string;
+    /** The nil uuid for unassigned. */
+    assignee_id: string;
+    n: number;
   };
   work_order_history: {
     id: Generated<number>;

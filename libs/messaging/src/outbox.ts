@@ -26,7 +26,11 @@ export interface EventSink {
 export class OutboxWriter {
   constructor(private readonly source: string) {}
 
-  sink(tx: Transaction<MessagingTables>, onEmit: () => void, causation?: EventEnvelope): EventSink {
+  sink(
+    tx: Transaction<MessagingTables>,
+    onEmit: (envelope: EventEnvelope) => void,
+    causation?: EventEnvelope,
+  ): EventSink {
     return {
       emit: async (def, data, opts) => {
         const parsed: unknown = def.schema.parse(data);
@@ -59,7 +63,7 @@ export class OutboxWriter {
             last_error: null,
           })
           .execute();
-        onEmit();
+        onEmit(envelope);
         return envelope;
       },
     };

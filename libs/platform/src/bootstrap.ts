@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoNestLogger, runWithContext, type Logger, type Registry } from '@fabflow/observability';
 import { instrumentHttp } from './http-metrics';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
@@ -20,6 +22,11 @@ export interface ServiceBootstrapOptions {
   shutdownTimeoutMs?: number;
   /** Where the HTTP RED histogram is registered (the service's /metrics registry). */
   metrics?: Registry;
+  /**
+   * Browser origins (`https://mes.example.com`) allowed to call this service cross-origin with
+   * a bearer token, e.g. the operator dashboard logging in at the CRM. Empty: no CORS headers.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** SIGTERM/SIGINT: close the app (drain requests, consumers, connections), then exit 0; force exit 1 on timeout. */
@@ -51,6 +58,37 @@ function installSignalHandlers(
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Node's server.close() closes idle keep-alive connections but not those that have not sent a
+ * request yet — a browser's pre-opened socket, or a client pool reconnecting after a dropped
+ * live-update stream — and waits for them until their timeouts, holding the graceful shutdown
+ * up. When closing starts, connections without a request in progress are closed; requests in
+ * progress still finish.
+ */
+function closeUnusedConnectionsOnClose(fastify: FastifyInstance): void {
+  const requests = new Map<Socket, number>();
+  let closing = false;
+  fastify.server.on('connection', (socket: Socket) => {
+    requests.set(socket, 0);
+    socket.once('close', () => requests.delete(socket));
+  });
+  fastify.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    requests.set(socket, (requests.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = Math.max(0, (requests.get(socket) ?? 1) - 1);
+      requests.set(socket, left);
+      // Answered during the drain: no further request on this connection.
+      if (closing && left === 0) socket.end();
+    });
+  });
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    for (const [socket, inProgress] of requests) if (inProgress === 0) socket.destroy();
+    done();
+  });
+}
 
 /**
  * Starts a Nest service on Fastify: request ids and log context, problem+json errors
@@ -85,6 +123,7 @@ export async function bootstrapService(
     );
     done();
   });
+  closeUnusedConnectionsOnClose(fastify);
   if (opts.metrics) instrumentHttp(fastify, opts.metrics);
   fastify.setErrorHandler((err, req, reply) =>
     sendProblem(reply, toProblem(err, req.url, opts.logger)),
@@ -95,6 +134,16 @@ export async function bootstrapService(
     abortOnError: false,
   });
   app.useGlobalFilters(new ProblemFilter(opts.logger));
+  if (opts.corsOrigins && opts.corsOrigins.length > 0) {
+    // Tokens travel in the Authorization header, never in cookies: no credentials mode.
+    app.enableCors({
+      origin: [...opts.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   // app.close() runs the lifecycle hooks; Nest's own signal listeners would re-raise the signal.
   installSignalHandlers(app, opts.logger, opts.shutdownTimeoutMs ?? 15_000);
 

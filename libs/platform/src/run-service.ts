@@ -28,6 +28,8 @@ export interface RunServiceOptions<S extends EnvSpec> {
   spec: S;
   migrationsDir: string;
   appModule: (core: DynamicModule, config: ConfigOf<S>) => unknown;
+  /** Browser origins allowed to call the service cross-origin (see `ServiceBootstrapOptions`). */
+  corsOrigins?: (config: ConfigOf<S>) => readonly string[];
   /** Runs after migrations, before the app starts (for example seeding development users). */
   afterMigrate?: (
     database: Database<MessagingTables>,
@@ -95,6 +97,7 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
       docs: config.DOCS_ENABLED,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5000,
       metrics: metricsRegistry,
+      corsOrigins: opts.corsOrigins?.(config),
     });
   } catch (err) {
     logger.fatal({ err }, `${opts.title} failed to start`);

@@ -9,3 +9,5 @@ export * from './rabbitmq-cluster';
 export * from './isolated-service';
 export * from './model-files';
 export * from './sse-client';
+export * from './sse-recorder';
+export * from './metrics-scrape';

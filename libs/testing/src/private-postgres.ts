@@ -53,6 +53,34 @@ export class PrivatePostgres {
     return pgsql;
   }
 
+  /**
+   * A hot standby of this server, streaming its WAL (pg_basebackup -R), on a free port of its
+   * own: for tests of reads from replicas. `destroy()` it before this one.
+   */
+  async startStandby(): Promise<PrivatePostgres> {
+    const dir = await mkdtemp('/var/tmp/fabflow-pg-');
+    if (process.getuid?.() === 0) await exec('chown', ['postgres:postgres', dir]);
+    await asPostgres(join(this.bin, 'pg_basebackup'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      '-U',
+      'postgres',
+      '-D',
+      join(dir, 'data'),
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '--no-sync',
+    ]);
+    const standby = new PrivatePostgres(this.bin, dir, await freePort());
+    await standby.ctl('start');
+    return standby;
+  }
+
   /** `fast` closes sessions cleanly; `immediate` is a crash: no checkpoint, recovery on start. */
   async restart(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     await this.stop(mode);

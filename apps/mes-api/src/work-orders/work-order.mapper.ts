@@ -1,7 +1,8 @@
-import { WORK_ORDER_TRANSITIONS } from '@fabflow/contracts';
+import type { z } from 'zod';
+import { WORK_ORDER_TRANSITIONS, type WorkOrderView } from '@fabflow/contracts';
 import type { WorkOrderRow } from './work-orders.repository';
 
-export function toWorkOrderView(w: WorkOrderRow) {
+export function toWorkOrderView(w: WorkOrderRow): z.infer<typeof WorkOrderView> {
   return {
     id: w.id,
     orderId: w.order_id,
@@ -11,6 +12,11 @@ export function toWorkOrderView(w: WorkOrderRow) {
     quantity: w.quantity,
     priority: w.priority,
     assigneeId: w.assignee_id,
+    machineId: w.machine_id,
+    quoteId: w.quote_id,
+    goodQuantity: w.good_quantity,
+    scrapQuantity: w.scrap_quantity,
+    reworkQuantity: w.rework_quantity,
     version: w.version,
     dueAt: w.due_at.toISOString(),
     createdAt: w.created_at.toISOString(),

@@ -1,20 +1,30 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
 import {
   IdParam,
+  NoteRequest,
+  QuantityReportRequest,
   TransitionRequest,
   WorkOrderDetail,
-  WorkOrderList,
-  WorkOrderListQuery,
+  WorkOrderNote,
   WorkOrderView,
 } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
 import { toWorkOrderView } from './work-order.mapper';
+import { WorkOrderPricingReader } from './work-order-pricing.reader';
 import { WorkOrdersRepository } from './work-orders.repository';
 import { WorkOrdersService } from './work-orders.service';
 
+const toNoteView = (n: { id: number; author_id: string; body: string; created_at: Date }) => ({
+  id: n.id,
+  authorId: n.author_id,
+  body: n.body,
+  createdAt: n.created_at.toISOString(),
+});
+
+/** One work order: its detail and what an operator does to it. */
 @ApiTags('work-orders')
 @Controller('work-orders')
 @Roles('operator')
@@ -22,36 +32,26 @@ export class WorkOrdersController {
   constructor(
     private readonly service: WorkOrdersService,
     private readonly workOrders: WorkOrdersRepository,
+    private readonly pricing: WorkOrderPricingReader,
   ) {}
-
-  @Get()
-  @Endpoint({
-    summary: 'Work queue: rush first, then by due date',
-    query: WorkOrderListQuery,
-    responses: { 200: WorkOrderList },
-  })
-  async list(@Query() q: z.output<typeof WorkOrderListQuery>, @CurrentUser() user: Principal) {
-    const assigneeId =
-      q.assignee === 'me' ? user.userId : q.assignee === 'unassigned' ? null : undefined;
-    const rows = await this.workOrders.list({
-      status: q.status,
-      assigneeId,
-      orderId: q.orderId,
-      limit: q.limit,
-    });
-    return { items: rows.map(toWorkOrderView) };
-  }
 
   @Get(':id')
   @Endpoint({
-    summary: 'A work order with its status history',
+    summary:
+      'A work order with its status history, notes, reported quantities, machine, model and quote',
     params: IdParam,
     responses: { 200: WorkOrderDetail },
     problems: [404],
   })
-  async get(@Param() p: z.output<typeof IdParam>) {
+  async get(@Param() p: z.output<typeof IdParam>): Promise<z.infer<typeof WorkOrderDetail>> {
     const wo = await this.service.get(p.id);
-    const history = await this.workOrders.history(p.id);
+    const [history, notes, reports, machine, pricing] = await Promise.all([
+      this.workOrders.history(p.id),
+      this.workOrders.notes(p.id),
+      this.workOrders.quantityReports(p.id),
+      wo.machine_id ? this.workOrders.machine(wo.machine_id) : undefined,
+      this.pricing.read({ id: wo.id, quoteId: wo.quote_id }),
+    ]);
     return {
       ...toWorkOrderView(wo),
       history: history.map((h) => ({
@@ -61,13 +61,24 @@ export class WorkOrdersController {
         reason: h.reason,
         at: h.at.toISOString(),
       })),
+      notes: notes.map(toNoteView),
+      quantityReports: reports.map((r) => ({
+        good: r.good,
+        scrap: r.scrap,
+        rework: r.rework,
+        reportedBy: r.reported_by,
+        at: r.at.toISOString(),
+      })),
+      machine: machine ?? null,
+      model: pricing.model,
+      quote: pricing.quote,
     };
   }
 
   @Post(':id/claim')
   @HttpCode(200)
   @Endpoint({
-    summary: 'Take a work order (exactly one of racing operators wins)',
+    summary: 'Take a work order (exactly one of racing operators wins; the others get 409)',
     params: IdParam,
     responses: { 200: WorkOrderView },
     problems: [404, 409],
@@ -91,7 +102,7 @@ export class WorkOrdersController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Endpoint({
-    summary: 'Move a work order to its next state',
+    summary: 'Move a work order to its next state (ON_HOLD, REWORK and SCRAPPED need a reason)',
     params: IdParam,
     body: TransitionRequest,
     responses: { 200: WorkOrderView },
@@ -103,5 +114,39 @@ export class WorkOrdersController {
     @CurrentUser() user: Principal,
   ) {
     return toWorkOrderView(await this.service.transition(p.id, user, body));
+  }
+
+  @Post(':id/quantities')
+  @HttpCode(200)
+  @Endpoint({
+    summary: 'Report parts finished since the last report: good, scrap and rework',
+    params: IdParam,
+    body: QuantityReportRequest,
+    responses: { 200: WorkOrderView },
+    problems: [404, 409],
+  })
+  async quantities(
+    @Param() p: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof QuantityReportRequest>,
+    @CurrentUser() user: Principal,
+  ) {
+    return toWorkOrderView(await this.service.reportQuantities(p.id, user, body));
+  }
+
+  @Post(':id/notes')
+  @HttpCode(201)
+  @Endpoint({
+    summary: 'Add a note to a work order',
+    params: IdParam,
+    body: NoteRequest,
+    responses: { 201: WorkOrderNote },
+    problems: [404],
+  })
+  async note(
+    @Param() p: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof NoteRequest>,
+    @CurrentUser() user: Principal,
+  ) {
+    return toNoteView(await this.service.addNote(p.id, user, body.body));
   }
 }

@@ -5,6 +5,17 @@ import { DB } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
 
 export type WorkOrderRow = Selectable<MesDatabase['work_orders']>;
+/** What creating a work order takes: the columns without a default. */
+export type NewWorkOrder = Omit<
+  MesDatabase['work_orders'],
+  | 'version'
+  | 'created_at'
+  | 'updated_at'
+  | 'queue_rank'
+  | 'good_quantity'
+  | 'scrap_quantity'
+  | 'rework_quantity'
+>;
 
 const FINAL: WorkOrderStatus[] = ['SHIPPED', 'SCRAPPED', 'CANCELLED'];
 
@@ -13,10 +24,7 @@ export class WorkOrdersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<MesDatabase>) {}
 
   /** Inserts the work order of an order once; undefined when the order already has one. */
-  async insertIfAbsent(
-    tx: Transaction<MesDatabase>,
-    wo: Omit<MesDatabase['work_orders'], 'version' | 'created_at' | 'updated_at'>,
-  ) {
+  async insertIfAbsent(tx: Transaction<MesDatabase>, wo: NewWorkOrder) {
     const row = await tx
       .insertInto('work_orders')
       .values(wo)
@@ -40,25 +48,6 @@ export class WorkOrdersRepository {
 
   find(id: string) {
     return this.db.selectFrom('work_orders').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
-  list(filter: {
-    status?: WorkOrderStatus;
-    assigneeId?: string | null;
-    orderId?: string;
-    limit: number;
-  }) {
-    let q = this.db.selectFrom('work_orders').selectAll();
-    if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
-    if (filter.status) q = q.where('status', '=', filter.status);
-    if (filter.assigneeId === null) q = q.where('assignee_id', 'is', null);
-    else if (filter.assigneeId !== undefined) q = q.where('assignee_id', '=', filter.assigneeId);
-    return q
-      .orderBy(sql`priority = 'RUSH'`, 'desc')
-      .orderBy('due_at')
-      .orderBy('id')
-      .limit(filter.limit)
-      .execute();
   }
 
   history(id: string) {
@@ -131,5 +120,70 @@ export class WorkOrdersRepository {
       })
       .execute();
     return row;
+  }
+
+  /** Adds reported parts to the totals and logs the report, in the caller's transaction. */
+  async addQuantities(
+    tx: Transaction<MesDatabase>,
+    id: string,
+    q: { good: number; scrap: number; rework: number; by: string },
+  ) {
+    const row = await tx
+      .updateTable('work_orders')
+      .set({
+        good_quantity: sql`good_quantity + ${q.good}`,
+        scrap_quantity: sql`scrap_quantity + ${q.scrap}`,
+        rework_quantity: sql`rework_quantity + ${q.rework}`,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('work_order_quantity_reports')
+      .values({
+        work_order_id: id,
+        good: q.good,
+        scrap: q.scrap,
+        rework: q.rework,
+        reported_by: q.by,
+      })
+      .execute();
+    return row;
+  }
+
+  quantityReports(id: string) {
+    return this.db
+      .selectFrom('work_order_quantity_reports')
+      .selectAll()
+      .where('work_order_id', '=', id)
+      .orderBy('id')
+      .execute();
+  }
+
+  addNote(id: string, authorId: string, body: string) {
+    return this.db
+      .insertInto('work_order_notes')
+      .values({ work_order_id: id, author_id: authorId, body })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  notes(id: string) {
+    return this.db
+      .selectFrom('work_order_notes')
+      .selectAll()
+      .where('work_order_id', '=', id)
+      .orderBy('id')
+      .execute();
+  }
+
+  machine(id: string) {
+    return this.db
+      .selectFrom('machines')
+      .select(['id', 'name', 'technology', 'active'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 }

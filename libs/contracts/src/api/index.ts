@@ -5,3 +5,4 @@ export * from './shop.api';
 export * from './dlq.api';
 export * from './quotes.api';
 export * from './b2b.api';
+export * from './work-queue-cursor';

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject, Redirect } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Public } from '@fabflow/auth';
+import { APP_CONFIG, Endpoint } from '@fabflow/platform';
+
+export const DashboardConfig = z.object({
+  /** Where the page posts email and password (the CRM's staff login, another origin). */
+  loginUrl: z.url(),
+});
+
+@ApiTags('dashboard')
+@Controller()
+export class DashboardController {
+  constructor(@Inject(APP_CONFIG) private readonly config: { DASHBOARD_LOGIN_URL: string }) {}
+
+  @Public()
+  @Get('dashboard/config.json')
+  @Endpoint({
+    summary: 'Settings of the operator dashboard page',
+    public: true,
+    responses: { 200: DashboardConfig },
+  })
+  dashboardConfig(): z.infer<typeof DashboardConfig> {
+    return { loginUrl: this.config.DASHBOARD_LOGIN_URL };
+  }
+
+  @Public()
+  @Get(['', 'dashboard'])
+  @ApiExcludeEndpoint()
+  @Redirect('/dashboard/', 302)
+  toDashboard(): void {}
+}

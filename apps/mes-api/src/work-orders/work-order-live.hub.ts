@@ -1,0 +1,99 @@
+import type { ServerResponse } from 'node:http';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@fabflow/observability';
+import { APP_CONFIG, LOGGER, REDIS } from '@fabflow/platform';
+import { WorkQueueKeys } from './work-queue.keys';
+import { WorkQueueMetrics } from './work-queue.metrics';
+
+/**
+ * Live updates for this instance's dashboards: one Redis subscription to the changes channel
+ * (WorkOrderChanges publishes there, from any instance), fanned out to every open
+ * `GET /work-orders/stream` of this process as server-sent events.
+ */
+@Injectable()
+export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly clients = new Set<ServerResponse>();
+  private subscriber: Redis | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: { SSE_HEARTBEAT_MS: number },
+    private readonly keys: WorkQueueKeys,
+    private readonly metrics: WorkQueueMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    // A connection of its own: a subscribed Redis connection can do nothing else.
+    const subscriber = this.redis.duplicate({ connectionName: 'fabflow-mes-live' });
+    subscriber.on('error', () => undefined); // reported by the main client; this one retries
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.keys.channel) this.broadcast(message);
+    });
+    // Subscribed whenever the connection is (re)established: ready comes after each reconnect.
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.keys.channel).catch((err: unknown) => {
+        this.logger.warn({ err: (err as Error).message }, 'live updates: subscribe failed');
+      });
+    });
+    subscriber.connect().catch(() => undefined);
+    this.subscriber = subscriber;
+    this.heartbeat = setInterval(
+      () => this.write(': keep-alive\n\n'),
+      this.config.SSE_HEARTBEAT_MS,
+    );
+    this.heartbeat.unref();
+  }
+
+  /** Whether new streams are accepted (not once shutdown has begun). */
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
+  /** Turns a raw response into an event stream of this hub until the client goes away. */
+  open(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      // The connection is the stream's alone: when the stream ends (shutdown), so does it,
+      // rather than idling on and holding the server's close up.
+      connection: 'close',
+      // nginx and similar proxies must not buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    // Reconnect after 1 s when the stream drops (the client may land on another instance).
+    res.write('retry: 1000\n\nevent: ready\ndata: {}\n\n');
+    this.clients.add(res);
+    this.metrics.sseClients.inc();
+    res.on('close', () => {
+      if (this.clients.delete(res)) this.metrics.sseClients.dec();
+    });
+  }
+
+  private broadcast(message: string): void {
+    this.metrics.liveEvents.inc({ direction: 'received' });
+    this.write(`event: work-order\ndata: ${message}\n\n`);
+  }
+
+  private write(chunk: string): void {
+    for (const res of this.clients) res.write(chunk);
+  }
+
+  /** Ends every stream before the HTTP server closes (it would wait for them forever). */
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+    this.metrics.sseClients.set(0);
+    this.subscriber?.disconnect();
+  }
+}
