@@ -285,7 +285,7 @@ export class EventConsumer<DB extends MessagingTables> {
     event: EventEnvelope,
     handle: (ctx: HandlerContext<DB>) => Promise<void>,
   ): Promise<boolean> {
-    return this.opts.unitOfWork.run(async (tx, events) => {
+    return this.opts.unitOfWork.run(async (tx, events, afterCommit) => {
       const inserted = await sql<{ message_id: string }>`
         INSERT INTO inbox (consumer, message_id, type) VALUES (${this.opts.queue}, ${event.id}, ${event.type})
         ON CONFLICT DO NOTHING RETURNING message_id`.execute(tx);
@@ -293,7 +293,7 @@ export class EventConsumer<DB extends MessagingTables> {
         this.opts.logger.info('duplicate delivery ignored (already in inbox)');
         return false;
       }
-      await handle({ tx, events, logger: this.opts.logger });
+      await handle({ tx, events, logger: this.opts.logger, afterCommit });
       return true;
     }, event);
   }

@@ -3,6 +3,7 @@ import type { EventData, EventDefinition } from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
 import type { EventEnvelope } from './envelope';
 import type { EventSink } from './outbox';
+import type { AfterCommit } from './unit-of-work';
 import type { Binding } from './topology';
 
 export interface HandlerContext<DB> {
@@ -10,6 +11,11 @@ export interface HandlerContext<DB> {
   tx: Transaction<DB>;
   events: EventSink;
   logger: Logger;
+  /**
+   * Runs `fn` after the handler's transaction has committed (not if it rolls back), for waking
+   * in-process work that must see the committed rows, such as the MES pricing dispatcher.
+   */
+  afterCommit: AfterCommit;
 }
 
 /** Handles one event type. Register it once per consuming service. */
