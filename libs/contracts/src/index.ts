@@ -1,4 +1,5 @@
 export * from './api';
 export * from './events';
+export * from './jobs';
 export * from './state-machine';
 export * from './statuses';

@@ -4,3 +4,4 @@ export * from './mes.api';
 export * from './shop.api';
 export * from './dlq.api';
 export * from './quotes.api';
+export * from './pricing.api';
