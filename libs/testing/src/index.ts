@@ -5,3 +5,4 @@ export * from './http-client';
 export * from './service-process';
 export * from './private-postgres';
 export * from './rabbitmq-cluster';
+export * from './pricing-fixtures';
