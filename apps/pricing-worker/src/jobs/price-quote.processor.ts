@@ -258,9 +258,12 @@ export class PriceQuoteProcessor implements JobHandler {
         `The file is larger than the ${Math.floor(config.UPLOAD_MAX_BYTES / 1024 ** 2)} MB we can price. Simplify the model and upload it again.`,
       );
     }
-    const bytes = await this.deps
-      .storage(run.file.bucket)
-      .read(run.file.key, config.UPLOAD_MAX_BYTES);
+    const bytes = await readInto(
+      this.deps.storage(run.file.bucket),
+      run.file.key,
+      run.file.sizeBytes,
+      config.UPLOAD_MAX_BYTES,
+    );
     if (!bytes) {
       throw new PricingJobRejected(
         'FILE_MISSING',
@@ -280,7 +283,7 @@ export class PriceQuoteProcessor implements JobHandler {
     try {
       return await this.deps.pool.run(
         {
-          bytes: transferable(bytes),
+          bytes,
           unit: run.file.unit,
           materialId: run.material_id,
           quantity: run.quantity,
@@ -378,13 +381,36 @@ export class PriceQuoteProcessor implements JobHandler {
 }
 
 /**
- * The bytes as an ArrayBuffer of their own, safe to transfer to a thread: a Buffer may be a
- * slice of Node's shared pool, and transferring that would detach memory other Buffers use.
+ * Streams an object from S3 straight into one ArrayBuffer of the size the shop recorded, so the
+ * main thread never concatenates a large file (a 100 MB copy blocks the event loop for tens of
+ * milliseconds) and the buffer can be transferred to the calculation thread as it is. An object
+ * that is not the recorded size was replaced after the upload: it is refused.
  */
-function transferable(bytes: Buffer): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
-    return bytes.buffer as ArrayBuffer;
-  const copy = new ArrayBuffer(bytes.byteLength);
-  new Uint8Array(copy).set(bytes);
-  return copy;
+async function readInto(
+  storage: ObjectStorage,
+  key: string,
+  sizeBytes: number,
+  maxBytes: number,
+): Promise<ArrayBuffer | undefined> {
+  const body = await storage.stream(key);
+  if (!body) return undefined;
+  const buffer = new ArrayBuffer(sizeBytes);
+  const view = new Uint8Array(buffer);
+  let offset = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (offset + chunk.length > sizeBytes || offset + chunk.length > maxBytes) {
+      body.destroy();
+      throw changedFile();
+    }
+    view.set(chunk, offset);
+    offset += chunk.length;
+  }
+  if (offset !== sizeBytes) throw changedFile();
+  return buffer;
 }
+
+const changedFile = () =>
+  new PricingJobRejected(
+    'FILE_CHANGED',
+    'The stored model file is not the one that was uploaded (its size changed). Upload it again and request a new quote.',
+  );

@@ -142,11 +142,13 @@ export class PricingSystem {
     readonly vhost: TestVhost,
     readonly database: string,
     readonly queueName: string,
+    /** Whether stop() drops the database and the vhost (false when attached to a system). */
+    private readonly owned: boolean,
     readonly s3: EmbeddedS3Server,
     private readonly s3Dir: string,
     readonly storage: ObjectStorage,
     readonly spy: BrokerSpy,
-    private readonly commonEnv: Record<string, string>,
+    readonly commonEnv: Record<string, string>,
     private readonly workerEnv: Record<string, string>,
     workerPort: number,
   ) {
@@ -156,17 +158,62 @@ export class PricingSystem {
   }
 
   static async start(label: string, opts: PricingSystemOptions = {}): Promise<PricingSystem> {
-    const vhost = await createTestVhost(label);
-    const database = uniqueName(`t_${label}_mes`);
-    const queueName = uniqueName(`pricing-${label}`);
+    const sys = await PricingSystem.create(label, {
+      vhost: await createTestVhost(label),
+      database: uniqueName(`t_${label}_mes`),
+      queueName: uniqueName(`pricing-${label}`),
+      owned: true,
+      opts,
+    });
+    for (let i = 0; i < (opts.mesInstances ?? 1); i++) {
+      sys.mes.push(
+        new ServiceProcess(
+          'mes-api',
+          await freePort(),
+          { ...sys.commonEnv, ...(opts.mesEnv ?? {}) },
+          `${label}-mes${i === 0 ? '' : `-${i + 1}`}`,
+        ),
+      );
+    }
+    // The first instance migrates; the others find the schema there.
+    await sys.mes[0]!.start();
+    await Promise.all(sys.mes.slice(1).map((m) => m.start()));
+    if (opts.worker ?? true) await sys.worker.start();
+    return sys;
+  }
+
+  /**
+   * Pricing (embedded S3, a worker, a broker spy) for a system whose mes-api already runs on
+   * `database` and `amqpUrl` with PRICING_QUEUE `queueName`; stop() leaves that system alone.
+   */
+  static async attach(
+    label: string,
+    target: { amqpUrl: string; database: string; queueName: string },
+    opts: PricingSystemOptions = {},
+  ): Promise<PricingSystem> {
+    const sys = await PricingSystem.create(label, {
+      vhost: { vhost: '', url: target.amqpUrl, drop: () => Promise.resolve() },
+      database: target.database,
+      queueName: target.queueName,
+      owned: false,
+      opts,
+    });
+    if (opts.worker ?? true) await sys.worker.start();
+    return sys;
+  }
+
+  private static async create(
+    label: string,
+    t: {
+      vhost: TestVhost;
+      database: string;
+      queueName: string;
+      owned: boolean;
+      opts: PricingSystemOptions;
+    },
+  ): Promise<PricingSystem> {
     const s3Dir = mkdtempSync(join(tmpdir(), `fabflow-${label}-s3-`));
     const s3 = await EmbeddedS3Server.start({ dir: s3Dir, credentials: S3_CREDENTIALS });
-    const s3Env = {
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: BUCKET,
-      S3_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
-    };
     const storage = new ObjectStorage({
       S3_ENDPOINT: s3.endpoint,
       S3_REGION: 'us-east-1',
@@ -176,46 +223,41 @@ export class PricingSystem {
       S3_FORCE_PATH_STYLE: true,
     });
     await storage.ensureBucket();
-    const spy = await BrokerSpy.start(vhost.url, label);
+    const spy = await BrokerSpy.start(t.vhost.url, label);
     const url = new URL(testEnv.TEST_PG_URL);
-    url.pathname = `/${database}`;
+    url.pathname = `/${t.database}`;
     const common = {
-      AMQP_URLS: vhost.url,
+      AMQP_URLS: t.vhost.url,
       REDIS_URL: testEnv.TEST_REDIS_URL,
       DATABASE_URL: url.toString(),
       JWT_SECRET,
       OUTBOX_POLL_MS: '200',
       RETRY_DELAYS_MS: '200,500,1000',
-      PRICING_QUEUE: queueName,
-      ...(opts.env ?? {}),
+      PRICING_QUEUE: t.queueName,
+      ...(t.opts.env ?? {}),
     };
-    const sys = new PricingSystem(
+    const workerEnv = {
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: BUCKET,
+      S3_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
+      PRICING_BACKOFF_MS: '200',
+      ...(t.opts.workerEnv ?? {}),
+    };
+    return new PricingSystem(
       label,
-      vhost,
-      database,
-      queueName,
+      t.vhost,
+      t.database,
+      t.queueName,
+      t.owned,
       s3,
       s3Dir,
       storage,
       spy,
       common,
-      { ...s3Env, PRICING_BACKOFF_MS: '200', ...(opts.workerEnv ?? {}) },
+      workerEnv,
       await freePort(),
     );
-    for (let i = 0; i < (opts.mesInstances ?? 1); i++) {
-      const mes = new ServiceProcess(
-        'mes-api',
-        await freePort(),
-        { ...common, ...(opts.mesEnv ?? {}) },
-        `${label}-mes${i === 0 ? '' : `-${i + 1}`}`,
-      );
-      sys.mes.push(mes);
-    }
-    // The first instance migrates; the others find the schema there.
-    await sys.mes[0]!.start();
-    await Promise.all(sys.mes.slice(1).map((m) => m.start()));
-    if (opts.worker ?? true) await sys.worker.start();
-    return sys;
   }
 
   get databaseUrl(): string {
@@ -259,6 +301,7 @@ export class PricingSystem {
   /** Publishes QuoteRequested into `shop.events` as the shop's relay would; the quote id. */
   async requestQuote(q: QuoteInput): Promise<string> {
     const quoteId = randomUUID();
+    const channel = q.channel ?? 'B2C';
     const envelope = newEnvelope<EventData<typeof QuoteRequested>>({
       type: QuoteRequested.type,
       source: 'fabflow/shop',
@@ -269,8 +312,8 @@ export class PricingSystem {
       data: QuoteRequested.schema.parse({
         quoteId,
         customerId: randomUUID(),
-        channel: q.channel ?? 'B2C',
-        accountId: (q.channel ?? 'B2C') === 'B2B' ? randomUUID() : null,
+        channel,
+        accountId: channel === 'B2B' ? randomUUID() : null,
         file: q.file,
         materialId: q.materialId ?? 'pla-black',
         quantity: q.quantity ?? 1,
@@ -312,40 +355,46 @@ export class PricingSystem {
     series: string,
     labels: Record<string, string> = {},
   ): Promise<number> {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      const m = /^([a-z_:]+)(\{[^}]*\})? (\S+)$/.exec(line);
-      if (!m || m[1] !== series) continue;
-      const have = m[2] ?? '';
-      if (Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`)))
-        sum += Number(m[3]);
-    }
-    return sum;
+    return (await PricingSystem.scrape(url))(series, labels);
+  }
+
+  /**
+   * One scrape of a process's /metrics to read several series from: each scrape resets
+   * prom-client's event-loop histogram, so related figures must come from the same one.
+   */
+  static async scrape(
+    url: string,
+  ): Promise<(series: string, labels?: Record<string, string>) => number> {
+    const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+    return (series, labels = {}) => {
+      let sum = 0;
+      for (const line of lines) {
+        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+        if (!m || m[1] !== series) continue;
+        const have = m[2] ?? '';
+        if (Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`)))
+          sum += Number(m[3]);
+      }
+      return sum;
+    };
   }
 
   async stop(): Promise<void> {
     await Promise.all([this.worker.stop(), ...this.mes.map((m) => m.stop())]);
     await this.spy.stop();
-    if (this.bull) {
-      await this.bull.queue.obliterate({ force: true }).catch(() => undefined);
-      await this.bull.queue.close();
-      this.bull.redis.disconnect();
-    } else {
-      const redis = new Redis(testEnv.TEST_REDIS_URL, { maxRetriesPerRequest: null });
-      const q = new Queue(this.queueName, { connection: redis });
-      await q.obliterate({ force: true }).catch(() => undefined);
-      await q.close();
-      redis.disconnect();
-    }
+    const queue = this.queue();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    this.bull?.redis.disconnect();
     await this.pool.end();
+    this.storage.close();
+    await this.s3.stop();
+    rmSync(this.s3Dir, { recursive: true, force: true });
+    if (!this.owned) return;
     const admin = new pg.Client({ connectionString: testEnv.TEST_PG_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`);
     await admin.end();
     await this.vhost.drop();
-    this.storage.close();
-    await this.s3.stop();
-    rmSync(this.s3Dir, { recursive: true, force: true });
   }
 }
