@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@fabflow/testing';
-import { PricingSystem, type ModelFileRef } from './support/pricing-system';
+import { PricingSystem, TYPES, type ModelFileRef } from './support/pricing-system';
 
 const N = 200;
 
@@ -80,6 +80,22 @@ describe('pricing dispatcher: two mes-api instances, each job enqueued exactly o
       ),
     );
     console.log(`# quote.requested handled by instance: ${handled.join(' + ')}`);
+  });
+
+  it('announced the active price list once, although two instances started', async () => {
+    const published = await waitFor('PriceListPublished', () => sys.spy.of(TYPES.priceList)[0]);
+    assert.equal(published.data.priceListVersion, '2026-12-01');
+    assert.deepEqual(
+      (published.data.materials as Array<{ id: string }>).map((m) => m.id),
+      ['pla-black', 'petg-clear', 'resin-grey', 'pa12-sls', 'pa12-mjf'],
+    );
+    const [row] = await sys.query<{ n: number; published: boolean }>(
+      `SELECT (SELECT count(*)::int FROM outbox WHERE type = $1) AS n,
+         (SELECT published_at IS NOT NULL FROM price_lists WHERE active) AS published`,
+      [TYPES.priceList],
+    );
+    assert.deepEqual(row, { n: 1, published: true });
+    assert.equal(sys.spy.of(TYPES.priceList).length, 1);
   });
 
   it('recovers jobs left unenqueued (a crash after the commit, before the add)', async () => {
