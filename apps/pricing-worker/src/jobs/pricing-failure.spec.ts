@@ -79,6 +79,8 @@ describe('pricing failure decisions', () => {
     const t = decideFailure(new EngineTimeout(TIMEOUT), TIMEOUT);
     assert.ok(t.final && t.code === 'TIMEOUT');
     assert.match(t.final ? t.reason : '', /longer than 30 minutes.*Simplify the model/);
+    const short = decideFailure(new EngineTimeout(45_000), 45_000);
+    assert.match(short.final ? short.reason : '', /longer than 45 seconds/);
     const oom = decideFailure(new EngineCrashed('out of memory', true), TIMEOUT);
     assert.ok(oom.final && oom.code === 'TOO_COMPLEX');
     const gone = decideFailure(new PricingJobRejected('FILE_MISSING', 'upload again'), TIMEOUT);

@@ -53,11 +53,10 @@ export function decideFailure(err: unknown, timeoutMs: number): FailureDecision 
     }
   }
   if (err instanceof EngineTimeout) {
-    const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
     return {
       final: true,
       code: 'TIMEOUT',
-      reason: `Pricing this model took longer than ${formatCount(minutes)} minute${minutes === 1 ? '' : 's'}, so it was stopped. Simplify the model (fewer triangles) and upload it again, or contact us for a manual quote.`,
+      reason: `Pricing this model took longer than ${duration(timeoutMs)}, so it was stopped. Simplify the model (fewer triangles) and upload it again, or contact us for a manual quote.`,
       internal: false,
     };
   }
@@ -73,6 +72,14 @@ export function decideFailure(err: unknown, timeoutMs: number): FailureDecision 
   if (err instanceof PricingJobRejected)
     return { final: true, code: err.code, reason: err.reason, internal: false };
   return { final: false };
+}
+
+/** `30 minutes`, `1 minute`, `45 seconds`. */
+function duration(ms: number): string {
+  const unit = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
+  return ms >= 60_000
+    ? unit(Math.round(ms / 60_000), 'minute')
+    : unit(Math.max(1, Math.round(ms / 1000)), 'second');
 }
 
 /** The error to throw to BullMQ for a final decision: never retried. */
