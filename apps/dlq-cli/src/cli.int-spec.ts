@@ -130,7 +130,15 @@ describe('dlq CLI against the broker (real RabbitMQ, built CLI as a child proces
     const summary = await json<DlqQueueSummary[]>('list');
     assert.deepEqual(
       summary.map((q) => q.queue),
-      ['shop.order-status', 'crm.accounts', 'crm.orders', 'mes.orders'],
+      [
+        'shop.order-status',
+        'shop.quotes',
+        'shop.price-lists',
+        'crm.accounts',
+        'crm.orders',
+        'mes.orders',
+        'mes.quotes',
+      ],
     );
     const crm = summary.find((q) => q.queue === QUEUE)!;
     assert.equal(crm.depth, 3);
