@@ -217,10 +217,14 @@ export class PricingWorker {
       const closed = this.worker.close().then(() => true);
       const timedOut = new Promise<false>((r) => setTimeout(() => r(false), timeout).unref());
       if (!(await Promise.race([closed, timedOut]))) {
+        // Tearing down now would fail those jobs' calculations (and, on a last attempt, their
+        // quotes). Leaving them to the process exit instead lets their locks lapse: another
+        // worker runs them again, and a job that had finished publishes nothing twice.
         this.logger.warn(
           { timeoutMs: timeout },
           'running pricing jobs did not finish in time; they will be recovered as stalled',
         );
+        return;
       }
     }
     await this.pool?.close();

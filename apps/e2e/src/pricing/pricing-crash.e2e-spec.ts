@@ -8,7 +8,7 @@ import { PricingSystem, TYPES } from './support/pricing-system';
 /** ≈ 3 M triangles (150 MB): a FIRM price takes seconds, long enough to be killed in the middle. */
 const SEGMENTS = 1225;
 
-describe('pricing worker SIGKILLed mid-job: the job runs again, one QuotePriced', () => {
+describe('pricing worker stopped mid-job: SIGKILL re-runs the job, SIGTERM lets it finish; one QuotePriced', () => {
   let sys: PricingSystem;
 
   before(async () => {
@@ -127,5 +127,27 @@ describe('pricing worker SIGKILLed mid-job: the job runs again, one QuotePriced'
     );
     assert.equal(after?.version, done.version, 'the finished job was not touched');
     assert.equal(sys.spy.received.length, before, 'no event');
+  });
+
+  it('SIGTERM mid-job: the worker finishes the running job, then exits 0 (no re-run)', async () => {
+    const port = sys.worker.port;
+    await sys.worker.stop();
+    sys.worker = sys.newWorker(port, { SHUTDOWN_TIMEOUT_MS: '120000' }, '-graceful');
+    await sys.worker.start();
+    const file = await sys.uploadModel(sphereStl(50, 700, 700), 'sphere.stl');
+    const quoteId = await sys.requestQuote({ file, materialId: 'resin-grey', mode: 'FIRM' });
+    await waitFor(
+      'the calculation to start',
+      () => sys.spy.of(TYPES.progressed, quoteId).length > 0,
+      60_000,
+    );
+    assert.equal(await sys.worker.stop(), 0, 'a clean exit');
+    const [row] = await sys.query<{ status: string; attempts: number }>(
+      'SELECT status, attempts FROM pricing_jobs WHERE quote_id = $1',
+      [quoteId],
+    );
+    assert.deepEqual(row, { status: 'DONE', attempts: 1 }, 'finished before the exit, in one run');
+    assert.equal(await (await sys.queue().getJob(quoteId))?.getState(), 'completed');
+    assert.equal((await sys.outcome(quoteId)).type, TYPES.priced);
   });
 });
