@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, pricingEngineFixtures, REPO_ROOT, uniqueName, waitFor } from '@fabflow/testing';
+import { freePort, pricingEngineFixtures, REPO_ROOT, waitFor } from '@fabflow/testing';
 import { PricingSystem, TYPES } from './pricing/support/pricing-system';
 import { FabflowSystem } from './support/fabflow-system';
 import {
@@ -286,15 +286,14 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
 
   before(async () => {
     // A one-second SLA for orders awaiting confirmation, so the stuck-order series is not 0.
-    const queueName = uniqueName('pricing-prom');
     sys = await FabflowSystem.start('prom', {
-      env: { STUCK_ORDER_SLA: 'AWAITING_CONFIRMATION=1s,CONFIRMED=1h', PRICING_QUEUE: queueName },
+      env: { STUCK_ORDER_SLA: 'AWAITING_CONFIRMATION=1s,CONFIRMED=1h' },
     });
     // The pricing worker on the MES's database and broker, with an embedded S3 server.
     pricing = await PricingSystem.attach('prom-pricing', {
       amqpUrl: sys.vhost.url,
       database: sys.databases.mes,
-      queueName,
+      queueName: sys.pricingQueue,
     });
     prom = await PrometheusProcess.start({
       'shop-api': `127.0.0.1:${sys.shop.port}`,

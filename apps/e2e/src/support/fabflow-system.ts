@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ALL_SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import {
@@ -36,6 +37,8 @@ export class FabflowSystem {
   readonly crm: ServiceProcess;
   readonly mes: ServiceProcess;
   private readonly pools = new Map<Name, pg.Pool>();
+  /** This system's own BullMQ pricing queue on the shared Redis (PRICING_QUEUE). */
+  readonly pricingQueue: string;
 
   private constructor(
     readonly vhost: { url: string; drop(): Promise<void> },
@@ -45,7 +48,9 @@ export class FabflowSystem {
     label: string,
     env: Record<string, string>,
   ) {
+    this.pricingQueue = env.PRICING_QUEUE ?? uniqueName(`pricing-${label}`);
     const common = {
+      PRICING_QUEUE: this.pricingQueue,
       AMQP_URLS: vhost.url,
       REDIS_URL: testEnv.TEST_REDIS_URL,
       JWT_SECRET,
@@ -117,6 +122,7 @@ export class FabflowSystem {
       await admin.query(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`);
     await admin.end();
     await this.vhost.drop();
+    await dropBullQueue(this.pricingQueue);
   }
 
   /** Messages parked in each subscription's DLQ (any broker URL of the list that answers). */
@@ -155,5 +161,20 @@ export class FabflowSystem {
         sum += Number(m[3]);
     }
     return sum;
+  }
+}
+
+/** Deletes a BullMQ queue's keys (`bull:<queue>:*`) from the test Redis. */
+async function dropBullQueue(queue: string): Promise<void> {
+  const redis = new Redis(testEnv.TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${queue}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
