@@ -14,6 +14,7 @@ import { WorkerMetrics, type QueueCounts } from './infra/worker-metrics';
 import { JobHandlerRegistry } from './jobs/job-handler-registry';
 import { PriceQuoteProcessor } from './jobs/price-quote.processor';
 import { internalFailure } from './jobs/pricing-failure';
+import { QuoteEventWriter } from './jobs/quote-event-writer';
 import type { WorkerConfig } from './worker.config';
 import type { WorkerDatabase } from './worker.database';
 
@@ -103,13 +104,14 @@ export class PricingWorker {
     );
     const jobs = new PricingJobsRepository(db);
     const cache = new ResultsCacheRepository(db);
+    const events = new QuoteEventWriter(this.runtime.unitOfWork, jobs, config.QUOTE_VALIDITY_DAYS);
     const processor = new PriceQuoteProcessor({
       config,
       jobs,
       cache,
       storage: (bucket) => this.storage(bucket),
       pool: this.pool,
-      uow: this.runtime.unitOfWork,
+      events,
       metrics,
       logger,
     });
@@ -173,8 +175,8 @@ export class PricingWorker {
         err.name === 'UnrecoverableError' ||
         job.attemptsMade >= (job.opts.attempts ?? 1);
       if (!final) return;
-      void processor
-        .failQuote(job.id, internalFailure.code, internalFailure.reason)
+      void events
+        .failed(job.id, internalFailure.code, internalFailure.reason)
         .then((changed) => {
           if (changed)
             logger.error(

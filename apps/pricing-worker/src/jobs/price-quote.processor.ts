@@ -3,13 +3,10 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import {
   PRICE_QUOTE_JOB,
   PriceQuoteJobData,
-  QuoteFailed,
-  QuotePriced,
-  QuoteProgressed,
   type PricedModel,
   type PricingMode,
 } from '@fabflow/contracts';
-import { failSpan, MessagingAttr, type UnitOfWork } from '@fabflow/messaging';
+import { failSpan, MessagingAttr } from '@fabflow/messaging';
 import { runWithContext, type Logger } from '@fabflow/observability';
 import type { PriceList } from '@fabflow/pricing-engine';
 import type { ObjectStorage } from '@fabflow/storage';
@@ -20,10 +17,10 @@ import type {
   PricingJobsRepository,
   RunningJob,
 } from '../infra/pricing-jobs.repository';
+import { readModelFile } from '../infra/model-file.reader';
 import { cacheKey, type ResultsCacheRepository } from '../infra/results-cache.repository';
 import type { RunOutcome, WorkerMetrics } from '../infra/worker-metrics';
 import type { WorkerConfig } from '../worker.config';
-import type { WorkerDatabase } from '../worker.database';
 import type { JobHandler } from './job-handler-registry';
 import { toPricedModel } from './priced-model.mapper';
 import {
@@ -35,6 +32,7 @@ import {
 } from './pricing-failure';
 import { needsFirm, planMode, type ModePlan } from './pricing-mode';
 import { recordStageSpan, startPricingProcessSpan } from './pricing-tracing';
+import type { QuoteEventWriter } from './quote-event-writer';
 import { ProgressReporter } from './progress-reporter';
 import { ProgressTracker } from './progress-tracker';
 
@@ -46,7 +44,6 @@ export interface PriceQuoteDeps {
     | 'PRICING_FIRM_ABOVE_BYTES'
     | 'PRICING_FIRM_ABOVE_CENTS'
     | 'PRICING_PROGRESS_INTERVAL_MS'
-    | 'QUOTE_VALIDITY_DAYS'
     | 'UPLOAD_MAX_BYTES'
   >;
   jobs: PricingJobsRepository;
@@ -54,7 +51,7 @@ export interface PriceQuoteDeps {
   /** The object storage holding a bucket's model files. */
   storage: (bucket: string) => ObjectStorage;
   pool: EnginePool;
-  uow: UnitOfWork<WorkerDatabase>;
+  events: QuoteEventWriter;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -68,8 +65,6 @@ export interface PriceQuoteResult {
   /** Whether this run wrote the quote's QuotePriced (false: an earlier run already had). */
   published?: boolean;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Prices one quote: loads its pricing job from the MES database (a finished job is left alone,
@@ -135,7 +130,7 @@ export class PriceQuoteProcessor implements JobHandler {
       const seconds = () => (performance.now() - started) / 1000;
       try {
         const { priced, cacheHit } = await this.price(job, run, plan, ctx, signal);
-        const published = await this.finish(run, priced, cacheHit);
+        const published = await this.deps.events.priced(run, priced, cacheHit);
         const outcome: RunOutcome = priced.status === 'NEEDS_REVIEW' ? 'needs_review' : 'ready';
         metrics.runs.inc({ outcome });
         metrics.jobDuration.observe({ mode: priced.mode, outcome }, seconds());
@@ -156,7 +151,7 @@ export class PriceQuoteProcessor implements JobHandler {
         const decision = decideFailure(err, config.PRICING_TIMEOUT_MS);
         const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (decision.final) {
-          await this.failQuote(quoteId, decision.code, decision.reason);
+          await this.deps.events.failed(quoteId, decision.code, decision.reason);
           const outcome: RunOutcome = decision.internal ? 'internal_error' : 'failed';
           metrics.runs.inc({ outcome });
           metrics.jobDuration.observe({ mode: plan.mode, outcome }, seconds());
@@ -168,7 +163,7 @@ export class PriceQuoteProcessor implements JobHandler {
           throw unrecoverable(decision.code, decision.reason);
         }
         if (lastAttempt) {
-          await this.failQuote(quoteId, internalFailure.code, internalFailure.reason);
+          await this.deps.events.failed(quoteId, internalFailure.code, internalFailure.reason);
           metrics.runs.inc({ outcome: 'internal_error' });
           metrics.jobDuration.observe({ mode: plan.mode, outcome: 'internal_error' }, seconds());
           logger.error(
@@ -258,7 +253,7 @@ export class PriceQuoteProcessor implements JobHandler {
         `The file is larger than the ${Math.floor(config.UPLOAD_MAX_BYTES / 1024 ** 2)} MB we can price. Simplify the model and upload it again.`,
       );
     }
-    const bytes = await readInto(
+    const bytes = await readModelFile(
       this.deps.storage(run.file.bucket),
       run.file.key,
       run.file.sizeBytes,
@@ -274,7 +269,7 @@ export class PriceQuoteProcessor implements JobHandler {
     const reporter = new ProgressReporter(
       config.PRICING_PROGRESS_INTERVAL_MS,
       {
-        event: (s) => this.progressEvent(run, s),
+        event: (s) => this.deps.events.progressed(run, s),
         job: (s) => job.updateProgress({ ...s, attempt: run.attempts }),
       },
       this.deps.logger,
@@ -320,97 +315,4 @@ export class PriceQuoteProcessor implements JobHandler {
       await reporter.close();
     }
   }
-
-  private async progressEvent(
-    run: RunningJob,
-    s: { stage: string; fraction: number; overall: number; mode: PricingMode },
-  ): Promise<void> {
-    await this.deps.uow.run(async (tx, events) => {
-      const version = await this.deps.jobs.progress(tx, run.quote_id, s.stage, s.overall);
-      if (version === undefined) return;
-      await events.emit(
-        QuoteProgressed,
-        {
-          quoteId: run.quote_id,
-          stage: s.stage,
-          fraction: s.fraction,
-          overall: s.overall,
-          mode: s.mode,
-          attempt: run.attempts,
-        },
-        { subject: run.quote_id, version },
-      );
-    });
-  }
-
-  /** The result and QuotePriced in one transaction, only if no run has finished the job yet. */
-  private finish(run: RunningJob, priced: PricedModel, cacheHit: boolean): Promise<boolean> {
-    return this.deps.uow.run(async (tx, events) => {
-      const done = await this.deps.jobs.finish(tx, run.quote_id, priced, cacheHit);
-      if (!done) return false;
-      const validUntil = new Date(
-        done.finishedAt.getTime() + this.deps.config.QUOTE_VALIDITY_DAYS * DAY_MS,
-      );
-      await events.emit(
-        QuotePriced,
-        {
-          ...priced,
-          quoteId: run.quote_id,
-          validUntil: validUntil.toISOString(),
-          pricedAt: done.finishedAt.toISOString(),
-        },
-        { subject: run.quote_id, version: done.version },
-      );
-      return true;
-    });
-  }
-
-  /** FAILED and QuoteFailed in one transaction, only if the job has not finished yet. */
-  failQuote(quoteId: string, code: string, reason: string): Promise<boolean> {
-    return this.deps.uow.run(async (tx, events) => {
-      const failed = await this.deps.jobs.fail(tx, quoteId, code, reason);
-      if (!failed) return false;
-      await events.emit(
-        QuoteFailed,
-        { quoteId, code, reason, failedAt: failed.finishedAt.toISOString() },
-        { subject: quoteId, version: failed.version },
-      );
-      return true;
-    });
-  }
 }
-
-/**
- * Streams an object from S3 straight into one ArrayBuffer of the size the shop recorded, so the
- * main thread never concatenates a large file (a 100 MB copy blocks the event loop for tens of
- * milliseconds) and the buffer can be transferred to the calculation thread as it is. An object
- * that is not the recorded size was replaced after the upload: it is refused.
- */
-async function readInto(
-  storage: ObjectStorage,
-  key: string,
-  sizeBytes: number,
-  maxBytes: number,
-): Promise<ArrayBuffer | undefined> {
-  const body = await storage.stream(key);
-  if (!body) return undefined;
-  const buffer = new ArrayBuffer(sizeBytes);
-  const view = new Uint8Array(buffer);
-  let offset = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (offset + chunk.length > sizeBytes || offset + chunk.length > maxBytes) {
-      body.destroy();
-      throw changedFile();
-    }
-    view.set(chunk, offset);
-    offset += chunk.length;
-  }
-  if (offset !== sizeBytes) throw changedFile();
-  return buffer;
-}
-
-const changedFile = () =>
-  new PricingJobRejected(
-    'FILE_CHANGED',
-    'The stored model file is not the one that was uploaded (its size changed). Upload it again and request a new quote.',
-  );
