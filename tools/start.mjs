@@ -139,6 +139,7 @@ Fabflow is up:
   CRM API    http://127.0.0.1:3001   docs http://127.0.0.1:3001/docs
   MES API    http://127.0.0.1:3002   docs http://127.0.0.1:3002/docs
   Operator dashboard  http://127.0.0.1:3002/dashboard/  (log in as operator@fabflow.local)
+  Pricing    worker metrics http://127.0.0.1:9464/metrics
 Development staff (password fabflow-dev-password): manager@fabflow.local, operator@fabflow.local, admin@fabflow.local
 Ctrl-C stops everything.
 `);

@@ -12,7 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, REPO_ROOT, waitFor } from '@fabflow/testing';
+import { freePort, pricingEngineFixtures, REPO_ROOT, waitFor } from '@fabflow/testing';
+import { PricingSystem, TYPES } from './pricing/support/pricing-system';
 import { FabflowSystem } from './support/fabflow-system';
 import {
   placeOrder,
@@ -26,8 +27,9 @@ import { uploadModel } from './support/quotes';
 
 /*
  * The alert and recording rules (deploy/prometheus/rules) and every Grafana dashboard query
- * (deploy/grafana/dashboards) against a real Prometheus scraping the three services as real
- * processes, after an order journey and some 4xx traffic. promtool's unit tests prove the rules'
+ * (deploy/grafana/dashboards) against a real Prometheus scraping the three services and the
+ * pricing worker as real processes, after an order journey, one priced quote and some 4xx
+ * traffic. promtool's unit tests prove the rules'
  * logic on made-up series; this proves the expressions match what the services really expose
  * (names, labels, label values), so no alert or panel is silently empty.
  *
@@ -41,6 +43,8 @@ import { uploadModel } from './support/quotes';
  */
 
 const SERVICES = ['shop-api', 'crm-api', 'mes-api'] as const;
+/** Scraped besides the services: the pricing worker (no HTTP API, so not a `$service`). */
+const TARGETS = [...SERVICES, 'pricing-worker'] as const;
 const RULES_DIR = join(REPO_ROOT, 'deploy', 'prometheus', 'rules');
 const DASHBOARDS_DIR = join(REPO_ROOT, 'deploy', 'grafana', 'dashboards');
 /** Grafana's `$__rate_interval` for the 1 s scrapes of this test (Grafana would pick ≥ 4 s). */
@@ -88,9 +92,9 @@ class PrometheusProcess {
     private readonly dir: string,
   ) {}
 
-  static async start(targets: Record<(typeof SERVICES)[number], string>) {
+  static async start(targets: Record<(typeof TARGETS)[number], string>) {
     const dir = mkdtempSync(join(tmpdir(), 'fabflow-prometheus-'));
-    const jobs = SERVICES.map((service) =>
+    const jobs = TARGETS.map((service) =>
       [
         `  - job_name: ${service}`,
         // As in deploy/prometheus/prometheus.yml: the services' own `service` label is kept.
@@ -278,6 +282,7 @@ function substitute(expr: string, service: string): string {
 
 describe('alert rules and dashboards against a real Prometheus scraping the services', () => {
   let sys: FabflowSystem;
+  let pricing: PricingSystem;
   let prom: PrometheusProcess;
 
   before(async () => {
@@ -285,10 +290,17 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
     sys = await FabflowSystem.start('prom', {
       env: { STUCK_ORDER_SLA: 'AWAITING_CONFIRMATION=1s,CONFIRMED=1h' },
     });
+    // The pricing worker on the MES's database and broker, with an embedded S3 server.
+    pricing = await PricingSystem.attach('prom-pricing', {
+      amqpUrl: sys.vhost.url,
+      database: sys.databases.mes,
+      queueName: sys.pricingQueue,
+    });
     prom = await PrometheusProcess.start({
       'shop-api': `127.0.0.1:${sys.shop.port}`,
       'crm-api': `127.0.0.1:${sys.crm.port}`,
       'mes-api': `127.0.0.1:${sys.mes.port}`,
+      'pricing-worker': `127.0.0.1:${pricing.worker.port}`,
     });
 
     // Traffic: a model upload, one order through production to SHIPPED, one left awaiting
@@ -310,6 +322,10 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       assert.equal((await mes.get(q)).status, 200);
     await Promise.all([1, 2, 3].map(() => mes.get('/work-orders?priority=RUSH')));
     assert.equal((await sys.client('mes').get('/work-orders')).status, 401);
+    // One quote priced (QuoteRequested as the shop sends it), so the pricing series have data.
+    const f = pricingEngineFixtures();
+    const file = await pricing.uploadModel(f.toBinaryStl(f.cube(20)), 'cube.stl');
+    assert.equal((await pricing.outcome(await pricing.requestQuote({ file }))).type, TYPES.priced);
 
     // Scraped (the last request above is on the MES), and the rules evaluated over it.
     await waitFor(
@@ -319,7 +335,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
           await prom.query(
             'fabflow_http_request_duration_seconds_count{service="mes-api",status_code="401"}',
           )
-        ).length > 0 && (await prom.query('up == 1')).length === SERVICES.length,
+        ).length > 0 && (await prom.query('up == 1')).length === TARGETS.length,
       30_000,
       500,
     );
@@ -360,6 +376,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
 
   after(async () => {
     await prom?.stop();
+    await pricing?.stop();
     await sys?.stop();
   });
 
@@ -388,6 +405,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       'fabflow-http-recording',
       'fabflow-messaging',
       'fabflow-messaging-recording',
+      'fabflow-pricing',
       'fabflow-runtime',
     ]);
     for (const r of groups.flatMap((g) => g.rules))

@@ -8,7 +8,51 @@ import {
   portEnv,
   urlFromEnv,
   urlListFromEnv,
+  type ConfigOf,
 } from '@fabflow/config';
+import { DEFAULT_PRICING_QUEUE } from '@fabflow/contracts';
+
+/** How the MES records pricing jobs and dispatches them into BullMQ (the worker has its own). */
+export const pricingDispatchEnv = defineConfig({
+  PRICING_QUEUE: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, { message: 'letters, digits, . _ - only' })
+      .default(DEFAULT_PRICING_QUEUE),
+    description: 'BullMQ queue of pricing jobs (the same on mes-api and pricing-worker).',
+  },
+  PRICING_PRIORITY_B2C: {
+    schema: intFromEnv(0, 2_097_151).default(1),
+    description: 'BullMQ priority of B2C quotes (lower runs sooner; 0 = before every priority).',
+  },
+  PRICING_PRIORITY_B2B: {
+    schema: intFromEnv(0, 2_097_151).default(10),
+    description: 'BullMQ priority of B2B quotes (lower runs sooner).',
+  },
+  PRICING_ATTEMPTS: {
+    schema: intFromEnv(1, 20).default(3),
+    description:
+      'Runs of a pricing job before an unexpected error fails the quote (bad files and timeouts are never retried).',
+  },
+  PRICING_BACKOFF_MS: {
+    schema: msFromEnv(0, 3_600_000).default(2000),
+    description: 'First retry delay of a failed pricing job; doubles with each further attempt.',
+  },
+  PRICING_KEEP_COMPLETED: {
+    schema: intFromEnv(0, 1_000_000).default(1000),
+    description:
+      'Completed BullMQ jobs kept (at most, and at most a day); results live in the MES database.',
+  },
+  PRICING_KEEP_FAILED: {
+    schema: intFromEnv(0, 1_000_000).default(5000),
+    description: 'Failed BullMQ jobs kept for inspection (at most, and at most 7 days).',
+  },
+  PRICING_DISPATCH_POLL_MS: {
+    schema: msFromEnv(20, 60_000).default(1000),
+    description:
+      'Safety-net poll of the pricing dispatcher for jobs not yet in BullMQ (it is also woken after each commit).',
+  },
+});
 
 export const mesConfigSpec = defineConfig({
   ...commonEnv,
@@ -40,4 +84,7 @@ export const mesConfigSpec = defineConfig({
     description:
       'Directory of the built dashboard served at /dashboard/ (default: dist/apps/mes-dashboard, written by npm run build).',
   },
+  ...pricingDispatchEnv,
 });
+
+export type MesConfig = ConfigOf<typeof mesConfigSpec>;

@@ -1,5 +1,12 @@
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
-import type { WorkOrderStatus } from '@fabflow/contracts';
+import type {
+  LeadTimeTier,
+  PricedModel,
+  PricingJobStatus,
+  PricingMode,
+  SalesChannel,
+  WorkOrderStatus,
+} from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
 
 export interface MesDatabase extends MessagingTables {
@@ -21,6 +28,21 @@ export interface MesDatabase extends MessagingTables {
     active: Generated<boolean>;
     created_at: ColumnType<Date, Date | undefined, never>;
     activated_at: Date | null;
+    /** When PriceListPublished was written for it; null: the shop has not been told yet. */
+    published_at: Date | null;
+  };
+  pricing_jobs: PricingJobsTable;
+  pricing_results_cache: {
+    cache_key: string;
+    file_sha256: string;
+    mode: PricingMode;
+    price_list_version: string;
+    engine_version: string;
+    params: unknown;
+    result: PricedModel;
+    created_at: ColumnType<Date, Date | undefined, never>;
+    hits: Generated<number>;
+    last_used_at: ColumnType<Date, Date | undefined, Date>;
   };
   work_orders: {
     id: string;
@@ -80,4 +102,49 @@ export interface MesDatabase extends MessagingTables {
     reason: string | null;
     at: ColumnType<Date, Date | undefined, never>;
   };
+}
+
+/** One pricing job per quote (see migrations/20261201100000_mes_pricing_jobs.sql). */
+export interface PricingJobsTable {
+  quote_id: string;
+  customer_id: string;
+  channel: SalesChannel;
+  account_id: string | null;
+  priority: number;
+  /** The shop's ModelFileRef. */
+  file: ColumnType<ModelFileColumn, string, string>;
+  material_id: string;
+  quantity: number;
+  lead_time: LeadTimeTier;
+  requested_mode: PricingMode;
+  mode: PricingMode | null;
+  status: Generated<PricingJobStatus>;
+  correlation_id: string | null;
+  trace_context: ColumnType<{ traceparent?: string; tracestate?: string } | null, string | null>;
+  requested_at: Date;
+  created_at: ColumnType<Date, never, never>;
+  enqueued_at: Date | null;
+  started_at: Date | null;
+  attempts: Generated<number>;
+  finished_at: Date | null;
+  progress_stage: string | null;
+  progress_overall: number | null;
+  result: ColumnType<PricedModel | null, string | null, string | null>;
+  price_list_version: string | null;
+  failure_code: string | null;
+  failure_reason: string | null;
+  cache_hit: boolean | null;
+  version: Generated<number>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface ModelFileColumn {
+  fileId: string;
+  bucket: string;
+  key: string;
+  sha256: string;
+  sizeBytes: number;
+  format: string;
+  unit: string;
+  filename: string;
 }

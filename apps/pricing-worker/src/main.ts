@@ -1,17 +1,10 @@
 // First of all: tracing must start before anything requires http, pg or ioredis.
 import './tracing';
-import { Redis } from 'ioredis';
 import { loadConfigOrExit, sensitiveKeys } from '@fabflow/config';
-import { createDatabase } from '@fabflow/db';
 import { createLogger, shutdownTracing } from '@fabflow/observability';
-import { sql } from 'kysely';
+import { PricingWorker } from './pricing-worker';
 import { workerConfigSpec } from './worker.config';
 
-/**
- * The pricing worker process: connects to Redis (BullMQ's store) and the MES database and
- * waits for pricing jobs. The pricing engine and the BullMQ worker pool come with the
- * pricing issue; until then this process only proves it can start, connect and stop cleanly.
- */
 async function main(): Promise<void> {
   const config = loadConfigOrExit(workerConfigSpec, 'pricing-worker');
   const logger = createLogger({
@@ -19,33 +12,38 @@ async function main(): Promise<void> {
     level: config.LOG_LEVEL,
     sensitiveKeys: sensitiveKeys(workerConfigSpec),
   });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: null });
-  redis.on('error', (err: Error) =>
-    logger.warn({ err: err.message }, 'Redis connection error; retrying'),
-  );
-  const database = createDatabase(config.DATABASE_URL, {
-    max: 2,
-    applicationName: 'fabflow-pricing-worker',
-  });
-  await redis.connect();
-  await sql`SELECT 1`.execute(database.db);
-  logger.info('pricing worker connected to Redis and the MES database; waiting for jobs');
-
-  const keepAlive = setInterval(() => undefined, 60_000);
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
+  const worker = new PricingWorker(config, logger);
+  let stopping = false;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'pricing worker shutting down');
-    clearInterval(keepAlive);
-    redis.disconnect();
-    void database
-      .close()
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'pricing worker shutting down: finishing running jobs');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + 10_000);
+    force.unref();
+    void worker
+      .stop()
       .then(() => shutdownTracing())
-      .then(() => process.exit(0));
+      .then(() => {
+        logger.info('pricing worker stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  try {
+    await worker.start();
+  } catch (err) {
+    logger.fatal({ err }, 'pricing worker failed to start');
+    process.exit(1);
+  }
 }
 
-void main().catch((err: unknown) => {
-  process.stderr.write(`pricing-worker failed to start: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+void main();

@@ -32,11 +32,26 @@ export class ConfirmPublisher {
   ) {}
 
   async publishAll(messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+    const unroutable = await this.publishReportingUnroutable(messages);
+    if (unroutable.size > 0) {
+      throw new PublishError(
+        `unroutable (no queue bound yet) for ${unroutable.size} message(s); will retry`,
+      );
+    }
+  }
+
+  /**
+   * Like `publishAll`, but a message the broker returned as unroutable (`mandatory`: no queue
+   * bound for it yet) does not fail the batch: the ids of those messages are returned, and
+   * every other message of the batch has been confirmed. Nacks, a lost channel and timeouts
+   * still reject.
+   */
+  async publishReportingUnroutable(messages: OutgoingMessage[]): Promise<Set<string>> {
+    const returned = new Set<string>();
+    if (messages.length === 0) return returned;
     if (!this.conn.connected) throw new PublishError('broker unavailable (not connected)');
     const ch = await this.getChannel();
     const ids = new Set(messages.map((m) => m.options.messageId));
-    const returned = new Set<string>();
     const onReturn = (msg: { properties: { messageId?: string } }) => {
       const id = msg.properties.messageId;
       if (id && ids.has(id)) returned.add(id);
@@ -79,11 +94,7 @@ export class ConfirmPublisher {
     } finally {
       ch.off('return', onReturn);
     }
-    if (returned.size > 0) {
-      throw new PublishError(
-        `unroutable (no queue bound yet) for ${returned.size} message(s); will retry`,
-      );
-    }
+    return returned;
   }
 
   async close(): Promise<void> {

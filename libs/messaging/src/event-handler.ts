@@ -3,8 +3,8 @@ import type { EventData, EventDefinition } from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
 import type { EventEnvelope } from './envelope';
 import type { EventSink } from './outbox';
-import type { Binding } from './topology';
 import type { AfterCommit } from './unit-of-work';
+import type { Binding } from './topology';
 
 export interface HandlerContext<DB> {
   /** The transaction that also records the inbox row: effects and dedup commit together. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { uuidv7 } from '@fabflow/db';
 import {
   createTestDatabase,
   createTestVhost,
@@ -8,6 +9,7 @@ import {
   type TestDatabase,
   type TestVhost,
 } from '@fabflow/testing';
+import { envelopeHeaders, newEnvelope } from './envelope';
 import { EffectsTestBed } from './effects-test-bed';
 
 describe('outbox relay (real RabbitMQ and Postgres)', () => {
@@ -87,5 +89,54 @@ describe('outbox relay (real RabbitMQ and Postgres)', () => {
     } finally {
       await r.stop();
     }
+  });
+
+  it('a row no queue is bound for stays in the outbox without holding back the others', async () => {
+    await sql`DELETE FROM outbox`.execute(bed.database.db);
+    const effectsBefore = await bed.count('SELECT count(*)::int AS n FROM effects');
+    const duplicatesBefore = bed.consumer.counts.duplicates;
+    // An event nobody has subscribed to yet (its consumer has never started).
+    const unbound = newEnvelope({
+      type: 'fabflow.crm.test.unbound.v1',
+      source: 'fabflow/crm',
+      subject: uuidv7(),
+      version: 1,
+      data: {},
+    });
+    await sql`INSERT INTO outbox (id, exchange, routing_key, type, subject, aggregate_version, payload, headers)
+      VALUES (${unbound.id}, 'crm.events', 'test.unbound', ${unbound.type}, ${unbound.subject}, 1,
+        '{}'::jsonb, ${JSON.stringify(envelopeHeaders(unbound))}::jsonb)`.execute(bed.database.db);
+    await bed.emitOrders(30);
+    const r = bed.relay({ batchSize: 100 });
+    r.start();
+    try {
+      await waitFor(
+        'the routable rows applied and marked published',
+        async () =>
+          (await bed.count('SELECT count(*)::int AS n FROM effects')) === effectsBefore + 30 &&
+          (await bed.count('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')) ===
+            1,
+      );
+      // A few more wakes: routed rows are not published again alongside the unroutable one.
+      await bed.emitOrders(5);
+      await waitFor(
+        'the later rows too',
+        async () =>
+          (await bed.count('SELECT count(*)::int AS n FROM effects')) === effectsBefore + 35,
+      );
+    } finally {
+      await r.stop();
+    }
+    const row = (
+      await sql<{ published_at: Date | null; attempts: number; last_error: string | null }>`
+        SELECT published_at, attempts, last_error FROM outbox WHERE id = ${unbound.id}`.execute(
+        bed.database.db,
+      )
+    ).rows[0]!;
+    assert.equal(row.published_at, null, 'the unroutable row is still unpublished');
+    assert.ok(row.attempts >= 1, `its attempts are counted (${row.attempts})`);
+    assert.match(row.last_error ?? '', /unroutable/);
+    assert.equal(r.published, 35, 'each routable row published once');
+    assert.equal(bed.consumer.counts.duplicates, duplicatesBefore, 'and delivered once');
   });
 });

@@ -77,9 +77,10 @@ export class OutboxRelay {
     while (!this.stopped) {
       this.woken = false;
       let sent = 0;
+      let unroutable = 0;
       try {
-        sent = await this.publishBatch(batchSize);
-        this.failures = 0;
+        ({ sent, unroutable } = await this.publishBatch(batchSize));
+        if (unroutable === 0) this.failures = 0;
         await this.cleanupIfDue();
       } catch (err) {
         this.failures += 1;
@@ -97,14 +98,37 @@ export class OutboxRelay {
         await this.sleep(delay, false);
         continue;
       }
+      if (unroutable > 0) {
+        // Rows no queue is bound for yet: retried with backoff, but a commit still wakes the
+        // relay, so the other rows are not held back behind them.
+        this.failures += 1;
+        this.opts.metrics?.publishFailures.inc();
+        const delay = Math.min(
+          this.opts.maxBackoffMs ?? 5000,
+          100 * 2 ** Math.min(this.failures, 10),
+        );
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.logger.warn(
+            { unroutable, failures: this.failures, retryInMs: delay },
+            'outbox relay: unroutable rows (no queue bound for them yet) stay in the outbox',
+          );
+        }
+        if (!this.woken) await this.sleep(delay, true);
+        continue;
+      }
       if (sent === batchSize || this.woken) continue;
       await this.sleep(this.opts.pollIntervalMs, true);
     }
   }
 
-  /** Claims up to `limit` unpublished rows, publishes them with confirms, marks them. */
-  private async publishBatch(limit: number): Promise<number> {
-    const result = await this.db.transaction().execute(async (tx): Promise<Date[] | Error> => {
+  /**
+   * Claims up to `limit` unpublished rows, publishes them with confirms, marks them. A row the
+   * broker returned as unroutable (no queue bound for it yet) stays unpublished with its attempt
+   * counted, without holding back the rest of the batch.
+   */
+  private async publishBatch(limit: number): Promise<{ sent: number; unroutable: number }> {
+    type Outcome = { published: Date[]; unroutable: number };
+    const result = await this.db.transaction().execute(async (tx): Promise<Outcome | Error> => {
       const rows = await tx
         .selectFrom('outbox')
         .select(['id', 'exchange', 'routing_key', 'payload', 'headers', 'created_at'])
@@ -114,7 +138,7 @@ export class OutboxRelay {
         .forUpdate()
         .skipLocked()
         .execute();
-      if (rows.length === 0) return [];
+      if (rows.length === 0) return { published: [], unroutable: 0 };
       const spans: Span[] = [];
       const messages: OutgoingMessage[] = rows.map((r) => {
         const content = Buffer.from(JSON.stringify(r.payload));
@@ -136,9 +160,14 @@ export class OutboxRelay {
         };
       });
       const ids = rows.map((r) => r.id);
+      let unroutable: Set<string>;
       try {
-        await this.publisher.publishAll(messages);
-        endPublishSpans(spans);
+        unroutable = await this.publisher.publishReportingUnroutable(messages);
+        endPublishSpans(spans.filter((_, i) => !unroutable.has(rows[i]!.id)));
+        endPublishSpans(
+          spans.filter((_, i) => unroutable.has(rows[i]!.id)),
+          new Error('unroutable: no queue is bound for this event yet'),
+        );
       } catch (err) {
         endPublishSpans(spans, err as Error);
         await tx
@@ -150,22 +179,43 @@ export class OutboxRelay {
         return err as Error;
       }
       await this.opts.afterPublish?.(ids);
-      await tx
-        .updateTable('outbox')
-        .set({ published_at: sql`clock_timestamp()` as unknown as Date, last_error: null })
-        .where('id', 'in', ids)
-        .execute();
-      return rows.map((r) => new Date(r.created_at));
+      const routed = rows.filter((r) => !unroutable.has(r.id));
+      if (routed.length > 0) {
+        await tx
+          .updateTable('outbox')
+          .set({ published_at: sql`clock_timestamp()` as unknown as Date, last_error: null })
+          .where(
+            'id',
+            'in',
+            routed.map((r) => r.id),
+          )
+          .execute();
+      }
+      if (unroutable.size > 0) {
+        await tx
+          .updateTable('outbox')
+          .set({
+            attempts: sql`attempts + 1`,
+            last_error: 'unroutable: no queue is bound for this exchange and routing key yet',
+          })
+          .where('id', 'in', [...unroutable])
+          .execute();
+      }
+      return {
+        published: routed.map((r) => new Date(r.created_at)),
+        unroutable: unroutable.size,
+      };
     });
     if (result instanceof Error) throw result;
-    this.published += result.length;
+    this.published += result.published.length;
     const metrics = this.opts.metrics;
     if (metrics) {
-      metrics.published.inc(result.length);
+      metrics.published.inc(result.published.length);
       const now = Date.now();
-      for (const createdAt of result) metrics.relayLag.observe((now - createdAt.getTime()) / 1000);
+      for (const createdAt of result.published)
+        metrics.relayLag.observe((now - createdAt.getTime()) / 1000);
     }
-    return result.length;
+    return { sent: result.published.length + result.unroutable, unroutable: result.unroutable };
   }
 
   private async cleanupIfDue(): Promise<void> {

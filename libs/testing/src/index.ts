@@ -11,3 +11,4 @@ export * from './model-files';
 export * from './sse-client';
 export * from './sse-recorder';
 export * from './metrics-scrape';
+export * from './pricing-fixtures';

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ALL_SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EmbeddedS3Server } from '@fabflow/storage';
@@ -61,6 +62,8 @@ export class FabflowSystem {
   /** Only with `pricing: true`. */
   readonly pricingWorker: ServiceProcess | undefined;
   private readonly pools = new Map<Name, pg.Pool>();
+  /** This system's own BullMQ pricing queue on the shared Redis (PRICING_QUEUE). */
+  readonly pricingQueue: string;
 
   private constructor(
     readonly vhost: { url: string; drop(): Promise<void> },
@@ -73,7 +76,10 @@ export class FabflowSystem {
     private readonly s3Dir: string,
     pricing: boolean,
   ) {
+    this.pricingQueue = env.PRICING_QUEUE ?? uniqueName(`pricing-${label}`);
     const common = {
+      // BullMQ keeps its queues in the shared test Redis: each system prices on its own queue.
+      PRICING_QUEUE: this.pricingQueue,
       AMQP_URLS: vhost.url,
       REDIS_URL: testEnv.TEST_REDIS_URL,
       JWT_SECRET,
@@ -84,8 +90,6 @@ export class FabflowSystem {
       S3_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
       S3_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
       S3_FORCE_PATH_STYLE: 'true',
-      // BullMQ keeps its queues in the shared test Redis: each system prices on its own queue.
-      PRICING_QUEUE: uniqueName(`pricing_${label}`),
       ...env,
     };
     const svc = (name: Name, extra: Record<string, string> = {}) =>
@@ -197,6 +201,7 @@ export class FabflowSystem {
       await admin.query(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`);
     await admin.end();
     await this.vhost.drop();
+    await dropBullQueue(this.pricingQueue);
   }
 
   /**
@@ -245,5 +250,20 @@ export class FabflowSystem {
         sum += Number(m[3]);
     }
     return sum;
+  }
+}
+
+/** Deletes a BullMQ queue's keys (`bull:<queue>:*`) from the test Redis. */
+async function dropBullQueue(queue: string): Promise<void> {
+  const redis = new Redis(testEnv.TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${queue}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }

@@ -6,3 +6,4 @@ export * from './dlq.api';
 export * from './quotes.api';
 export * from './b2b.api';
 export * from './work-queue-cursor';
+export * from './pricing.api';

@@ -1,0 +1,92 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { PRICE_QUOTE_JOB, type PriceQuoteJobData } from '@fabflow/contracts';
+
+export interface PricingQueueOptions {
+  redisUrl: string;
+  queue: string;
+  attempts: number;
+  backoffMs: number;
+  keepCompleted: number;
+  keepFailed: number;
+}
+
+/** BullMQ job states as the metrics report them (`waiting` includes prioritized jobs). */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+const DAY_SECONDS = 86_400;
+
+/** Rejects when `p` takes longer than `ms` (a Redis that never answers must not hold the caller). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The MES's side of the BullMQ pricing queue: adding a quote's job and reading the queue's
+ * counts. Adds fail fast while Redis is unreachable (no offline queue), so the dispatcher keeps
+ * the job and retries instead of waiting with its rows locked.
+ */
+export class PricingQueue {
+  readonly name: string;
+  private readonly connection: Redis;
+  private readonly queue: Queue<PriceQuoteJobData>;
+
+  constructor(private readonly opts: PricingQueueOptions) {
+    this.name = opts.queue;
+    this.connection = new Redis(opts.redisUrl, {
+      connectionName: 'fabflow-mes-pricing',
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: (times) => Math.min(times * 200, 5000),
+    });
+    // Reported by the dispatcher when an add fails; the client reconnects by itself.
+    this.connection.on('error', () => undefined);
+    this.queue = new Queue<PriceQuoteJobData>(opts.queue, { connection: this.connection });
+    this.queue.on('error', () => undefined);
+  }
+
+  /**
+   * Adds the job of a quote. The job id is the quote id: adding it again while BullMQ still has
+   * it (a dispatcher that died between the add and marking the row) is a no-op.
+   */
+  async add(data: PriceQuoteJobData, priority: number): Promise<void> {
+    const added = this.queue.add(PRICE_QUOTE_JOB, data, {
+      jobId: data.quoteId,
+      priority,
+      attempts: this.opts.attempts,
+      backoff: { type: 'exponential', delay: this.opts.backoffMs },
+      // Results live in the MES database; BullMQ keeps only a bounded recent history.
+      removeOnComplete: { count: this.opts.keepCompleted, age: DAY_SECONDS },
+      removeOnFail: { count: this.opts.keepFailed, age: 7 * DAY_SECONDS },
+    });
+    await within(added, 5000, 'adding the pricing job to BullMQ');
+  }
+
+  /** Jobs per state; `waiting` counts prioritized jobs too (BullMQ keeps those apart). */
+  async counts(): Promise<Record<QueueState, number>> {
+    const c = await within(
+      this.queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed', 'completed'),
+      2000,
+      'reading the pricing queue counts',
+    );
+    return {
+      waiting: (c.wait ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      failed: c.failed ?? 0,
+      completed: c.completed ?? 0,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+}

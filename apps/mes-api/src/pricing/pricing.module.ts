@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG } from '@fabflow/platform';
+import type { MesConfig } from '../mes.config';
+import { QuoteRequestedHandler } from './events/quote-requested.handler';
+import { PriceListPublisher } from './price-lists/price-list-publisher';
+import { PriceListsRepository } from './price-lists/price-lists.repository';
+import { PricingController } from './pricing.controller';
+import { PricingDispatcher } from './pricing-dispatcher';
+import { PricingJobsRepository } from './pricing-jobs.repository';
+import { PricingMetrics } from './pricing-metrics';
+import { PricingQueue } from './pricing-queue';
+import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
+
+/**
+ * Pricing on the MES side: records a pricing job per requested quote, dispatches jobs into the
+ * BullMQ queue the pricing worker consumes, announces the active price list, and reads results.
+ */
+@Module({
+  controllers: [PricingController],
+  providers: [
+    {
+      provide: PricingQueue,
+      useFactory: (config: MesConfig) =>
+        new PricingQueue({
+          redisUrl: config.REDIS_URL,
+          queue: config.PRICING_QUEUE,
+          attempts: config.PRICING_ATTEMPTS,
+          backoffMs: config.PRICING_BACKOFF_MS,
+          keepCompleted: config.PRICING_KEEP_COMPLETED,
+          keepFailed: config.PRICING_KEEP_FAILED,
+        }),
+      inject: [APP_CONFIG],
+    },
+    PricingQueueLifecycle,
+    PricingJobsRepository,
+    PricingMetrics,
+    PricingDispatcher,
+    QuoteRequestedHandler,
+    PriceListsRepository,
+    PriceListPublisher,
+  ],
+  exports: [QuoteRequestedHandler, PricingJobsRepository],
+})
+export class PricingModule {}
