@@ -114,6 +114,24 @@ export class PricingJobsRepository {
     };
   }
 
+  /**
+   * The machine the pricing engine planned a quote's parts on, when its job is DONE and the
+   * machine is still on the shop floor; undefined otherwise (an order made before pricing, or a
+   * fixture quote in tests): the operator assigns one then.
+   */
+  async plannedMachine(tx: Transaction<MesDatabase>, quoteId: string): Promise<string | undefined> {
+    const row = await tx
+      .selectFrom('pricing_jobs as j')
+      .innerJoin('machines as m', (join) =>
+        join.on(sql<string>`j.result->>'machineId'`, '=', sql.ref('m.id')),
+      )
+      .select('m.id')
+      .where('j.quote_id', '=', quoteId)
+      .where('j.status', '=', 'DONE')
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   /** One round trip for every pricing gauge (the open-jobs index covers it). */
   async openStats(): Promise<OpenJobStats> {
     const rows = await sql<{

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { QuoteModelSummary, QuotePriceBreakdown } from '@fabflow/contracts';
+import { PricingJobsRepository } from '../pricing/pricing-jobs.repository';
 
 export interface WorkOrderPricing {
   model: z.infer<typeof QuoteModelSummary> | null;
@@ -9,15 +10,16 @@ export interface WorkOrderPricing {
 
 /**
  * The model measurements and price breakdown behind a work order: the result of the pricing
- * job of the quote it was ordered from. The one place the work-order detail reads pricing data.
- *
- * Today the MES holds no pricing results (quotes, pricing jobs and their tables come with the
- * pricing work), so every work order honestly has none; this reads the pricing job by
- * `quoteId` once they exist.
+ * job of the quote it was ordered from. The one place the work-order detail reads pricing data;
+ * a work order without a priced job (none recorded, or it failed) has neither.
  */
 @Injectable()
 export class WorkOrderPricingReader {
-  read(_workOrder: { id: string; quoteId: string | null }): Promise<WorkOrderPricing> {
-    return Promise.resolve({ model: null, quote: null });
+  constructor(private readonly pricingJobs: PricingJobsRepository) {}
+
+  async read(workOrder: { id: string; quoteId: string | null }): Promise<WorkOrderPricing> {
+    if (!workOrder.quoteId) return { model: null, quote: null };
+    const result = (await this.pricingJobs.findResultByQuoteId(workOrder.quoteId))?.result;
+    return { model: result?.model ?? null, quote: result?.price ?? null };
   }
 }

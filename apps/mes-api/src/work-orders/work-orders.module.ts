@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { REDIS } from '@fabflow/platform';
+import { PricingModule } from '../pricing/pricing.module';
 import { ReadReplicaModule } from '../read-replica/read-replica.module';
 import { OrderApprovedHandler } from './events/order-approved.handler';
 import { WorkOrderChanges } from './work-order-changes';
@@ -17,7 +18,7 @@ import { withWorkQueueScripts } from './work-queue.scripts';
 import { WorkQueueService } from './work-queue.service';
 
 @Module({
-  imports: [ReadReplicaModule],
+  imports: [ReadReplicaModule, PricingModule],
   // The queue's static routes (counts, filters, stream) before the detail's /:id.
   controllers: [WorkQueueController, WorkOrdersController],
   providers: [

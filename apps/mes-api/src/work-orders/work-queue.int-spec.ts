@@ -107,7 +107,7 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
       orderId,
       customerId: uuidv7(),
       item: {
-        sku: 'PLA-BRACKET-01',
+        quoteId: uuidv7(),
         name: 'Bracket',
         material: 'pla-black',
         quantity: 2,

@@ -3,13 +3,17 @@ import { OrderApproved, WorkOrderCreated, type EventData } from '@fabflow/contra
 import { uuidv7 } from '@fabflow/db';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
 import type { MesDatabase } from '../../mes.database';
+import { PricingJobsRepository } from '../../pricing/pricing-jobs.repository';
 import { WorkOrdersRepository } from '../work-orders.repository';
 
 /** Queues a work order for an approved order (once, whatever the redeliveries). */
 @Injectable()
 export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof OrderApproved> {
   readonly event = OrderApproved;
-  constructor(private readonly workOrders: WorkOrdersRepository) {}
+  constructor(
+    private readonly workOrders: WorkOrdersRepository,
+    private readonly pricingJobs: PricingJobsRepository,
+  ) {}
 
   async handle(
     { tx, events }: HandlerContext<MesDatabase>,
@@ -28,8 +32,8 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
       priority: d.priority,
       assignee_id: null,
       quote_id: d.item.quoteId,
-      // The machine is the pricing result's pick (MES pricing jobs), not part of the order.
-      machine_id: null,
+      // The machine is the pricing result's pick (the quote's pricing job), not part of the order.
+      machine_id: (await this.pricingJobs.plannedMachine(tx, d.item.quoteId)) ?? null,
       due_at: new Date(d.dueAt),
     });
     if (!wo) return;
