@@ -32,7 +32,8 @@ export const formatTime = (iso: string) =>
   });
 
 export function money(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(cents / 100);
+  // `+ 0` turns -0 (a zero discount shown as a negative line) into 0: no "-€0.00".
+  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(cents / 100 + 0);
 }
 
 /** mm³ → cm³ with one decimal. */

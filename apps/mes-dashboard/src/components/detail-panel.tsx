@@ -37,7 +37,7 @@ export function DetailPanel(props: {
         <dd data-testid="detail-status">{label(wo.status)}</dd>
         <dt>Assignee</dt>
         <dd data-testid="detail-assignee">{wo.assigneeId ? who(wo.assigneeId) : 'nobody'}</dd>
-        <dt>SKU</dt>
+        <dt>Part</dt>
         <dd>
           {wo.sku} × {wo.quantity}
         </dd>

@@ -41,6 +41,8 @@ describe('work-order detail: model and quote sections', () => {
     assert.match(t, /STL_BINARY, watertight, 1 shell\b/);
     assert.match(t, /Machine time €9\.00/);
     assert.match(t, /Total €17\.18/);
+    // A zero discount is a zero, not "-€0.00".
+    assert.match(t, /Quantity discount €0\.00/);
     assert.doesNotMatch(t, /No model data|No price breakdown/);
   });
 

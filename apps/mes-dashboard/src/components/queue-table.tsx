@@ -15,7 +15,7 @@ export function QueueTable(props: {
         <tr>
           <th>Priority</th>
           <th>Work order</th>
-          <th>SKU</th>
+          <th>Part</th>
           <th>Material</th>
           <th>Machine</th>
           <th>Qty</th>
