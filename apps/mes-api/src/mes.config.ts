@@ -6,21 +6,15 @@ import {
   intFromEnv,
   msFromEnv,
   portEnv,
+  pricingQueueEnv,
   urlFromEnv,
   urlListFromEnv,
   type ConfigOf,
 } from '@fabflow/config';
-import { DEFAULT_PRICING_QUEUE } from '@fabflow/contracts';
 
 /** How the MES records pricing jobs and dispatches them into BullMQ (the worker has its own). */
 export const pricingDispatchEnv = defineConfig({
-  PRICING_QUEUE: {
-    schema: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,100}$/, { message: 'letters, digits, . _ - only' })
-      .default(DEFAULT_PRICING_QUEUE),
-    description: 'BullMQ queue of pricing jobs (the same on mes-api and pricing-worker).',
-  },
+  ...pricingQueueEnv,
   PRICING_PRIORITY_B2C: {
     schema: intFromEnv(0, 2_097_151).default(1),
     description: 'BullMQ priority of B2C quotes (lower runs sooner; 0 = before every priority).',

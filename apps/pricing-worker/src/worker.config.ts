@@ -1,27 +1,20 @@
-import { z } from 'zod';
 import {
   commonEnv,
   databaseEnv,
   defineConfig,
   intFromEnv,
   msFromEnv,
+  pricingQueueEnv,
   storageEnv,
   tracingEnv,
   type ConfigOf,
 } from '@fabflow/config';
-import { DEFAULT_PRICING_QUEUE } from '@fabflow/contracts';
 
 const { NODE_ENV, LOG_LEVEL, HOST, AMQP_URLS, REDIS_URL, OUTBOX_POLL_MS, SHUTDOWN_TIMEOUT_MS } =
   commonEnv;
 
 export const pricingWorkerEnv = defineConfig({
-  PRICING_QUEUE: {
-    schema: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,100}$/, { message: 'letters, digits, . _ - only' })
-      .default(DEFAULT_PRICING_QUEUE),
-    description: 'BullMQ queue of pricing jobs (the same on mes-api and pricing-worker).',
-  },
+  ...pricingQueueEnv,
   PRICING_CONCURRENCY: {
     schema: intFromEnv(1, 64).default(2),
     description:

@@ -3,3 +3,4 @@ export * from './env-types';
 export * from './common-env';
 export * from './storage-env';
 export * from './rate-limit-env';
+export * from './pricing-env';
