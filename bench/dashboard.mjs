@@ -9,7 +9,7 @@
 //
 // See bench/README.md for what each figure means, and dashboard/ for the parts.
 import './dashboard/cli-args.mjs'; // first: --help and option errors before anything loads
-import { cleanup, trapSignals, wasInterrupted } from './dashboard/cleanup.mjs';
+import { cleanup, trapSignals, wasInterrupted } from './common/cleanup.mjs';
 import { measureLive } from './dashboard/live.mjs';
 import { cpuMeter, machineFacts } from './dashboard/machine.mjs';
 import { measureViews } from './dashboard/measure.mjs';

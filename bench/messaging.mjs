@@ -8,7 +8,7 @@
 //
 // See bench/README.md for what each figure means, and messaging/ for the parts.
 import './messaging/cli-args.mjs'; // first: --help and option errors before anything loads
-import { cleanup, trapSignals, wasInterrupted } from './messaging/cleanup.mjs';
+import { cleanup, trapSignals, wasInterrupted } from './common/cleanup.mjs';
 import { cpuScope, findBrokerPid } from './messaging/cpu.mjs';
 import { machineFacts } from './messaging/machine.mjs';
 import { buildReport, printReport, writeReport } from './messaging/report.mjs';

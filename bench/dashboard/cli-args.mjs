@@ -1,5 +1,6 @@
 // Command-line options, parsed before the compiled libraries load (so --help needs no build).
 import { parseArgs } from 'node:util';
+import { intOption } from '../common/cli.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,14 +33,7 @@ if (args.help) {
   process.exit(0);
 }
 
-const int = (name, min = 1) => {
-  const v = Number(args[name]);
-  if (!Number.isInteger(v) || v < min) {
-    console.error(`--${name} must be an integer >= ${min}`);
-    process.exit(2);
-  }
-  return v;
-};
+const int = (name, min = 1) => intOption(args, name, min);
 
 export const opts = {
   count: int('count'),

@@ -2,7 +2,7 @@
 // processes on them; all undone at the end unless --keep.
 import pg from 'pg';
 import { opts } from './cli-args.mjs';
-import { onCleanup } from './cleanup.mjs';
+import { onCleanup } from '../common/cleanup.mjs';
 import {
   createTestVhost,
   dropDatabase,

@@ -2,7 +2,7 @@
 import { Buffer } from 'node:buffer';
 import amqp from 'amqplib';
 import { opts } from './cli-args.mjs';
-import { onCleanup } from './cleanup.mjs';
+import { onCleanup } from '../common/cleanup.mjs';
 import { startCpu } from './cpu.mjs';
 import { envelopeHeaders, publishOptions, uuidv7 } from './libs.mjs';
 import { drain, openLoop } from './load.mjs';

@@ -1,7 +1,7 @@
 // Ceiling B: raw pg, BEGIN; INSERT order; INSERT outbox; COMMIT from P concurrent clients.
 import pg from 'pg';
 import { opts } from './cli-args.mjs';
-import { onCleanup } from './cleanup.mjs';
+import { onCleanup } from '../common/cleanup.mjs';
 import { startCpu } from './cpu.mjs';
 import { OrderPlaced, envelopeHeaders, uuidv7 } from './libs.mjs';
 import { drive } from './load.mjs';

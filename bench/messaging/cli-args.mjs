@@ -1,6 +1,7 @@
 // Command-line options. Parsed when this module is first imported, before the compiled
 // libraries load, so that --help works without a build.
 import { parseArgs } from 'node:util';
+import { intOption } from '../common/cli.mjs';
 
 /** The idle-pipeline probe: events far apart, so every one finds the relay asleep. */
 export const TRICKLE = { events: 150, rate: 50 };
@@ -49,14 +50,7 @@ if (args.help) {
   process.exit(0);
 }
 
-const int = (name, min = 1) => {
-  const v = Number(args[name]);
-  if (!Number.isInteger(v) || v < min) {
-    console.error(`--${name} must be an integer >= ${min}`);
-    process.exit(2);
-  }
-  return v;
-};
+const int = (name, min = 1) => intOption(args, name, min);
 
 /** The run's configuration; the report's `config` is this, with `only` as an array. */
 export const opts = {

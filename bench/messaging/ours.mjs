@@ -1,7 +1,7 @@
 // Ours: UnitOfWork → outbox → OutboxRelay + ConfirmPublisher → quorum queue → EventConsumer,
 // timed per event from commit to the consumer's committed effect.
 import { opts } from './cli-args.mjs';
-import { onCleanup } from './cleanup.mjs';
+import { onCleanup } from '../common/cleanup.mjs';
 import { startCpu } from './cpu.mjs';
 import { timeConsumerTransactions, timePublishes, timeRelayCycles } from './instrument.mjs';
 import { ConfirmPublisher, OutboxRelay } from './libs.mjs';

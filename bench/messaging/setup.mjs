@@ -1,6 +1,6 @@
 // Environment: own databases and vhost, cleaned up at the end, on error and on Ctrl-C.
 import pg from 'pg';
-import { onCleanup } from './cleanup.mjs';
+import { onCleanup } from '../common/cleanup.mjs';
 import {
   MESSAGING_MIGRATIONS_DIR,
   createTestDatabase,

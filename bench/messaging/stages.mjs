@@ -1,7 +1,7 @@
 // Ours stage by stage: producers, relay and consumer each alone on a backlog.
 import amqp from 'amqplib';
 import { opts } from './cli-args.mjs';
-import { onCleanup } from './cleanup.mjs';
+import { onCleanup } from '../common/cleanup.mjs';
 import { startCpu } from './cpu.mjs';
 import { OrderPlaced, declareSubscription } from './libs.mjs';
 import { drain, drive } from './load.mjs';
