@@ -4,3 +4,4 @@ export * from './request-context';
 export * from './metrics';
 export * from './trace-context';
 export * from './tracing';
+export * from './health-checks';

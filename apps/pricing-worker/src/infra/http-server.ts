@@ -1,19 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from '@fabflow/observability';
-
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<void>;
-}
-
-const withTimeout = (p: Promise<void>, ms: number) =>
-  Promise.race([
-    p,
-    new Promise<void>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref(),
-    ),
-  ]);
+import { runHealthChecks, type HealthCheck, type Registry } from '@fabflow/observability';
 
 /**
  * The worker's only HTTP: `/metrics` for Prometheus, `/health/live` (the process answers) and
@@ -24,7 +11,7 @@ export class WorkerHttpServer {
 
   constructor(
     private readonly registry: Registry,
-    private readonly checks: ReadinessCheck[],
+    private readonly checks: HealthCheck[],
   ) {
     this.server = createServer((req, res) => {
       void this.handle(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!).then(
@@ -67,19 +54,8 @@ export class WorkerHttpServer {
       return { status: 200, type: this.registry.contentType, body: await this.registry.metrics() };
     if (path === '/health/live') return json(200, { status: 'ok', checks: {} });
     if (path === '/health/ready') {
-      const checks: Record<string, { status: 'up' | 'down'; error?: string }> = {};
-      await Promise.all(
-        this.checks.map(async (c) => {
-          try {
-            await withTimeout(c.check(), 2000);
-            checks[c.name] = { status: 'up' };
-          } catch (err) {
-            checks[c.name] = { status: 'down', error: (err as Error).message };
-          }
-        }),
-      );
-      const ok = Object.values(checks).every((r) => r.status === 'up');
-      return json(ok ? 200 : 503, { status: ok ? 'ok' : 'error', checks });
+      const report = await runHealthChecks(this.checks);
+      return json(report.status === 'ok' ? 200 : 503, report);
     }
     return json(404, { error: 'not found' });
   }
