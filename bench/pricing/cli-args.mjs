@@ -1,0 +1,77 @@
+// Command-line options. Parsed when this module is first imported, before the compiled engine
+// loads, so that --help works without a build.
+import { parseArgs } from 'node:util';
+
+/** The systems, in the order of the table. */
+export const SYSTEMS = ['ours', 'three', 'nodestl'];
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '0.5,2,5' },
+    reps: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
+    only: { type: 'string', default: SYSTEMS.join(',') },
+    firm: { type: 'string', default: '2' },
+    'firm-reps': { type: 'string', default: '3' },
+    'tmp-dir': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`usage: node bench/pricing.mjs [options]
+  --sizes LIST      mesh sizes in millions of triangles (default 0.5,2,5); each is a closed
+                    torus written as binary STL to a temp dir, deleted at the end
+  --reps N          measured runs per system and size, each in its own child process
+                    (default 3); the order of the systems rotates from one round to the next
+  --warmup W        untimed runs on a 20,000-triangle torus in each child before the measured
+                    run, so the measured code is optimised (default 3)
+  --only LIST       systems: ours,three,nodestl (default all three)
+                    ours     analyseModel(bytes, { unit: 'mm' }): parse, weld, measure, topology
+                    three    three.js STLLoader.parse + a signed-volume and bbox loop
+                    nodestl  new NodeStl(buffer): volume, area, bbox, centre of mass, watertight
+  --firm M          size (millions of triangles) whose FIRM and INDICATIVE quotes are timed
+                    with priceModel (default 2; 0 = skip)
+  --firm-reps N     child processes for the quote timing (default 3)
+  --tmp-dir DIR     where the STL files go (default: a new directory under the OS temp dir)
+  --cpu-prof        also write a V8 CPU profile of each of ours' children to
+                    bench/results/profiles/ (the profiler slows ours down; figures are marked)
+  --out FILE        JSON result path (default bench/results/pricing-<date>.json)`);
+  process.exit(0);
+}
+
+function fail(message) {
+  console.error(message);
+  process.exit(2);
+}
+
+const int = (name, min) => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < min) fail(`--${name} must be an integer >= ${min}`);
+  return v;
+};
+
+const sizes = args.sizes.split(',').map(Number);
+if (sizes.some((s) => !(s > 0 && s <= 40))) fail('--sizes: millions of triangles, each in (0, 40]');
+const only = args.only.split(',');
+const unknown = only.filter((s) => !SYSTEMS.includes(s));
+if (unknown.length > 0) fail(`--only: unknown system ${unknown.join(', ')}; use ${SYSTEMS}`);
+const firm = Number(args.firm);
+if (!(firm >= 0 && firm <= 40)) fail('--firm: millions of triangles in [0, 40]');
+
+/** The run's configuration, as the report's `config`. */
+export const opts = {
+  sizes,
+  reps: int('reps', 1),
+  warmup: int('warmup', 0),
+  only: SYSTEMS.filter((s) => only.includes(s)),
+  firmSize: firm,
+  firmReps: int('firm-reps', 1),
+  cpuProf: args['cpu-prof'],
+};
+
+/** --tmp-dir and --out, if given. */
+export const tmpDirOption = args['tmp-dir'];
+export const outFile = args.out;

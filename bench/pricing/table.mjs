@@ -1,0 +1,114 @@
+// The printed table: one section per mesh size with the three systems side by side, then the
+// quote timing.
+
+const W = [36, 30, 30, 26];
+
+export const row = (...cells) =>
+  console.log(
+    cells
+      .map((c, i) => String(c ?? '—').padEnd(W[i] ?? 20))
+      .join(' ')
+      .trimEnd(),
+  );
+export const line = () => console.log('-'.repeat(W.reduce((a, b) => a + b + 1, 0)));
+
+const n = (v, digits = 0) =>
+  Number.isFinite(v)
+    ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
+const err = (v) => (v === null || v === undefined ? '—' : v === 0 ? '0' : v.toExponential(1));
+const SYSTEM_TITLES = {
+  ours: 'ours: analyseModel',
+  three: 'three.js STLLoader + volume',
+  nodestl: 'node-stl',
+};
+
+export function printColumns(systems) {
+  row('', ...systems.map((s) => SYSTEM_TITLES[s]));
+}
+
+/** One size: every system's figures in a column. */
+export function printSize(label, figures, systems) {
+  const { mesh, speedUp } = figures;
+  const col = (f) => systems.map((s) => f(figures.systems[s], s));
+  line();
+  row(
+    `${label}M: torus ${mesh.n} × ${mesh.m} = ${n(mesh.triangles)} triangles, ${n(mesh.bytes / 1e6, 1)} MB`,
+  );
+  row('  time median / min ms', ...col((f) => f && `${n(f.ms.median)} / ${n(f.ms.min)}`));
+  row(
+    '  M triangles/s median (best)',
+    ...col((f) => f && `${n(f.mTrianglesPerSec.median, 2)} (${n(f.mTrianglesPerSec.best, 2)})`),
+  );
+  row(
+    `  speed-up vs ${speedUp.against ?? '—'} median (best)`,
+    speedUp.full !== undefined ? `${n(speedUp.full, 2)}× (${n(speedUp.fullBest, 2)}×)` : '—',
+  );
+  const o = figures.systems.ours;
+  if (o?.comparable) {
+    row(
+      '  ours comparable: parse + measure',
+      `${n(o.comparable.ms.median)} ms, ${n(o.comparable.mTrianglesPerSec.median, 2)} M/s`,
+    );
+    row(
+      '    speed-up median (best)',
+      `${n(speedUp.comparable, 2)}× (${n(speedUp.comparableBest, 2)}×)`,
+    );
+    row(
+      '  ours stages ms',
+      Object.entries(o.stagesMs)
+        .map(([s, v]) => `${s} ${n(v)}`)
+        .join(' · '),
+    );
+  }
+  row(
+    '  peak RSS growth, bytes/triangle',
+    ...col(
+      (f) => f && `${n(f.bytesPerTriangle.peakRssGrowth)}${f.peakBelowEarlierPeak ? ' (≤)' : ''}`,
+    ),
+  );
+  row('  retained heap, bytes/triangle', ...col((f) => f && n(f.bytesPerTriangle.retained)));
+  row('  volume rel. error vs exact', ...col((f) => f && err(f.volumeRelError)));
+  row(
+    '  area rel. error vs exact',
+    ...col((f) => f && (f.areaRelError === null ? 'n.a.' : err(f.areaRelError))),
+  );
+  row(
+    '  watertight',
+    ...col((f) => f && (f.watertight === null ? 'n.a.' : f.watertight ? 'yes' : 'NO')),
+  );
+  row(
+    '  CPU ms of the run / other load %',
+    ...col((f) => f && `${n(f.cpu.ownMs)} / ${n(f.cpu.otherPct)} (max ${n(f.cpu.maxOtherPct)})`),
+  );
+  const errors = col((f) => f?.errors.length && f.errors.join(', '));
+  if (errors.some(Boolean)) row('  failed runs', ...errors.map((e) => e || ''));
+}
+
+export function printQuotes(label, q) {
+  line();
+  row(
+    `QUOTE ${label}M (${n(q.triangles)} triangles): priceModel on the analysis`,
+    'FIRM',
+    'INDICATIVE',
+  );
+  row(
+    '  time median / min ms',
+    ...['FIRM', 'INDICATIVE'].map((m) => `${n(q[m].ms.median)} / ${n(q[m].ms.min)}`),
+  );
+  for (const m of ['FIRM', 'INDICATIVE'])
+    row(
+      `  ${m} stages ms`,
+      Object.entries(q[m].stagesMs)
+        .map(([s, v]) => `${s} ${n(v)}`)
+        .join(' · '),
+    );
+  row(
+    '  total / part time / layers',
+    ...['FIRM', 'INDICATIVE'].map(
+      (m) => `${n(q[m].totalCents / 100, 2)} EUR / ${n(q[m].partSeconds)} s / ${q[m].layers}`,
+    ),
+  );
+  row('  analyseModel before it, median ms', n(q.analyseMs.median));
+  row('  other load %', ...['FIRM', 'INDICATIVE'].map((m) => n(q[m].otherPct)));
+}
