@@ -51,7 +51,9 @@ export function readBinaryStlHeader(bytes: Uint8Array, maxTriangles: number): nu
 
 /**
  * Checks every coordinate is finite (after scaling) and returns the bounding box in mm,
- * without materialising the triangles.
+ * without materialising the triangles. One pass with the 9 coordinates of a triangle in
+ * registers: the per-axis min/max of the three corners first, then one compare against the
+ * running box (most of the time not taken), and one finiteness test per triangle.
  */
 export function scanBinaryStl(
   bytes: Uint8Array,
@@ -59,25 +61,54 @@ export function scanBinaryStl(
   scaleToMm: number,
 ): BoundingBox {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (let t = 0, offset = HEADER_BYTES + 12; t < triangleCount; t++, offset += TRIANGLE_BYTES) {
-    for (let c = 0; c < 9; c++) {
-      const value = Math.fround(view.getFloat32(offset + c * 4, true) * scaleToMm);
-      // `v - v` is NaN for NaN and ±Infinity: one cheap test instead of Number.isFinite.
-      if (value - value !== 0) throw nonFiniteError(t, view.getFloat32(offset + c * 4, true));
-      const axis = c % 3;
-      if (value < min[axis]!) min[axis] = value;
-      if (value > max[axis]!) max[axis] = value;
-    }
+  const s = scaleToMm;
+  let minX = Infinity;
+  let minY = Infinity;
+  let minZ = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let maxZ = -Infinity;
+  for (let t = 0, o = HEADER_BYTES + 12; t < triangleCount; t++, o += TRIANGLE_BYTES) {
+    const ax = Math.fround(view.getFloat32(o, true) * s);
+    const ay = Math.fround(view.getFloat32(o + 4, true) * s);
+    const az = Math.fround(view.getFloat32(o + 8, true) * s);
+    const bx = Math.fround(view.getFloat32(o + 12, true) * s);
+    const by = Math.fround(view.getFloat32(o + 16, true) * s);
+    const bz = Math.fround(view.getFloat32(o + 20, true) * s);
+    const cx = Math.fround(view.getFloat32(o + 24, true) * s);
+    const cy = Math.fround(view.getFloat32(o + 28, true) * s);
+    const cz = Math.fround(view.getFloat32(o + 32, true) * s);
+    // `v - v` is 0 for finite v and NaN for NaN and ±Infinity, so the sum is 0 only when all
+    // nine are finite.
+    const finite =
+      ax - ax + (ay - ay) + (az - az) + (bx - bx) + (by - by) + (bz - bz) + (cx - cx) + (cy - cy);
+    if (finite + (cz - cz) !== 0) throw nonFiniteAt(view, t, o, s);
+    const loX = ax < bx ? (ax < cx ? ax : cx) : bx < cx ? bx : cx;
+    const hiX = ax > bx ? (ax > cx ? ax : cx) : bx > cx ? bx : cx;
+    const loY = ay < by ? (ay < cy ? ay : cy) : by < cy ? by : cy;
+    const hiY = ay > by ? (ay > cy ? ay : cy) : by > cy ? by : cy;
+    const loZ = az < bz ? (az < cz ? az : cz) : bz < cz ? bz : cz;
+    const hiZ = az > bz ? (az > cz ? az : cz) : bz > cz ? bz : cz;
+    if (loX < minX) minX = loX;
+    if (hiX > maxX) maxX = hiX;
+    if (loY < minY) minY = loY;
+    if (hiY > maxY) maxY = hiY;
+    if (loZ < minZ) minZ = loZ;
+    if (hiZ > maxZ) maxZ = hiZ;
   }
-  const [minX, minY, minZ] = min as [number, number, number];
-  const [maxX, maxY, maxZ] = max as [number, number, number];
   return {
     min: { x: minX, y: minY, z: minZ },
     max: { x: maxX, y: maxY, z: maxZ },
     size: { x: maxX - minX, y: maxY - minY, z: maxZ - minZ },
   };
+}
+
+/** The error for the first coordinate of triangle `t` (at byte `offset`) that is not finite. */
+function nonFiniteAt(view: DataView, t: number, offset: number, scaleToMm: number): MeshError {
+  let c = 0;
+  while (c < 8 && Number.isFinite(Math.fround(view.getFloat32(offset + c * 4, true) * scaleToMm)))
+    c++;
+  return nonFiniteError(t, view.getFloat32(offset + c * 4, true));
 }
 
 /** Copies `count` triangles starting at `first` into `out` (9 floats each, scaled to mm). */
