@@ -124,4 +124,17 @@ describe('parseBinaryStl', () => {
       z: Math.max(...axis(2)),
     });
   });
+
+  it('keeps the sign of the first zero it meets on an extreme, as a value-by-value scan does', () => {
+    const sheet = (first: number, second: number): Uint8Array =>
+      toBinaryStl([
+        [
+          [first, 1, 1],
+          [second, 2, 1],
+          [1, 1, 1],
+        ],
+      ]);
+    assert.ok(Object.is(scanBinaryStl(sheet(0, -0), 1, 1).min.x, 0));
+    assert.ok(Object.is(scanBinaryStl(sheet(-0, 0), 1, 10).min.x, -0));
+  });
 });
