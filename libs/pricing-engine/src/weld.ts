@@ -12,8 +12,11 @@ export interface WeldResult {
 /** Largest quantised coordinate, so cell indices stay inside int32. */
 const MAX_CELLS = 1 << 30;
 
+/** Vertex numbers + 1 stay below this, leaving the top 4 bits of a slot for a tag. */
+const TAG_LIMIT = 1 << 28;
+
 /** Corners whose table probes are batched, so their cache misses overlap. */
-const PENDING = 256;
+const PENDING = 1024;
 
 /** Entries of the direct-mapped cache of recent corners (4 Int32 each: 256 KiB, L2-sized). */
 const CACHE_BITS = 14;
@@ -62,10 +65,12 @@ function cacheSlot(bx: number, by: number, bz: number): number {
  *
  * Each vertex is used by about six corners, written bit-identically and close together in
  * the file, so a small direct-mapped cache keyed by the corner's raw float bits answers most
- * corners (about 5 in 6 on exported meshes) before any rounding or table probe. The table's
- * probes are cache and TLB misses once it outgrows the CPU caches, which makes them the
- * welder's main cost. Equal bits mean the same cell, and a cell has at most one vertex, so
- * the cache can only give the answer the table would.
+ * corners (about 5 in 6 on exported meshes) before any rounding or table probe. Equal bits
+ * mean the same cell, and a cell has at most one vertex, so the cache can only give the
+ * answer the table would. The table's probes are cache and TLB misses once it outgrows the
+ * CPU caches, which makes them the welder's main cost: the other corners are queued and
+ * probed in batches (see `flush`), and each slot carries a 4-bit tag of its cell's hash so
+ * that probing past another cell's vertex does not read that vertex's position.
  */
 export class VertexWelder {
   readonly toleranceMm: number;
@@ -79,17 +84,19 @@ export class VertexWelder {
   private collapsed = 0;
   private positions: Float32Array;
   private vertexCount = 0;
-  private table: Int32Array;
+  /** Slot = vertex + 1 (0: empty), with the cell hash's top bits above it as a tag. */
+  private table: Uint32Array;
   private mask: number;
+  private readonly tagMask: number;
   /** Raw float bits (x, y, z) of each cached corner, and its vertex (-1: empty). */
   private readonly cacheBits = new Int32Array(3 << CACHE_BITS);
   private readonly cacheVertices = new Int32Array(1 << CACHE_BITS).fill(-1);
   /** Corners waiting for the table: their index slot, coordinates, bits and cell hash. */
   private pending = 0;
   private readonly pendingCorner = new Int32Array(PENDING);
-  private readonly pendingXyz = new Float64Array(PENDING * 3);
+  private readonly pendingXyz = new Float32Array(PENDING * 3);
   private readonly pendingBits = new Int32Array(PENDING * 3);
-  private readonly pendingCell = new Float64Array(PENDING * 3);
+  private readonly pendingCell = new Int32Array(PENDING * 3);
   private readonly pendingHash = new Int32Array(PENDING);
   /** Keeps the prefetching loads of `flush` alive. */
   private sink = 0;
@@ -104,8 +111,10 @@ export class VertexWelder {
     // Closed meshes have about half as many vertices as triangles.
     const capacity = Math.max(64, Math.ceil(triangleCount * 0.6));
     this.positions = new Float32Array(capacity * 3);
-    this.table = new Int32Array(nextPowerOfTwo(capacity * 2)).fill(-1);
+    this.table = new Uint32Array(nextPowerOfTwo(capacity * 2));
     this.mask = this.table.length - 1;
+    // Vertex numbers need 28 bits up to 89M triangles (3 corners each); above that, no tag.
+    this.tagMask = triangleCount * 3 < TAG_LIMIT ? ~(TAG_LIMIT - 1) : 0;
     this.indices = new Uint32Array(triangleCount * 3);
   }
 
@@ -293,11 +302,15 @@ export class VertexWelder {
     qz: number,
     hash: number,
   ): number {
-    const { ox, oy, oz, inverse, positions, table, mask } = this;
+    const { ox, oy, oz, inverse, positions, table, mask, tagMask } = this;
     let h = hash & mask;
     for (;;) {
-      const v = table[h]!;
-      if (v === -1) break;
+      const entry = table[h]!;
+      if (entry === 0) break;
+      h = (h + 1) & mask;
+      // Another cell's vertex, as the tag tells without reading its position (a cache miss).
+      if (((entry ^ hash) & tagMask) !== 0) continue;
+      const v = (entry & ~tagMask) - 1;
       const px = positions[v * 3]!;
       const py = positions[v * 3 + 1]!;
       const pz = positions[v * 3 + 2]!;
@@ -311,7 +324,6 @@ export class VertexWelder {
       ) {
         return v;
       }
-      h = (h + 1) & mask;
     }
     const v = this.vertexCount++;
     if (this.vertexCount * 3 > positions.length) {
@@ -323,14 +335,14 @@ export class VertexWelder {
     p[v * 3] = x;
     p[v * 3 + 1] = y;
     p[v * 3 + 2] = z;
-    table[h] = v;
+    table[h] = ((hash & tagMask) | (v + 1)) >>> 0;
     if (this.vertexCount * 2 > table.length) this.rehash();
     return v;
   }
 
   /** Returns compact arrays; the welder must not be used after. */
   finish(): WeldResult {
-    this.table = new Int32Array(0);
+    this.table = new Uint32Array(0);
     const indices = this.indices;
     this.indices = new Uint32Array(0);
     return {
@@ -345,15 +357,17 @@ export class VertexWelder {
 
   private rehash(): void {
     const { ox, oy, oz, inverse, positions } = this;
-    const table = new Int32Array(this.table.length * 2).fill(-1);
+    const table = new Uint32Array(this.table.length * 2);
     const mask = table.length - 1;
+    const tagMask = this.tagMask;
     for (let v = 0; v < this.vertexCount; v++) {
       const qx = roundHalfUp((positions[v * 3]! - ox) * inverse);
       const qy = roundHalfUp((positions[v * 3 + 1]! - oy) * inverse);
       const qz = roundHalfUp((positions[v * 3 + 2]! - oz) * inverse);
-      let h = hashCell(qx, qy, qz) & mask;
-      while (table[h] !== -1) h = (h + 1) & mask;
-      table[h] = v;
+      const hash = hashCell(qx, qy, qz);
+      let h = hash & mask;
+      while (table[h] !== 0) h = (h + 1) & mask;
+      table[h] = ((hash & tagMask) | (v + 1)) >>> 0;
     }
     this.table = table;
     this.mask = mask;
