@@ -50,7 +50,8 @@ async function main() {
   const sizes = {};
   for (const size of opts.sizes) {
     const m = mesh(size);
-    sizes[size] = sizeFigures(m, await runSize(m, size));
+    // Keys like "0.5M" keep the order of --sizes (integer-like keys would sort first).
+    sizes[`${size}M`] = sizeFigures(m, await runSize(m, size));
     if (size !== opts.firmSize) {
       rmSync(m.file, { force: true });
       meshes.delete(size);
@@ -59,7 +60,7 @@ async function main() {
   const quotes = {};
   if (opts.firmSize > 0) {
     const m = mesh(opts.firmSize);
-    quotes[opts.firmSize] = quoteFigures(m, await runQuotes(m, opts.firmSize));
+    quotes[`${opts.firmSize}M`] = quoteFigures(m, await runQuotes(m, opts.firmSize));
   }
   const report = buildReport(started, machine, sizes, quotes);
   printReport(report);

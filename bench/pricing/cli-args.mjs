@@ -9,7 +9,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '0.5,2,5' },
     reps: { type: 'string', default: '3' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '10' },
     only: { type: 'string', default: SYSTEMS.join(',') },
     firm: { type: 'string', default: '2' },
     'firm-reps': { type: 'string', default: '3' },
@@ -26,8 +26,8 @@ if (args.help) {
                     torus written as binary STL to a temp dir, deleted at the end
   --reps N          measured runs per system and size, each in its own child process
                     (default 3); the order of the systems rotates from one round to the next
-  --warmup W        untimed runs on a 20,000-triangle torus in each child before the measured
-                    run, so the measured code is optimised (default 3)
+  --warmup W        untimed runs on a 50,000-triangle torus in each child before the measured
+                    run, so the measured code is optimised (default 10, at most 4 s)
   --only LIST       systems: ours,three,nodestl (default all three)
                     ours     analyseModel(bytes, { unit: 'mm' }): parse, weld, measure, topology
                     three    three.js STLLoader.parse + a signed-volume and bbox loop

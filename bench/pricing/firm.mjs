@@ -49,7 +49,7 @@ function timeQuote(analysis, mode) {
 
 /** Warm-up on a small torus, analyse the file, then time each mode in `job.order`. */
 export function quoteJob(job) {
-  const small = engine.analyseModel(torusStl(torusGrid(20_000)).bytes, { unit: 'mm' });
+  const small = engine.analyseModel(torusStl(torusGrid(50_000)).bytes, { unit: 'mm' });
   for (let i = 0; i < job.warmup; i++)
     for (const mode of job.order) engine.priceModel(small, request(mode));
   const bytes = readFileSync(job.file);

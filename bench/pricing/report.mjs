@@ -1,5 +1,6 @@
 // The report: one object, printed as a table with the goals and written as JSON.
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { opts, outFile } from './cli-args.mjs';
@@ -14,7 +15,7 @@ export function buildReport(started, machine, sizes, quotes) {
     date: started.toISOString(),
     command: `node bench/pricing.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     config: opts,
-    machine,
+    machine: { ...machine, loadavgAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
     goals: goals(sizes),
     sizes,
     quotes,
@@ -26,13 +27,13 @@ function printHeader({ date, command, machine, config }) {
   console.log(`Fabflow pricing-engine benchmark — ${date}`);
   console.log(`command: ${command}`);
   console.log(
-    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB (${machine.freeMemoryGiBAtStart} free), ${machine.os}; load avg at start ${machine.loadavgAtStart.join(' ')}`,
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB (${machine.freeMemoryGiBAtStart} free), ${machine.os}; load avg at start ${machine.loadavgAtStart.join(' ')}, at end ${machine.loadavgAtEnd.join(' ')}`,
   );
   console.log(
     `node ${machine.node}; engine ${machine.engineVersion}; three ${machine.three}; node-stl ${machine.nodeStl}`,
   );
   console.log(
-    `config: ${config.reps} child process(es) per system and size, ${config.warmup} warm-up run(s) on a 20k-triangle torus in each; one run timed per child${config.cpuProf ? '; ours under --cpu-prof (slower)' : ''}`,
+    `config: ${config.reps} child process(es) per system and size, up to ${config.warmup} warm-up run(s) on a 50k-triangle torus in each (4 s at most); one run timed per child${config.cpuProf ? '; ours under --cpu-prof (slower)' : ''}`,
   );
   console.log();
 }

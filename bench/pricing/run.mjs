@@ -67,7 +67,7 @@ export async function runQuotes(mesh, sizeLabel) {
     const r = await runChild({
       system: 'quote',
       file: mesh.file,
-      warmup: Math.min(opts.warmup, 1),
+      warmup: Math.min(opts.warmup, 3),
       order,
     });
     runs.push(r);

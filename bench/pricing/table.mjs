@@ -33,16 +33,19 @@ export function printSize(label, figures, systems) {
   const col = (f) => systems.map((s) => f(figures.systems[s], s));
   line();
   row(
-    `${label}M: torus ${mesh.n} × ${mesh.m} = ${n(mesh.triangles)} triangles, ${n(mesh.bytes / 1e6, 1)} MB`,
+    `${label}: torus ${mesh.n} × ${mesh.m} = ${n(mesh.triangles)} triangles, ${n(mesh.bytes / 1e6, 1)} MB`,
   );
   row('  time median / min ms', ...col((f) => f && `${n(f.ms.median)} / ${n(f.ms.min)}`));
   row(
     '  M triangles/s median (best)',
     ...col((f) => f && `${n(f.mTrianglesPerSec.median, 2)} (${n(f.mTrianglesPerSec.best, 2)})`),
   );
+  row('  M triangles per CPU-second (median)', ...col((f) => f && n(f.mTrianglesPerCpuSec, 2)));
   row(
     `  speed-up vs ${speedUp.against ?? '—'} median (best)`,
-    speedUp.full !== undefined ? `${n(speedUp.full, 2)}× (${n(speedUp.fullBest, 2)}×)` : '—',
+    speedUp.full !== undefined
+      ? `${n(speedUp.full, 2)}× (${n(speedUp.fullBest, 2)}×); per CPU-s ${n(speedUp.fullCpu, 2)}×`
+      : '—',
   );
   const o = figures.systems.ours;
   if (o?.comparable) {
