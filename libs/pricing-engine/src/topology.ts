@@ -42,36 +42,37 @@ function find(parent: Int32Array, v: number): number {
 
 /**
  * Counts edge usage without a hash map: half-edges are bucketed by their lower vertex
- * (counting sort into one Uint32Array, ~17 bytes per triangle), then each small bucket is
+ * (counting sort into one Uint32Array, ~14 bytes per triangle), then each small bucket is
  * sorted and scanned. Shells come from a union-find over the edges found in that scan:
  * vertices linked by edges are the vertices of faces linked through shared vertices, and
  * the shells are the used vertices minus the merges.
  */
 export function analyseTopology(indices: Uint32Array, vertexCount: number): TopologyReport {
   const halfEdges = indices.length;
+  // Counts per lower vertex, summed into bucket ends; the scatter below fills each bucket
+  // from its end, which leaves offsets[v] at the start of bucket v (no cursor copy).
   const offsets = new Uint32Array(vertexCount + 1);
   for (let t = 0; t < halfEdges; t += 3) {
     const a = indices[t]!;
     const b = indices[t + 1]!;
     const c = indices[t + 2]!;
-    offsets[(a < b ? a : b) + 1]!++;
-    offsets[(b < c ? b : c) + 1]!++;
-    offsets[(c < a ? c : a) + 1]!++;
+    offsets[a < b ? a : b]!++;
+    offsets[b < c ? b : c]!++;
+    offsets[c < a ? c : a]!++;
   }
-  for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-  const cursor = offsets.slice(0, vertexCount);
+  for (let v = 1; v <= vertexCount; v++) offsets[v]! += offsets[v - 1]!;
   // Entry = higher vertex * 2 + direction bit, so sorting groups an edge's uses together.
   const entries = new Uint32Array(halfEdges);
   for (let t = 0; t < halfEdges; t += 3) {
     const a = indices[t]!;
     const b = indices[t + 1]!;
     const c = indices[t + 2]!;
-    if (a < b) entries[cursor[a]!++] = b * 2;
-    else entries[cursor[b]!++] = a * 2 + 1;
-    if (b < c) entries[cursor[b]!++] = c * 2;
-    else entries[cursor[c]!++] = b * 2 + 1;
-    if (c < a) entries[cursor[c]!++] = a * 2;
-    else entries[cursor[a]!++] = c * 2 + 1;
+    if (a < b) entries[--offsets[a]!] = b * 2;
+    else entries[--offsets[b]!] = a * 2 + 1;
+    if (b < c) entries[--offsets[b]!] = c * 2;
+    else entries[--offsets[c]!] = b * 2 + 1;
+    if (c < a) entries[--offsets[c]!] = a * 2;
+    else entries[--offsets[a]!] = c * 2 + 1;
   }
 
   const parent = new Int32Array(vertexCount);
