@@ -12,9 +12,13 @@ export const row = (...cells) =>
   );
 export const line = () => console.log('-'.repeat(W.reduce((a, b) => a + b + 1, 0)));
 
+// Rounds first, so that a tiny negative (retained memory within noise) prints as 0, not -0.
 const n = (v, digits = 0) =>
   Number.isFinite(v)
-    ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    ? (Math.round(v * 10 ** digits) / 10 ** digits || 0).toLocaleString('en-US', {
+        maximumFractionDigits: digits,
+        minimumFractionDigits: digits,
+      })
     : '—';
 const err = (v) => (v === null || v === undefined ? '—' : v === 0 ? '0' : v.toExponential(1));
 const SYSTEM_TITLES = {
@@ -95,7 +99,7 @@ export function printSize(label, figures, systems) {
 export function printQuotes(label, q) {
   line();
   row(
-    `QUOTE ${label}M (${n(q.triangles)} triangles): priceModel on the analysis`,
+    `QUOTE ${label} (${n(q.triangles)} triangles): priceModel on the analysis`,
     'FIRM',
     'INDICATIVE',
   );
