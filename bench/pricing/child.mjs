@@ -10,8 +10,8 @@ import { quoteJob } from './firm.mjs';
 import { loadSystem } from './systems.mjs';
 import { torusGrid, torusStl } from './torus.mjs';
 
-/** The warm-up mesh, and a cap on warm-up time (node-stl takes ~0.3 s per run of it). */
-const WARMUP_TRIANGLES = 50_000;
+/** The warm-up mesh, and a cap on warm-up time (node-stl takes ~0.5 s per run of it). */
+const WARMUP_TRIANGLES = 100_000;
 const WARMUP_MAX_MS = 4000;
 const gc = globalThis.gc;
 if (typeof gc !== 'function') throw new Error('run with --expose-gc');
@@ -44,7 +44,7 @@ function warmUp(system) {
 }
 
 async function measure() {
-  const system = await loadSystem(job.system);
+  const system = await loadSystem(job.system, job.engineDir);
   const bytes = readFileSync(job.file);
   const input = system.prepare(bytes);
   const before = heapBytes();

@@ -22,6 +22,11 @@ export const engine = dist('index.js');
 /** Its test fixtures (sample price list and machines), compiled beside it. */
 export const engineTesting = dist('testing.js');
 
+/** The engine of another build (`--engine-before DIR`: a copy of an older dist/). */
+export function loadEngineFrom(distDir) {
+  return require(join(distDir, 'libs/pricing-engine/src/index.js'));
+}
+
 /** three.js's STL loader: ESM, and it runs in Node as is (parse needs only an ArrayBuffer). */
 export async function loadThree() {
   const { STLLoader } = await import('three/examples/jsm/loaders/STLLoader.js');

@@ -33,7 +33,7 @@ function printHeader({ date, command, machine, config }) {
     `node ${machine.node}; engine ${machine.engineVersion}; three ${machine.three}; node-stl ${machine.nodeStl}`,
   );
   console.log(
-    `config: ${config.reps} child process(es) per system and size, up to ${config.warmup} warm-up run(s) on a 50k-triangle torus in each (4 s at most); one run timed per child${config.cpuProf ? '; ours under --cpu-prof (slower)' : ''}`,
+    `config: ${config.reps} child process(es) per system and size, up to ${config.warmup} warm-up run(s) on a 100k-triangle torus in each (4 s at most); one run timed per child${config.cpuProf ? '; ours under --cpu-prof (slower)' : ''}`,
   );
   console.log();
 }

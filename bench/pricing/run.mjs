@@ -47,7 +47,7 @@ export async function runSize(mesh, sizeLabel) {
   const runs = Object.fromEntries(opts.only.map((s) => [s, []]));
   for (let rep = 0; rep < opts.reps; rep++) {
     for (const system of rotate(opts.only, rep)) {
-      const job = { system, file: mesh.file, warmup: opts.warmup };
+      const job = { system, file: mesh.file, warmup: opts.warmup, engineDir: opts.engineBefore };
       const r = await runChild(job, profileFlags(system, sizeLabel, rep));
       runs[system].push(r);
       const rate = r.ms ? `${((mesh.triangles / r.ms) * 1e-3).toFixed(2)} M triangles/s` : r.error;

@@ -73,6 +73,17 @@ export function sizeFigures(mesh, runs) {
       speedUp.comparableBest = round(ours.comparable.mTrianglesPerSec.best / base.best, 2);
     }
   }
+  if (ours && systems.before) {
+    speedUp.overBefore = round(
+      ours.mTrianglesPerSec.median / systems.before.mTrianglesPerSec.median,
+      2,
+    );
+    speedUp.overBeforeBest = round(
+      ours.mTrianglesPerSec.best / systems.before.mTrianglesPerSec.best,
+      2,
+    );
+    speedUp.overBeforeCpu = round(ours.mTrianglesPerCpuSec / systems.before.mTrianglesPerCpuSec, 2);
+  }
   const { file: _file, ...meshFacts } = mesh;
   return { mesh: meshFacts, systems, speedUp };
 }

@@ -2,7 +2,7 @@
 // into the input the system's API takes (not timed); `run` is the timed work.
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { engine, loadNodeStl, loadThree } from './libs.mjs';
+import { engine, loadEngineFrom, loadNodeStl, loadThree } from './libs.mjs';
 
 /**
  * The baseline's own analysis: one pass over three.js's position attribute for the signed
@@ -55,11 +55,11 @@ function stageClock() {
   };
 }
 
-const ours = {
+const oursSystem = (build) => ({
   prepare: (bytes) => bytes,
   run(bytes) {
     const clock = stageClock();
-    const analysis = engine.analyseModel(bytes, { unit: 'mm', onProgress: clock.onProgress });
+    const analysis = build.analyseModel(bytes, { unit: 'mm', onProgress: clock.onProgress });
     return { keep: analysis, stagesMs: clock.durations() };
   },
   summary: ({ report }) => ({
@@ -70,7 +70,7 @@ const ours = {
     watertight: report.topology.watertight,
     shells: report.topology.shells,
   }),
-};
+});
 
 function threeSystem(loader) {
   return {
@@ -104,11 +104,13 @@ function nodeStlSystem(NodeStl) {
   };
 }
 
-/** The system by name, loaded. */
-export async function loadSystem(name) {
+/** The system by name, loaded; `before` is ours from the build in `engineDir`. */
+export async function loadSystem(name, engineDir) {
   switch (name) {
     case 'ours':
-      return ours;
+      return oursSystem(engine);
+    case 'before':
+      return oursSystem(loadEngineFrom(engineDir));
     case 'three':
       return threeSystem(await loadThree());
     case 'nodestl':

@@ -23,6 +23,7 @@ const n = (v, digits = 0) =>
 const err = (v) => (v === null || v === undefined ? '—' : v === 0 ? '0' : v.toExponential(1));
 const SYSTEM_TITLES = {
   ours: 'ours: analyseModel',
+  before: 'ours, --engine-before build',
   three: 'three.js STLLoader + volume',
   nodestl: 'node-stl',
 };
@@ -51,21 +52,34 @@ export function printSize(label, figures, systems) {
       ? `${n(speedUp.full, 2)}× (${n(speedUp.fullBest, 2)}×); per CPU-s ${n(speedUp.fullCpu, 2)}×`
       : '—',
   );
+  if (speedUp.overBefore !== undefined)
+    row(
+      '  ours vs the before build (best)',
+      `${n(speedUp.overBefore, 2)}× (${n(speedUp.overBeforeBest, 2)}×); per CPU-s ${n(speedUp.overBeforeCpu, 2)}×`,
+    );
   const o = figures.systems.ours;
   if (o?.comparable) {
     row(
-      '  ours comparable: parse + measure',
-      `${n(o.comparable.ms.median)} ms, ${n(o.comparable.mTrianglesPerSec.median, 2)} M/s`,
+      '  comparable: parse + measure',
+      ...col(
+        (f) =>
+          f?.comparable &&
+          `${n(f.comparable.ms.median)} ms, ${n(f.comparable.mTrianglesPerSec.median, 2)} M/s`,
+      ),
     );
     row(
-      '    speed-up median (best)',
+      '    ours vs three, median (best)',
       `${n(speedUp.comparable, 2)}× (${n(speedUp.comparableBest, 2)}×)`,
     );
     row(
-      '  ours stages ms',
-      Object.entries(o.stagesMs)
-        .map(([s, v]) => `${s} ${n(v)}`)
-        .join(' · '),
+      '  stages ms, median',
+      ...col(
+        (f) =>
+          f?.stagesMs &&
+          Object.entries(f.stagesMs)
+            .map(([s, v]) => `${s.slice(0, 4)} ${n(v)}`)
+            .join(' '),
+      ),
     );
   }
   row(
