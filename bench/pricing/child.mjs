@@ -1,6 +1,6 @@
 // One measurement in its own process (started by run.mjs with --expose-gc): read the file,
-// take the memory baseline, warm the code up on a small torus, then time one run and measure
-// its memory. Prints one JSON line on stdout.
+// then either warm the code up on a small torus and time one run (`time`), or measure one
+// cold run's memory from a clean baseline (`memory`). Prints one JSON line on stdout.
 //
 //   node --expose-gc bench/pricing/child.mjs '{"system":"ours","file":"…","warmup":3}'
 import { readFileSync } from 'node:fs';
@@ -27,10 +27,8 @@ function heapBytes() {
 }
 
 /**
- * Runs the system on the small mesh until warm or out of time. It comes after the memory
- * baseline: a forced GC between warm-up and the measured run discards optimised code (the
- * next run was 3-4x slower), so the warm-up's garbage stays until the final GC. A function
- * of its own, so no stale interpreter register keeps the small mesh alive.
+ * Runs the system on the small mesh until warm or out of time. A function of its own, so no
+ * stale interpreter register keeps the small mesh alive.
  */
 function warmUp(system) {
   const small = system.prepare(torusStl(torusGrid(WARMUP_TRIANGLES)).bytes);
@@ -43,12 +41,19 @@ function warmUp(system) {
   return runs;
 }
 
+/**
+ * `time` jobs warm up, then time one run: no forced GC in between, as that discards
+ * optimised code (the next run was 3-4x slower). `memory` jobs skip the warm-up, whose
+ * garbage would otherwise be memory the run reuses (and its peak would hide the run's), and
+ * measure one run from a clean baseline; their time is a first run, JIT included.
+ */
 async function measure() {
   const system = await loadSystem(job.system, job.engineDir);
   const bytes = readFileSync(job.file);
   const input = system.prepare(bytes);
-  const before = heapBytes();
-  const warmupRuns = warmUp(system);
+  const memory = job.mode === 'memory';
+  const before = memory ? heapBytes() : undefined;
+  const warmupRuns = memory ? 0 : warmUp(system);
   const rssBefore = process.memoryUsage().rss;
   const maxRssBefore = process.resourceUsage().maxRSS * 1024;
   const cpu = startCpu();
@@ -57,23 +62,30 @@ async function measure() {
   const ms = performance.now() - t0;
   const cpuUse = cpu();
   const maxRssAfter = process.resourceUsage().maxRSS * 1024;
-  const after = heapBytes();
-  return {
+  const result = {
+    mode: job.mode,
     ms,
     cpu: cpuUse,
     warmupRuns,
     stagesMs: out.stagesMs,
     result: system.summary(out.keep),
-    memory: {
+  };
+  if (memory) {
+    const after = heapBytes();
+    result.memory = {
       // Peak of the run over the resident set just before it (the file already loaded).
       peakRssGrowth: maxRssAfter - rssBefore,
       // The run did not raise the process's earlier peak: the figure is an upper bound.
       peakBelowEarlierPeak: maxRssAfter <= maxRssBefore,
+      // The result still referenced (`out` is used below), after two forced GCs.
       retained: after.heapUsed + after.external - (before.heapUsed + before.external),
       before: { ...before, rss: rssBefore },
       after,
-    },
-  };
+    };
+  }
+  // Uses `out` after the GCs, so the result is live while they run.
+  result.keptAlive = out.keep !== undefined;
+  return result;
 }
 
 const result = job.system === 'quote' ? await quoteJob(job) : await measure();

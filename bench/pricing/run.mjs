@@ -42,17 +42,35 @@ function profileFlags(system, sizeLabel, rep) {
   ];
 }
 
-/** Every system on one mesh, `opts.reps` rounds; the child results by system. */
+const rate = (mesh, r) =>
+  r.ms ? `${((mesh.triangles / r.ms) * 1e-3).toFixed(2)} M triangles/s` : r.error;
+
+/**
+ * Every system on one mesh: a cold child each for memory, then `opts.reps` rounds of warm
+ * timing children. The results by system: `{ memory, time: [] }`.
+ */
 export async function runSize(mesh, sizeLabel) {
-  const runs = Object.fromEntries(opts.only.map((s) => [s, []]));
+  const runs = Object.fromEntries(opts.only.map((s) => [s, { time: [] }]));
+  const job = (system, mode) => ({
+    system,
+    mode,
+    file: mesh.file,
+    warmup: opts.warmup,
+    engineDir: opts.engineBefore,
+  });
+  for (const system of opts.only) {
+    const r = await runChild(job(system, 'memory'));
+    runs[system].memory = r;
+    console.error(
+      `  ${sizeLabel}M ${system} memory (cold run): ${r.ms?.toFixed(0) ?? '—'} ms, ${rate(mesh, r)}`,
+    );
+  }
   for (let rep = 0; rep < opts.reps; rep++) {
     for (const system of rotate(opts.only, rep)) {
-      const job = { system, file: mesh.file, warmup: opts.warmup, engineDir: opts.engineBefore };
-      const r = await runChild(job, profileFlags(system, sizeLabel, rep));
-      runs[system].push(r);
-      const rate = r.ms ? `${((mesh.triangles / r.ms) * 1e-3).toFixed(2)} M triangles/s` : r.error;
+      const r = await runChild(job(system, 'time'), profileFlags(system, sizeLabel, rep));
+      runs[system].time.push(r);
       console.error(
-        `  ${sizeLabel}M ${system} ${rep + 1}/${opts.reps}: ${r.ms?.toFixed(0) ?? '—'} ms, ${rate}`,
+        `  ${sizeLabel}M ${system} ${rep + 1}/${opts.reps}: ${r.ms?.toFixed(0) ?? '—'} ms, ${rate(mesh, r)}`,
       );
     }
   }

@@ -2,26 +2,28 @@
 import { max, median, min, msStats, round, sig } from './stats.mjs';
 
 const mps = (triangles, ms) => round((triangles / ms) * 1e-3, 2); // M triangles/s
-const perTriangle = (runs, key, triangles) =>
-  round(median(runs.map((r) => r.memory?.[key])) / triangles, 1);
+const perTriangle = (run, key, triangles) => round(run?.memory?.[key] / triangles, 1);
 
-function systemFigures(runs, mesh) {
+function systemFigures({ memory, time: runs }, mesh) {
   const ok = runs.filter((r) => !r.error);
+  const cold = memory?.error ? undefined : memory;
   const t = mesh.triangles;
   const ms = ok.map((r) => r.ms);
   const out = {
     runs: runs.length,
-    errors: runs.filter((r) => r.error).map((r) => r.error),
+    errors: [...runs, memory].filter((r) => r?.error).map((r) => r.error),
     ms: msStats(ms),
     mTrianglesPerSec: { median: mps(t, median(ms)), best: mps(t, min(ms)) },
     // Less sensitive to other load than wall time (not to shared caches): triangles per
     // second of this process's CPU time, GC threads included.
     mTrianglesPerCpuSec: mps(t, median(ok.map((r) => r.cpu.cpuMs))),
+    // From the cold child: no warm-up garbage for the run to reuse.
+    coldMs: round(cold?.ms, 1),
     bytesPerTriangle: {
-      peakRssGrowth: perTriangle(ok, 'peakRssGrowth', t),
-      retained: perTriangle(ok, 'retained', t),
+      peakRssGrowth: perTriangle(cold, 'peakRssGrowth', t),
+      retained: perTriangle(cold, 'retained', t),
     },
-    peakBelowEarlierPeak: ok.some((r) => r.memory.peakBelowEarlierPeak),
+    peakBelowEarlierPeak: cold?.memory.peakBelowEarlierPeak ?? false,
     volumeMm3: ok[0]?.result.volumeMm3 ?? null,
     volumeRelError: sig((ok[0]?.result.volumeMm3 - mesh.exactVolumeMm3) / mesh.exactVolumeMm3),
     areaRelError: sig((ok[0]?.result.areaMm2 - mesh.exactAreaMm2) / mesh.exactAreaMm2),
@@ -32,7 +34,7 @@ function systemFigures(runs, mesh) {
       otherPct: round(median(ok.map((r) => r.cpu.other)), 0),
       maxOtherPct: round(max(ok.map((r) => r.cpu.other)), 0),
     },
-    raw: runs,
+    raw: { memory, time: runs },
   };
   if (ok[0]?.stagesMs) {
     const stages = Object.keys(ok[0].stagesMs);

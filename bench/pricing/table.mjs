@@ -46,6 +46,7 @@ export function printSize(label, figures, systems) {
     ...col((f) => f && `${n(f.mTrianglesPerSec.median, 2)} (${n(f.mTrianglesPerSec.best, 2)})`),
   );
   row('  M triangles per CPU-second (median)', ...col((f) => f && n(f.mTrianglesPerCpuSec, 2)));
+  row('  first run in a fresh process ms', ...col((f) => f && n(f.coldMs)));
   row(
     `  speed-up vs ${speedUp.against ?? '—'} median (best)`,
     speedUp.full !== undefined
