@@ -114,27 +114,38 @@ export function searchOrientation(
 
   for (const [n, down] of directions.entries()) {
     const r = rotationPlacingDown(down);
-    const min = [Infinity, Infinity, Infinity];
-    const max = [-Infinity, -Infinity, -Infinity];
+    // The matrix in locals and the running box in variables: the loops below run over every
+    // vertex and face for each of the 26 candidates.
+    const [r0, r1, r2, r3, r4, r5, r6, r7, r8] = r;
+    let minX = Infinity;
+    let minY = Infinity;
+    let minZ = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    let maxZ = -Infinity;
     for (let i = 0; i < positions.length; i += 3) {
       const x = positions[i]!;
       const y = positions[i + 1]!;
       const z = positions[i + 2]!;
-      for (let row = 0; row < 3; row++) {
-        const value = r[row * 3]! * x + r[row * 3 + 1]! * y + r[row * 3 + 2]! * z;
-        if (value < min[row]!) min[row] = value;
-        if (value > max[row]!) max[row] = value;
-      }
+      const rx = r0 * x + r1 * y + r2 * z;
+      const ry = r3 * x + r4 * y + r5 * z;
+      const rz = r6 * x + r7 * y + r8 * z;
+      if (rx < minX) minX = rx;
+      if (rx > maxX) maxX = rx;
+      if (ry < minY) minY = ry;
+      if (ry > maxY) maxY = ry;
+      if (rz < minZ) minZ = rz;
+      if (rz > maxZ) maxZ = rz;
     }
-    const floor = min[2]!;
-    const size = { x: max[0]! - min[0]!, y: max[1]! - min[1]!, z: max[2]! - floor };
+    const floor = minZ;
+    const size = { x: maxX - minX, y: maxY - minY, z: maxZ - floor };
     const onPlate = 1e-6 * Math.max(size.x, size.y, size.z, 1);
     let overhang = 0;
     let support = 0;
     for (let f = 0; f < data.length; f += 7) {
-      const facingDown = -(r[6] * data[f]! + r[7] * data[f + 1]! + r[8] * data[f + 2]!);
+      const facingDown = -(r6 * data[f]! + r7 * data[f + 1]! + r8 * data[f + 2]!);
       if (facingDown <= threshold) continue;
-      const height = r[6] * data[f + 4]! + r[7] * data[f + 5]! + r[8] * data[f + 6]! - floor;
+      const height = r6 * data[f + 4]! + r7 * data[f + 5]! + r8 * data[f + 6]! - floor;
       if (height <= onPlate) continue;
       const area = data[f + 3]!;
       overhang += area;

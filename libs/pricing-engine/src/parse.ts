@@ -2,23 +2,19 @@ import type { ParseLimits } from './limits.js';
 import { computeBoundingBox } from './mesh-analysis.js';
 import { sniffFormat } from './sniff.js';
 import { parseAsciiStl } from './stl-ascii-parser.js';
-import {
-  nonFiniteError,
-  readBinaryStlHeader,
-  readBinaryStlTriangles,
-  scanBinaryStl,
-} from './stl-binary-parser.js';
+import { nonFiniteError, readBinaryStlHeader, scanBinaryStl } from './stl-binary-parser.js';
 import { parse3mf } from './three-mf-parser.js';
 import type { AnalysisWarning, BoundingBox, ModelFormat, StlUnit, ThreeMfUnit } from './types.js';
 import { stlUnitToMm } from './units.js';
 import { VertexWelder, type WeldResult } from './weld.js';
 
-/** Triangles per chunk when streaming a binary STL into the welder (about 2 MB). */
+/** Triangles per step when welding a binary STL (progress is reported after each). */
 const CHUNK_TRIANGLES = 1 << 16;
 
 /**
  * Where the validated triangles live: a decoded soup (ASCII STL, 3MF), or the binary STL
- * bytes themselves, read in chunks so a 36-byte-per-triangle soup is never allocated.
+ * bytes themselves, which the welder reads directly, so a 36-byte-per-triangle soup is
+ * never allocated.
  */
 export type TriangleSource =
   | { kind: 'soup'; soup: Float32Array }
@@ -87,7 +83,7 @@ export function parseModel(bytes: Uint8Array, unit: StlUnit, limits: ParseLimits
   }
 }
 
-/** Welds a parsed model's triangles, streaming binary STL in chunks. */
+/** Welds a parsed model's triangles, reading binary STL straight from its bytes. */
 export function weldParsed(
   parsed: ParsedModel,
   toleranceMm: number,
@@ -98,11 +94,9 @@ export function weldParsed(
   if (source.kind === 'soup') {
     welder.add(source.soup, parsed.triangleCount);
   } else {
-    const chunk = new Float32Array(CHUNK_TRIANGLES * 9);
     for (let first = 0; first < parsed.triangleCount; first += CHUNK_TRIANGLES) {
       const count = Math.min(CHUNK_TRIANGLES, parsed.triangleCount - first);
-      readBinaryStlTriangles(source.bytes, first, count, source.scaleToMm, chunk);
-      welder.add(chunk, count);
+      welder.addBinaryStl(source.bytes, first, count, source.scaleToMm);
       onProgress?.((first + count) / parsed.triangleCount);
     }
   }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyseModel } from './analyse.js';
 import { MeshError } from './errors.js';
-import { parseBinaryStl } from './stl-binary-parser.js';
-import { cube } from './testing/mesh-generators.js';
+import { parseBinaryStl, scanBinaryStl } from './stl-binary-parser.js';
+import { cube, uvSphere, type Triangle } from './testing/mesh-generators.js';
 import { toBinaryStl } from './testing/mesh-writers.js';
 
 function parseError(bytes: Uint8Array, maxTriangles = 50_000_000): MeshError {
@@ -78,5 +78,63 @@ describe('parseBinaryStl', () => {
     view.setFloat32(84 + 3 * 50 + 12 + 4, 1, true);
     view.setFloat32(84 + 12, Number.POSITIVE_INFINITY, true);
     assert.equal(parseError(bytes).details.triangle, 1);
+  });
+
+  it('names the first non-finite coordinate whichever of the nine it is', () => {
+    for (let c = 0; c < 9; c++) {
+      const bytes = toBinaryStl(cube(10));
+      const view = new DataView(bytes.buffer);
+      view.setFloat32(84 + 7 * 50 + 12 + 4 * c, Number.NEGATIVE_INFINITY, true);
+      if (c < 8) view.setFloat32(84 + 7 * 50 + 12 + 4 * (c + 1), Number.NaN, true);
+      const error = parseError(bytes);
+      assert.equal(error.code, 'NON_FINITE_COORDINATE');
+      assert.equal(error.details.triangle, 8);
+      assert.match(error.message, /\(-Infinity\)/);
+    }
+  });
+
+  it('rejects a finite coordinate that overflows when scaled to mm, quoting the file value', () => {
+    const bytes = toBinaryStl(cube(10));
+    new DataView(bytes.buffer).setFloat32(84 + 2 * 50 + 12 + 8, 3e38, true);
+    assert.throws(
+      () => analyseModel(bytes, { unit: 'inch' }),
+      (error: MeshError) => error.details.triangle === 3 && /\(3\.0000/.test(error.message),
+    );
+  });
+
+  it('scans the bounding box of every corner, scaled to mm', () => {
+    // Offset corners so the extremes are not always a triangle's first corner.
+    const triangles = uvSphere(7, 17, 9).map(([a, b, c]): Triangle => [
+      a,
+      [b[0] + 3, b[1], b[2]],
+      c,
+    ]);
+    const bytes = toBinaryStl(triangles);
+    const soup = parseBinaryStl(bytes, 10, 1000);
+    const axis = (k: number) => soup.filter((_, i) => i % 3 === k);
+    const box = scanBinaryStl(bytes, triangles.length, 10);
+    assert.deepEqual(box.min, {
+      x: Math.min(...axis(0)),
+      y: Math.min(...axis(1)),
+      z: Math.min(...axis(2)),
+    });
+    assert.deepEqual(box.max, {
+      x: Math.max(...axis(0)),
+      y: Math.max(...axis(1)),
+      z: Math.max(...axis(2)),
+    });
+  });
+
+  it('keeps the sign of the first zero it meets on an extreme, as a value-by-value scan does', () => {
+    const sheet = (first: number, second: number): Uint8Array =>
+      toBinaryStl([
+        [
+          [first, 1, 1],
+          [second, 2, 1],
+          [1, 1, 1],
+        ],
+      ]);
+    assert.ok(Object.is(scanBinaryStl(sheet(0, -0), 1, 1).min.x, 0));
+    assert.ok(Object.is(scanBinaryStl(sheet(-0, 0), 1, 10).min.x, -0));
   });
 });

@@ -52,6 +52,13 @@ export function readBinaryStlHeader(bytes: Uint8Array, maxTriangles: number): nu
 /**
  * Checks every coordinate is finite (after scaling) and returns the bounding box in mm,
  * without materialising the triangles.
+ *
+ * The pass over the file reads the coordinates as written, with the 9 of a triangle in
+ * registers: one finiteness test per triangle, and a per-axis min/max of the three corners
+ * before one compare against the running box (most of the time not taken). Scaling to mm is
+ * monotonic, so the scaled box is the scaled raw box, and a coordinate that only overflows
+ * once scaled shows at the box's extremes. When anything is not finite, {@link checkScaled}
+ * repeats the scan value by value to name the first culprit.
  */
 export function scanBinaryStl(
   bytes: Uint8Array,
@@ -59,25 +66,62 @@ export function scanBinaryStl(
   scaleToMm: number,
 ): BoundingBox {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (let t = 0, offset = HEADER_BYTES + 12; t < triangleCount; t++, offset += TRIANGLE_BYTES) {
+  let minX = Infinity;
+  let minY = Infinity;
+  let minZ = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let maxZ = -Infinity;
+  for (let t = 0, o = HEADER_BYTES + 12; t < triangleCount; t++, o += TRIANGLE_BYTES) {
+    const ax = view.getFloat32(o, true);
+    const ay = view.getFloat32(o + 4, true);
+    const az = view.getFloat32(o + 8, true);
+    const bx = view.getFloat32(o + 12, true);
+    const by = view.getFloat32(o + 16, true);
+    const bz = view.getFloat32(o + 20, true);
+    const cx = view.getFloat32(o + 24, true);
+    const cy = view.getFloat32(o + 28, true);
+    const cz = view.getFloat32(o + 32, true);
+    // `v - v` is 0 for finite v and NaN for NaN and ±Infinity, so the sum is 0 only when all
+    // nine are finite.
+    const finite =
+      ax - ax + (ay - ay) + (az - az) + (bx - bx) + (by - by) + (bz - bz) + (cx - cx) + (cy - cy);
+    if (finite + (cz - cz) !== 0) return checkScaled(view, triangleCount, scaleToMm);
+    // Strict compares keep the first of equal values, as a corner-by-corner scan would
+    // (which decides the sign of a zero).
+    let lo = bx < ax ? bx : ax;
+    if ((cx < lo ? cx : lo) < minX) minX = cx < lo ? cx : lo;
+    let hi = bx > ax ? bx : ax;
+    if ((cx > hi ? cx : hi) > maxX) maxX = cx > hi ? cx : hi;
+    lo = by < ay ? by : ay;
+    if ((cy < lo ? cy : lo) < minY) minY = cy < lo ? cy : lo;
+    hi = by > ay ? by : ay;
+    if ((cy > hi ? cy : hi) > maxY) maxY = cy > hi ? cy : hi;
+    lo = bz < az ? bz : az;
+    if ((cz < lo ? cz : lo) < minZ) minZ = cz < lo ? cz : lo;
+    hi = bz > az ? bz : az;
+    if ((cz > hi ? cz : hi) > maxZ) maxZ = cz > hi ? cz : hi;
+  }
+  const s = scaleToMm;
+  const min = { x: Math.fround(minX * s), y: Math.fround(minY * s), z: Math.fround(minZ * s) };
+  const max = { x: Math.fround(maxX * s), y: Math.fround(maxY * s), z: Math.fround(maxZ * s) };
+  const size = { x: max.x - min.x, y: max.y - min.y, z: max.z - min.z };
+  if (!Number.isFinite(size.x + size.y + size.z)) return checkScaled(view, triangleCount, s);
+  return { min, max, size };
+}
+
+/**
+ * Value by value, in file order: the first coordinate that is not finite once scaled to mm
+ * throws, naming its triangle. Reached only when the fast scan saw such a coordinate.
+ */
+function checkScaled(view: DataView, triangleCount: number, scaleToMm: number): never {
+  for (let t = 0, o = HEADER_BYTES + 12; t < triangleCount; t++, o += TRIANGLE_BYTES) {
     for (let c = 0; c < 9; c++) {
-      const value = Math.fround(view.getFloat32(offset + c * 4, true) * scaleToMm);
-      // `v - v` is NaN for NaN and ±Infinity: one cheap test instead of Number.isFinite.
-      if (value - value !== 0) throw nonFiniteError(t, view.getFloat32(offset + c * 4, true));
-      const axis = c % 3;
-      if (value < min[axis]!) min[axis] = value;
-      if (value > max[axis]!) max[axis] = value;
+      const raw = view.getFloat32(o + c * 4, true);
+      if (!Number.isFinite(Math.fround(raw * scaleToMm))) throw nonFiniteError(t, raw);
     }
   }
-  const [minX, minY, minZ] = min as [number, number, number];
-  const [maxX, maxY, maxZ] = max as [number, number, number];
-  return {
-    min: { x: minX, y: minY, z: minZ },
-    max: { x: maxX, y: maxY, z: maxZ },
-    size: { x: maxX - minX, y: maxY - minY, z: maxZ - minZ },
-  };
+  throw new Error('checkScaled: every coordinate is finite');
 }
 
 /** Copies `count` triangles starting at `first` into `out` (9 floats each, scaled to mm). */

@@ -42,32 +42,43 @@ function find(parent: Int32Array, v: number): number {
 
 /**
  * Counts edge usage without a hash map: half-edges are bucketed by their lower vertex
- * (counting sort into one Uint32Array, ~17 bytes per triangle), then each small bucket is
- * sorted and scanned. Shells come from a union-find over vertices.
+ * (counting sort into one Uint32Array, ~14 bytes per triangle), then each small bucket is
+ * sorted and scanned. Shells come from a union-find over the edges found in that scan:
+ * vertices linked by edges are the vertices of faces linked through shared vertices, and
+ * the shells are the used vertices minus the merges.
  */
 export function analyseTopology(indices: Uint32Array, vertexCount: number): TopologyReport {
   const halfEdges = indices.length;
+  // Counts per lower vertex, summed into bucket ends; the scatter below fills each bucket
+  // from its end, which leaves offsets[v] at the start of bucket v (no cursor copy).
   const offsets = new Uint32Array(vertexCount + 1);
   for (let t = 0; t < halfEdges; t += 3) {
-    for (let e = 0; e < 3; e++) {
-      const a = indices[t + e]!;
-      const b = indices[t + (e === 2 ? 0 : e + 1)]!;
-      offsets[(a < b ? a : b) + 1]!++;
-    }
+    const a = indices[t]!;
+    const b = indices[t + 1]!;
+    const c = indices[t + 2]!;
+    offsets[a < b ? a : b]!++;
+    offsets[b < c ? b : c]!++;
+    offsets[c < a ? c : a]!++;
   }
-  for (let v = 0; v < vertexCount; v++) offsets[v + 1]! += offsets[v]!;
-  const cursor = offsets.slice(0, vertexCount);
+  for (let v = 1; v <= vertexCount; v++) offsets[v]! += offsets[v - 1]!;
   // Entry = higher vertex * 2 + direction bit, so sorting groups an edge's uses together.
   const entries = new Uint32Array(halfEdges);
   for (let t = 0; t < halfEdges; t += 3) {
-    for (let e = 0; e < 3; e++) {
-      const a = indices[t + e]!;
-      const b = indices[t + (e === 2 ? 0 : e + 1)]!;
-      const low = a < b ? a : b;
-      entries[cursor[low]!++] = (a < b ? b * 2 : a * 2 + 1) >>> 0;
-    }
+    const a = indices[t]!;
+    const b = indices[t + 1]!;
+    const c = indices[t + 2]!;
+    if (a < b) entries[--offsets[a]!] = b * 2;
+    else entries[--offsets[b]!] = a * 2 + 1;
+    if (b < c) entries[--offsets[b]!] = c * 2;
+    else entries[--offsets[c]!] = b * 2 + 1;
+    if (c < a) entries[--offsets[c]!] = a * 2;
+    else entries[--offsets[a]!] = c * 2 + 1;
   }
 
+  const parent = new Int32Array(vertexCount);
+  for (let v = 0; v < vertexCount; v++) parent[v] = v;
+  const used = new Uint8Array(vertexCount);
+  let merges = 0;
   let edges = 0;
   let boundaryEdges = 0;
   let nonManifoldEdges = 0;
@@ -75,7 +86,11 @@ export function analyseTopology(indices: Uint32Array, vertexCount: number): Topo
   for (let v = 0; v < vertexCount; v++) {
     const start = offsets[v]!;
     const end = offsets[v + 1]!;
+    if (start === end) continue;
+    used[v] = 1;
     sortBucket(entries, start, end);
+    // Other vertices are only ever linked under this root, so it stays one for the bucket.
+    const rv = find(parent, v);
     let i = start;
     while (i < end) {
       const other = entries[i]! >>> 1;
@@ -90,26 +105,16 @@ export function analyseTopology(indices: Uint32Array, vertexCount: number): Topo
       if (uses === 1) boundaryEdges++;
       else if (uses > 2) nonManifoldEdges++;
       else if (reversed !== 1) inconsistentEdges++;
+      used[other] = 1;
+      const ro = find(parent, other);
+      if (rv !== ro) {
+        parent[ro] = rv;
+        merges++;
+      }
     }
   }
-
-  const parent = new Int32Array(vertexCount);
-  const used = new Uint8Array(vertexCount);
-  for (let v = 0; v < vertexCount; v++) parent[v] = v;
-  for (let t = 0; t < halfEdges; t += 3) {
-    const a = indices[t]!;
-    const b = indices[t + 1]!;
-    const c = indices[t + 2]!;
-    used[a] = used[b] = used[c] = 1;
-    const ra = find(parent, a);
-    const rb = find(parent, b);
-    if (ra !== rb) parent[rb] = ra;
-    const rc = find(parent, c);
-    const ra2 = find(parent, ra);
-    if (ra2 !== rc) parent[rc] = ra2;
-  }
-  let shells = 0;
-  for (let v = 0; v < vertexCount; v++) if (used[v] === 1 && find(parent, v) === v) shells++;
+  let usedVertices = 0;
+  for (let v = 0; v < vertexCount; v++) usedVertices += used[v]!;
 
   return {
     edges,
@@ -117,6 +122,6 @@ export function analyseTopology(indices: Uint32Array, vertexCount: number): Topo
     nonManifoldEdges,
     inconsistentEdges,
     watertight: boundaryEdges === 0 && nonManifoldEdges === 0,
-    shells,
+    shells: usedVertices - merges,
   };
 }
