@@ -69,6 +69,7 @@ describe('docker-compose.yml', () => {
         'minio',
         'nginx',
         'postgres',
+        'postgres-replica',
         'pricing-worker',
         'rabbitmq-1',
         'rabbitmq-2',
@@ -119,22 +120,64 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('runs several shop instances behind nginx, which alone is published on :3000', () => {
-    const shop = config.services['shop-api'];
-    assert.ok((shop.scale ?? 1) >= 2, 'at least two shop instances');
-    assert.equal(shop.ports, undefined, 'the instances have no host port of their own');
-    assert.equal(shop.environment.RATE_LIMIT_INSTANCES, String(shop.scale));
-    assert.ok(shop.environment.TRUSTED_PROXIES, 'X-Forwarded-For from nginx is believed');
+  it('runs two or more instances of every API and the worker, the APIs behind nginx alone', () => {
     const nginx = config.services.nginx;
-    assert.ok(
-      nginx.volumes.includes(`${join(root, 'deploy/nginx/nginx.conf')}:/etc/nginx/nginx.conf:ro`),
-      nginx.volumes.join(', '),
-    );
-    assert.ok(nginx.ports.some((p) => String(p.published ?? p).startsWith('3000')));
-    assert.ok(nginx.depends_on['shop-api']);
+    for (const f of ['nginx.conf', 'fabflow-proxy.conf', 'fabflow-errors.conf'])
+      assert.ok(
+        nginx.volumes.includes(`${join(root, 'deploy/nginx', f)}:/etc/nginx/${f}:ro`),
+        `${f}: ${nginx.volumes.join(', ')}`,
+      );
     const conf = readFileSync(join(root, 'deploy/nginx/nginx.conf'), 'utf8');
-    assert.match(conf, /server shop-api:3000 /, 'the upstream is the compose service');
-    assert.match(conf, new RegExp(`listen ${nginx.ports[0].target ?? 8080};`));
+    const published = (host, target) =>
+      nginx.ports.some((p) => String(p.published) === host && Number(p.target) === target);
+    for (const [svc, host, listen] of [
+      ['shop-api', '3000', 8080],
+      ['crm-api', '3001', 8081],
+      ['mes-api', '3002', 8082],
+    ]) {
+      const def = config.services[svc];
+      assert.ok((def.scale ?? 1) >= 2, `at least two ${svc} instances`);
+      assert.equal(def.ports, undefined, `${svc} instances have no host port of their own`);
+      assert.ok(nginx.depends_on[svc], `nginx waits for ${svc}`);
+      assert.ok(published(host, listen), `nginx publishes ${svc} on ${host} (listen ${listen})`);
+      assert.match(conf, new RegExp(`listen ${listen};`));
+      assert.match(conf, new RegExp(`server ${svc}:${def.environment.PORT} `), `${svc} upstream`);
+    }
+    for (const svc of ['shop-api', 'crm-api']) {
+      const env = config.services[svc].environment;
+      assert.equal(env.RATE_LIMIT_INSTANCES, String(config.services[svc].scale), svc);
+      assert.ok(env.TRUSTED_PROXIES, `${svc} believes X-Forwarded-For from nginx`);
+    }
+    assert.ok((config.services['pricing-worker'].scale ?? 1) >= 2, 'two pricing workers');
+  });
+
+  it('gives the MES a streaming replica of Postgres to read its work queue from', () => {
+    const primary = config.services.postgres;
+    const replica = config.services['postgres-replica'];
+    assert.equal(replica.image, primary.image);
+    assert.ok(
+      primary.volumes.some((v) =>
+        v.startsWith(
+          `${join(root, 'deploy/postgres/init-replication.sh')}:/docker-entrypoint-initdb.d/`,
+        ),
+      ),
+      'the primary creates the replication role at init',
+    );
+    assert.equal(
+      replica.environment.POSTGRES_REPLICATION_PASSWORD,
+      primary.environment.POSTGRES_REPLICATION_PASSWORD,
+    );
+    assert.equal(replica.depends_on.postgres.condition, 'service_healthy');
+    const entry = readFileSync(join(root, 'deploy/postgres/replica-entrypoint.sh'), 'utf8');
+    assert.match(entry, /pg_basebackup -h postgres -U replicator/);
+    assert.match(entry, / -R /, 'pg_basebackup writes the standby configuration');
+    assert.match(
+      readFileSync(join(root, 'deploy/postgres/init-replication.sh'), 'utf8'),
+      /host replication replicator all scram-sha-256/,
+    );
+    const mes = config.services['mes-api'].environment;
+    assert.equal(new URL(mes.DATABASE_REPLICA_URLS).host, 'postgres-replica:5432');
+    assert.equal(new URL(mes.DATABASE_REPLICA_URLS).pathname, new URL(mes.DATABASE_URL).pathname);
   });
 
   it('clusters the three RabbitMQ nodes: one cookie, own hostnames, classic peer discovery', () => {
@@ -226,14 +269,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('has Prometheus scrape each API at its compose name and port, and alert through Alertmanager', () => {
+  it('has Prometheus scrape every instance of each API and the worker, and alert through Alertmanager', () => {
     const prom = readFileSync(join(root, 'deploy/prometheus/prometheus.yml'), 'utf8');
     const targets = [...prom.matchAll(/^\s+- targets: \['([^']+)'\]$/gm)].map((m) => m[1]);
-    for (const svc of ['shop-api', 'crm-api', 'mes-api']) {
-      const port = config.services[svc].environment.PORT;
+    // Scaled services are found by DNS: one A record per instance, each scraped.
+    const discovered = [
+      ...prom.matchAll(/- names: \['([^']+)'\]\n\s+type: A\n\s+port: (\d+)/g),
+    ].map((m) => `${m[1]}:${m[2]}`);
+    for (const svc of ['shop-api', 'crm-api', 'mes-api', 'pricing-worker']) {
+      const env = config.services[svc].environment;
+      const port = env.PORT ?? env.WORKER_METRICS_PORT ?? '9464';
       assert.ok(
-        targets.includes(`${svc}:${port}`),
-        `${svc}:${port} is scraped: ${targets.join(', ')}`,
+        discovered.includes(`${svc}:${port}`),
+        `every ${svc} instance on ${port} is scraped: ${discovered.join(', ')}`,
       );
     }
     assert.match(
@@ -244,7 +292,7 @@ describe('docker-compose.yml', () => {
     assert.ok(
       config.services.alertmanager.ports.some((p) => String(p.target ?? p).includes('9093')),
     );
-    for (const target of targets) {
+    for (const target of [...targets, ...discovered]) {
       const host = target.split(':')[0];
       assert.ok(host === 'localhost' || config.services[host], `${target} is a compose service`);
     }

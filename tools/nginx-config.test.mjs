@@ -1,11 +1,12 @@
 // deploy/nginx/nginx.conf checked with the real nginx (Debian package nginx-light, see .ci/run):
-// `nginx -t`, then nginx running in front of two local upstream servers: load balancing, the
-// client address and request id passed on, the per-IP flood limit, the body size limit.
+// `nginx -t`, then nginx running in front of local upstream servers standing in for the
+// instances of each API: load balancing, the client address and request id passed on, the
+// per-IP flood limit, the body size limit, the CRM and MES servers, unbuffered event streams.
 // Only addresses and paths are rewritten (the compose service names do not resolve here).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,20 +25,33 @@ const freePort = () =>
     });
   });
 
-function rewrite(conf, dir, port, upstreams) {
-  const out = conf
+/** The API servers of nginx.conf: its listen port and its upstream in compose. */
+const APIS = [
+  { name: 'shop', listen: 8080, upstream: 'shop-api:3000' },
+  { name: 'crm', listen: 8081, upstream: 'crm-api:3001' },
+  { name: 'mes', listen: 8082, upstream: 'mes-api:3002' },
+];
+
+/** `ports[api]`: where nginx listens for it here; `upstreams[api]`: the local stand-ins. */
+function rewrite(conf, dir, ports, upstreams) {
+  let out = conf
     .replace(/^pid .*;$/m, `pid ${join(dir, 'nginx.pid')};`)
     .replace(/\/tmp\/nginx-/g, join(dir, 'nginx-'))
     // Node's stdio pipes are sockets, which /dev/stdout cannot be opened on.
     .replace('access_log /dev/stdout', `access_log ${join(dir, 'access.log')}`)
-    .replace(/^\s*listen 8080;$/m, `    listen 127.0.0.1:${port};`)
-    .replace(
-      /^\s*server shop-api:3000 (.*);$/m,
-      upstreams.map((p) => `    server 127.0.0.1:${p} $1;`).join('\n'),
-    )
     .replace(/^worker_processes auto;$/m, 'worker_processes 1;');
-  assert.notEqual(out, conf);
-  assert.doesNotMatch(out, /shop-api:3000/);
+  for (const api of APIS) {
+    const listen = new RegExp(`^\\s*listen ${api.listen};$`, 'm');
+    assert.match(out, listen, `${api.name} listens on ${api.listen}`);
+    out = out.replace(listen, `    listen 127.0.0.1:${ports[api.name]};`);
+    const server = new RegExp(`^\\s*server ${api.upstream} (.*);$`, 'm');
+    assert.match(out, server, `${api.name} upstream ${api.upstream}`);
+    out = out.replace(
+      server,
+      upstreams[api.name].map((p) => `    server 127.0.0.1:${p} $1;`).join('\n'),
+    );
+  }
+  assert.doesNotMatch(out, /(shop|crm|mes)-api:30/);
   return out;
 }
 
@@ -45,6 +59,8 @@ describe('deploy/nginx/nginx.conf', () => {
   let dir;
   let nginx;
   let base;
+  let crmBase;
+  let mesBase;
   const upstreams = [];
   const seen = [];
 
@@ -67,17 +83,39 @@ describe('deploy/nginx/nginx.conf', () => {
       await once(srv, 'listening');
       upstreams.push(srv);
     }
-    const port = await freePort();
+    // One stand-in instance each for the CRM and the MES; the MES one also streams events.
+    const others = {};
+    for (const name of ['crm', 'mes']) {
+      const srv = createServer((req, res) => {
+        if (req.url === '/work-orders/stream') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write('event: hello\ndata: {}\n\n');
+          setTimeout(() => res.end(), 1500);
+          return;
+        }
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end(name));
+      });
+      srv.listen(0, '127.0.0.1');
+      await once(srv, 'listening');
+      others[name] = srv;
+      upstreams.push(srv);
+    }
+    const ports = { shop: await freePort(), crm: await freePort(), mes: await freePort() };
+    const portOf = (srv) => srv.address().port;
     writeFileSync(
       join(dir, 'nginx.conf'),
-      rewrite(
-        source,
-        dir,
-        port,
-        upstreams.map((s) => s.address().port),
-      ),
+      rewrite(source, dir, ports, {
+        shop: upstreams.slice(0, 2).map(portOf),
+        crm: [portOf(others.crm)],
+        mes: [portOf(others.mes)],
+      }),
     );
-    base = `http://127.0.0.1:${port}`;
+    for (const f of ['fabflow-proxy.conf', 'fabflow-errors.conf'])
+      copyFileSync(join(root, 'deploy/nginx', f), join(dir, f));
+    base = `http://127.0.0.1:${ports.shop}`;
+    crmBase = `http://127.0.0.1:${ports.crm}`;
+    mesBase = `http://127.0.0.1:${ports.mes}`;
   });
 
   after(async () => {
@@ -144,6 +182,32 @@ describe('deploy/nginx/nginx.conf', () => {
     assert.equal(seen.length, before);
   });
 
+  it('puts the CRM on its own server and the MES on another, each to its instances', async () => {
+    const crm = await fetch(`${crmBase}/orders`, { headers: { 'x-request-id': 'rid-crm' } });
+    assert.equal(await crm.text(), 'crm');
+    assert.equal(crm.headers.get('x-request-id'), 'rid-crm');
+    const mes = await fetch(`${mesBase}/dashboard/`);
+    assert.equal(await mes.text(), 'mes');
+  });
+
+  it('passes event streams on as they are written (no buffering)', async () => {
+    const started = performance.now();
+    const res = await fetch(`${mesBase}/work-orders/stream`);
+    const reader = res.body.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const firstAfter = performance.now() - started;
+    assert.match(first, /^event: hello/);
+    while (!(await reader.read()).done);
+    const endAfter = performance.now() - started;
+    // The stand-in ends the stream 1.5 s after its first event: a buffering proxy would hold
+    // the event until then.
+    assert.ok(
+      endAfter - firstAfter > 1000,
+      `first event at ${firstAfter} ms, end at ${endAfter} ms`,
+    );
+  });
+
+  // Last: it uses up this address's allowance, which every server shares.
   it('answers a flood from one address with 429 problems and Retry-After', async () => {
     const statuses = [];
     let limited;
