@@ -140,6 +140,11 @@ export const QuoteRequested = defineEvent(
     channel: SalesChannel,
     /** The B2B organisation (null for B2C): fairness and concurrency caps are per account. */
     accountId: id.nullable(),
+    /**
+     * The B2B account's tier cap on pricing jobs running at once, as it was when the quote was
+     * requested (absent or null: no cap, as for B2C). The MES's dispatcher holds jobs over it.
+     */
+    maxConcurrentJobs: z.number().int().positive().nullable().optional(),
     file: ModelFileRef,
     materialId: z.string().min(1),
     quantity: z.number().int().positive(),
