@@ -104,12 +104,17 @@ export interface MesDatabase extends MessagingTables {
   };
 }
 
-/** One pricing job per quote (see migrations/20261201100000_mes_pricing_jobs.sql). */
+/**
+ * One pricing job per quote (see migrations/20261201100000_mes_pricing_jobs.sql and
+ * 20261203100000_mes_pricing_caps.sql).
+ */
 export interface PricingJobsTable {
   quote_id: string;
   customer_id: string;
   channel: SalesChannel;
   account_id: string | null;
+  /** The B2B account's tier cap on jobs in flight when the quote was requested (null: none). */
+  max_concurrent_jobs: ColumnType<number | null, number | null | undefined, never>;
   priority: number;
   /** The shop's ModelFileRef. */
   file: ColumnType<ModelFileColumn, string, string>;

@@ -21,13 +21,14 @@ const MAX_BACKOFF_MS = 5000;
 
 /**
  * The one place that decides what enters the BullMQ pricing queue. Woken in-process after a
- * pricing job is committed (and polling as a safety net), it claims jobs not yet enqueued with
- * `FOR UPDATE SKIP LOCKED` (several mes-api instances share the work, never a job), adds each to
- * BullMQ with the quote id as job id, and marks it enqueued in the same transaction. An add that
- * fails leaves the job unmarked and it is retried with backoff; a dispatcher that dies after the
- * add but before the commit re-adds it later, which BullMQ ignores (same job id).
- *
- * Per-account concurrency caps and fairness between B2B accounts belong here (`select`).
+ * pricing job is committed and whenever a BullMQ job of the queue completes or fails (so a capped
+ * account's next job goes as soon as a slot frees), polling as a safety net. A pass takes the
+ * dispatch lock (passes of all mes-api instances run one at a time), claims the jobs not yet
+ * enqueued that may go now (`claimUndispatched`: per-account caps, round-robin between accounts,
+ * B2C first), adds each to BullMQ with the quote id as job id, in that order, and marks it
+ * enqueued in the same transaction. An add that fails leaves the job unmarked and it is retried
+ * with backoff; a dispatcher that dies after the add but before the commit re-adds it later,
+ * which BullMQ ignores (same job id).
  */
 @Injectable()
 export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,6 +37,7 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private wakeUp: ((force?: boolean) => void) | undefined;
   private woken = false;
   private failures = 0;
+  private listening = false;
 
   constructor(
     @Inject(DB) private readonly db: Kysely<MesDatabase>,
@@ -57,6 +59,10 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    if (!this.listening) {
+      this.listening = true;
+      this.queue.onJobFinished(() => this.wake());
+    }
     this.loop = this.run();
   }
 
@@ -66,7 +72,7 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
     await this.loop;
   }
 
-  /** A pricing job was committed: dispatch now rather than at the next poll. */
+  /** A pricing job was committed, or one finished: dispatch now rather than at the next poll. */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
@@ -75,7 +81,8 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** One pass: claims, enqueues and marks up to `limit` jobs; how many were dispatched. */
   async dispatchOnce(limit = BATCH): Promise<{ dispatched: number; failed: Error | undefined }> {
     return this.db.transaction().execute(async (tx) => {
-      const claimed = this.select(await this.jobs.claimUndispatched(tx, limit));
+      await this.jobs.lockDispatch(tx);
+      const claimed = await this.jobs.claimUndispatched(tx, limit);
       const done: string[] = [];
       let failed: Error | undefined;
       for (const job of claimed) {
@@ -92,11 +99,6 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
       await this.jobs.markEnqueued(tx, done);
       return { dispatched: done.length, failed };
     });
-  }
-
-  /** Which claimed jobs go to BullMQ now: all of them, in priority order (issue 7: caps here). */
-  private select(claimed: UndispatchedJob[]): UndispatchedJob[] {
-    return claimed;
   }
 
   private async enqueue(job: UndispatchedJob): Promise<void> {

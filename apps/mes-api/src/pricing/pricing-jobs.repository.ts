@@ -22,6 +22,8 @@ export interface OpenJobStats {
   /** Age of the oldest job not yet started, per channel (absent: none waiting). */
   oldestQueuedSeconds: Partial<Record<SalesChannel, number>>;
   undispatched: number;
+  /** Jobs not in BullMQ because their account has its cap of jobs in flight. */
+  heldByCap: number;
 }
 
 /**
@@ -35,6 +37,37 @@ export interface PricingOutcome {
   result: PricedModel | null;
   failure: { code: string; reason: string } | null;
   finishedAt: Date | null;
+}
+
+/**
+ * CTEs `in_flight` (jobs per account enqueued or running and not finished) and `candidates`
+ * (every job not yet in BullMQ, with its `turn` in the round-robin and whether its account's cap
+ * lets it go now). Shared by the dispatcher's claim and the held-jobs gauge.
+ */
+function dispatchable() {
+  return sql`
+    in_flight AS (
+      SELECT account_id, count(*)::int AS n FROM pricing_jobs
+      WHERE account_id IS NOT NULL
+        AND (status = 'RUNNING' OR (status = 'QUEUED' AND enqueued_at IS NOT NULL))
+      GROUP BY account_id
+    ),
+    waiting AS (
+      SELECT quote_id, account_id, max_concurrent_jobs, priority, created_at,
+        row_number() OVER (
+          PARTITION BY account_id ORDER BY priority, created_at, quote_id
+        )::int AS turn
+      FROM pricing_jobs WHERE enqueued_at IS NULL AND status = 'QUEUED'
+    ),
+    candidates AS (
+      SELECT w.quote_id, w.priority, w.created_at, w.turn,
+        (w.account_id IS NULL OR w.max_concurrent_jobs IS NULL
+          OR coalesce(f.n, 0) + w.turn <= w.max_concurrent_jobs) AS dispatchable
+      FROM waiting w LEFT JOIN in_flight f ON f.account_id = w.account_id
+      UNION ALL
+      SELECT quote_id, priority, created_at, 0, true FROM pricing_jobs
+      WHERE enqueued_at IS NULL AND status <> 'QUEUED'
+    )`;
 }
 
 @Injectable()
@@ -52,20 +85,38 @@ export class PricingJobsRepository {
   }
 
   /**
-   * Locks up to `limit` jobs not yet in BullMQ, most urgent first, skipping rows another
-   * dispatcher (another mes-api instance) holds: each job is claimed by one instance at a time.
+   * Serializes dispatch passes across every mes-api instance (until the transaction ends): a
+   * pass reads how many jobs each account has in flight and adds to that count, so two passes
+   * at once could each see room for the same last slot. Passes are short (one claim, up to a
+   * batch of BullMQ adds, one update), so instances take turns rather than share a pass.
    */
-  claimUndispatched(tx: Transaction<MesDatabase>, limit: number): Promise<UndispatchedJob[]> {
-    return tx
-      .selectFrom('pricing_jobs')
-      .select(['quote_id', 'status', 'channel', 'priority', 'trace_context'])
-      .where('enqueued_at', 'is', null)
-      .orderBy('priority')
-      .orderBy('created_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+  async lockDispatch(tx: Transaction<MesDatabase>): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('pricing_jobs'), hashtext('dispatch'))`.execute(
+      tx,
+    );
+  }
+
+  /**
+   * Locks up to `limit` jobs not yet in BullMQ that may go now, skipping rows another
+   * transaction holds. A job of an account with a cap (`max_concurrent_jobs`, the tier's at
+   * request time) may go while the account's jobs in flight (enqueued or running, not DONE or
+   * FAILED) plus its rank among the account's waiting jobs stay within the cap; the others are
+   * held, not claimed, so a batch of held jobs at the head never blocks the jobs behind it.
+   * Order: priority (B2C first), then the rank within the account (round-robin: every account's
+   * first waiting job, then every second, …; accountless jobs share one turn), then age.
+   * Jobs already picked up by a worker but never marked enqueued (a dispatcher that died between
+   * the add and the commit) are claimed whatever the cap, to be marked.
+   */
+  async claimUndispatched(tx: Transaction<MesDatabase>, limit: number): Promise<UndispatchedJob[]> {
+    const rows = await sql<UndispatchedJob>`
+      WITH ${dispatchable()}
+      SELECT j.quote_id, j.status, j.channel, j.priority, j.trace_context
+      FROM pricing_jobs j JOIN candidates c ON c.quote_id = j.quote_id
+      WHERE c.dispatchable AND j.enqueued_at IS NULL
+      ORDER BY c.priority, c.turn, c.created_at, c.quote_id
+      LIMIT ${limit}
+      FOR UPDATE OF j SKIP LOCKED`.execute(tx);
+    return rows.rows;
   }
 
   async markEnqueued(tx: Transaction<MesDatabase>, quoteIds: string[]): Promise<void> {
@@ -132,7 +183,7 @@ export class PricingJobsRepository {
     return row?.id;
   }
 
-  /** One round trip for every pricing gauge (the open-jobs index covers it). */
+  /** One round trip for every pricing gauge (the open-jobs and account indexes serve it). */
   async openStats(): Promise<OpenJobStats> {
     const rows = await sql<{
       status: PricingJobStatus;
@@ -140,13 +191,22 @@ export class PricingJobsRepository {
       n: number;
       oldest_queued: number | null;
       undispatched: number;
+      held: number;
     }>`
       SELECT status, channel, count(*)::int AS n,
         extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE status = 'QUEUED'))::float8 AS oldest_queued,
-        count(*) FILTER (WHERE enqueued_at IS NULL)::int AS undispatched
+        count(*) FILTER (WHERE enqueued_at IS NULL)::int AS undispatched,
+        (WITH ${dispatchable()}
+          SELECT count(*) FROM candidates WHERE NOT dispatchable)::int AS held
       FROM pricing_jobs WHERE status IN ('QUEUED', 'RUNNING')
       GROUP BY status, channel`.execute(this.db);
-    const stats: OpenJobStats = { open: [], oldestQueuedSeconds: {}, undispatched: 0 };
+    const stats: OpenJobStats = {
+      open: [],
+      oldestQueuedSeconds: {},
+      undispatched: 0,
+      // Held jobs are QUEUED: no open row, none held.
+      heldByCap: rows.rows[0]?.held ?? 0,
+    };
     for (const r of rows.rows) {
       stats.open.push({ status: r.status, channel: r.channel, n: r.n });
       if (r.oldest_queued !== null) stats.oldestQueuedSeconds[r.channel] = r.oldest_queued;

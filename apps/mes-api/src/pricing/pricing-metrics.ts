@@ -65,6 +65,14 @@ export class PricingMetrics {
       },
     });
     new Gauge({
+      name: 'fabflow_pricing_held_jobs',
+      help: 'Pricing jobs not added to BullMQ because their B2B account has its tier cap of jobs in flight (counted in fabflow_pricing_undispatched_jobs too).',
+      registers: [registry],
+      async collect() {
+        this.set((await stats()).heldByCap);
+      },
+    });
+    new Gauge({
       name: 'fabflow_pricing_queue_jobs',
       help: 'BullMQ pricing jobs by state (waiting includes prioritized), as Redis reports them.',
       labelNames: ['queue', 'state'],

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PRICE_QUOTE_JOB, type PriceQuoteJobData } from '@fabflow/contracts';
 
@@ -37,6 +37,7 @@ export class PricingQueue {
   readonly name: string;
   private readonly connection: Redis;
   private readonly queue: Queue<PriceQuoteJobData>;
+  private events: { redis: Redis; events: QueueEvents } | undefined;
 
   constructor(private readonly opts: PricingQueueOptions) {
     this.name = opts.queue;
@@ -85,7 +86,31 @@ export class PricingQueue {
     };
   }
 
+  /**
+   * Calls `listener` whenever a job of the queue completes or fails (any worker, any attempt),
+   * from BullMQ's event stream on a connection of its own (a blocking read). Best effort: while
+   * Redis is unreachable no event arrives and the caller's poll has to do.
+   */
+  onJobFinished(listener: () => void): void {
+    if (this.events) throw new Error('onJobFinished: already listening');
+    const redis = new Redis(this.opts.redisUrl, {
+      connectionName: 'fabflow-mes-pricing-events',
+      maxRetriesPerRequest: null,
+      retryStrategy: (times) => Math.min(times * 200, 5000),
+    });
+    redis.on('error', () => undefined);
+    const events = new QueueEvents(this.opts.queue, { connection: redis });
+    events.on('error', () => undefined);
+    events.on('completed', listener);
+    events.on('failed', listener);
+    this.events = { redis, events };
+  }
+
   async close(): Promise<void> {
+    if (this.events) {
+      await this.events.events.close().catch(() => undefined);
+      this.events.redis.disconnect();
+    }
     await this.queue.close().catch(() => undefined);
     this.connection.disconnect();
   }

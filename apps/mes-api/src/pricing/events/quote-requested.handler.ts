@@ -34,6 +34,9 @@ export class QuoteRequestedHandler implements EventHandler<MesDatabase, typeof Q
       customer_id: d.customerId,
       channel: d.channel,
       account_id: d.accountId,
+      // The tier's cap as it is now: later tier changes apply to later quotes. A cap without an
+      // account (a B2C quote) could not be counted per account, so it is not kept.
+      max_concurrent_jobs: d.accountId === null ? null : (d.maxConcurrentJobs ?? null),
       priority: pricingPriority(d.channel, this.config),
       file: JSON.stringify(d.file),
       material_id: d.materialId,
