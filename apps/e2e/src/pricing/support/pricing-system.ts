@@ -121,6 +121,10 @@ export interface QuoteInput {
   leadTime?: LeadTimeTier;
   mode?: PricingMode;
   channel?: SalesChannel;
+  /** The B2B organisation (default: a new one per quote; B2C quotes have none). */
+  accountId?: string;
+  /** The B2B tier's cap on jobs in flight, as the shop sends it (default: absent, no cap). */
+  maxConcurrentJobs?: number;
   /** W3C trace context to send with QuoteRequested (as a shop relay would). */
   traceparent?: string;
 }
@@ -313,7 +317,8 @@ export class PricingSystem {
         quoteId,
         customerId: randomUUID(),
         channel,
-        accountId: channel === 'B2B' ? randomUUID() : null,
+        accountId: channel === 'B2B' ? (q.accountId ?? randomUUID()) : null,
+        ...(q.maxConcurrentJobs === undefined ? {} : { maxConcurrentJobs: q.maxConcurrentJobs }),
         file: q.file,
         materialId: q.materialId ?? 'pla-black',
         quantity: q.quantity ?? 1,
