@@ -12,10 +12,15 @@ const A_QUOTES = 12;
 const B_QUOTES = 4;
 /** Triangles per model: FIRM calculations of a few hundred ms, long next to the dispatch path. */
 const SEGMENTS = Number(process.env.PRICING_FAIRNESS_SEGMENTS ?? 160);
+/** The dispatcher's safety-net poll, long here: a freed slot must be refilled by the wake-up. */
+const POLL_MS = 10_000;
+/** Most a freed slot of A may take to be refilled (finish → next job in BullMQ). */
+const REFILL_MAX_MS = 2_500;
 
 interface Run {
   quote_id: string;
   account_id: string;
+  enqueued_at: Date;
   started_at: Date;
   finished_at: Date;
   attempts: number;
@@ -48,6 +53,7 @@ describe('pricing fairness: two B2B accounts of one tier, two dispatchers, the r
   before(async () => {
     sys = await PricingSystem.start('pfair', {
       mesInstances: 2,
+      mesEnv: { PRICING_DISPATCH_POLL_MS: String(POLL_MS) },
       workerEnv: { PRICING_CONCURRENCY: '3' },
     });
   });
@@ -113,7 +119,7 @@ describe('pricing fairness: two B2B accounts of one tier, two dispatchers, the r
     const wallMs = Date.now() - t0;
 
     const runs = await sys.query<Run>(
-      `SELECT quote_id, account_id, started_at, finished_at, attempts FROM pricing_jobs
+      `SELECT quote_id, account_id, enqueued_at, started_at, finished_at, attempts FROM pricing_jobs
        ORDER BY started_at, quote_id`,
     );
     assert.equal(runs.length, A_QUOTES + B_QUOTES);
@@ -125,6 +131,11 @@ describe('pricing fairness: two B2B accounts of one tier, two dispatchers, the r
     const bRuns = runs.filter((r) => r.account_id === b);
     const ms = (r: Run) => r.finished_at.getTime() - r.started_at.getTime();
     const meanRun = Math.round(runs.reduce((n, r) => n + ms(r), 0) / runs.length);
+    // A's k-th dispatch (k > CAP) needs A's (k - CAP)-th finish first: the gap is how long the
+    // freed slot stayed empty (the BullMQ 'completed' event waking a dispatcher, one pass).
+    const aFinished = aRuns.map((r) => r.finished_at.getTime()).sort((x, y) => x - y);
+    const aEnqueued = aRuns.map((r) => r.enqueued_at.getTime()).sort((x, y) => x - y);
+    const refills = aEnqueued.slice(CAP).map((e, i) => e - aFinished[i]!);
     const dispatched = await Promise.all(
       sys.mes.map((m) => PricingSystem.metric(m.url, 'fabflow_pricing_dispatched_total')),
     );
@@ -136,6 +147,11 @@ describe('pricing fairness: two B2B accounts of one tier, two dispatchers, the r
       bLastPosition: order.lastIndexOf('B') + 1,
       maxOverlap: { A: maxOverlap(aRuns), B: maxOverlap(bRuns) },
       maxHeldGauge: maxHeld,
+      refillMs: {
+        min: Math.min(...refills),
+        mean: Math.round(refills.reduce((x, y) => x + y, 0) / refills.length),
+        max: Math.max(...refills),
+      },
       meanRunMs: meanRun,
       wallMs,
       dispatchedByInstance: dispatched,
@@ -168,6 +184,13 @@ describe('pricing fairness: two B2B accounts of one tier, two dispatchers, the r
     assert.ok(
       summary.bLastPosition < A_QUOTES + B_QUOTES,
       `B's last job started ${summary.bLastPosition}th of ${A_QUOTES + B_QUOTES} (${summary.startOrder})`,
+    );
+    // The cap as dispatch times: A's k-th job entered BullMQ only after its (k - CAP)-th finished.
+    assert.ok(summary.refillMs.min >= 0, `A dispatched a job before a slot was free (${refills})`);
+    // And promptly: well before the 10 s poll; only the wake-up on a finished job explains it.
+    assert.ok(
+      summary.refillMs.max < REFILL_MAX_MS,
+      `a freed slot of A stayed empty ${summary.refillMs.max} ms (poll every ${POLL_MS} ms)`,
     );
     // The gauge saw A's backlog held by its cap (12 recorded, at most 2 in flight).
     assert.ok(maxHeld >= A_QUOTES - CAP - 2, `fabflow_pricing_held_jobs peaked at ${maxHeld}`);
