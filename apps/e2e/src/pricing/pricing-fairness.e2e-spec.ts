@@ -186,7 +186,10 @@ describe('pricing fairness: two B2B accounts of one tier, two dispatchers, the r
       `B's last job started ${summary.bLastPosition}th of ${A_QUOTES + B_QUOTES} (${summary.startOrder})`,
     );
     // The cap as dispatch times: A's k-th job entered BullMQ only after its (k - CAP)-th finished.
-    assert.ok(summary.refillMs.min >= 0, `A dispatched a job before a slot was free (${refills})`);
+    assert.ok(
+      summary.refillMs.min >= 0,
+      `A dispatched a job before a slot was free (${refills.join(', ')} ms)`,
+    );
     // And promptly: well before the 10 s poll; only the wake-up on a finished job explains it.
     assert.ok(
       summary.refillMs.max < REFILL_MAX_MS,
