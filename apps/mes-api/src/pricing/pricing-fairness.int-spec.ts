@@ -175,6 +175,23 @@ describe('pricing dispatch: per-account caps and fairness (real Postgres, real R
     assert.equal((await repo.openStats()).heldByCap, 151);
   });
 
+  it('leaves jobs held by a cap out of the oldest-wait gauge (they wait by design)', async () => {
+    const a = randomUUID();
+    const [inFlight, held] = await record(...times(2, { account: a, cap: 1 }));
+    const [other] = await record({ account: randomUUID(), cap: 1 });
+    await setState([inFlight!], 'RUNNING');
+    const age = (id: string, interval: string) =>
+      sql`UPDATE pricing_jobs SET created_at = now() - ${interval}::interval WHERE quote_id = ${id}::uuid`.execute(
+        database.db,
+      );
+    await age(held!, '1 hour');
+    await age(other!, '2 minutes');
+    const stats = await repo.openStats();
+    assert.equal(stats.heldByCap, 1);
+    const oldest = stats.oldestQueuedSeconds.B2B ?? -1;
+    assert.ok(oldest >= 120 && oldest < 3600, `the other account's job is the oldest: ${oldest} s`);
+  });
+
   it('dispatches B2C first, then round-robin between accounts, then by age', async () => {
     const a = randomUUID();
     const b = randomUUID();

@@ -19,7 +19,11 @@ export interface UndispatchedJob {
 /** Unfinished jobs per status and channel, for the metrics. */
 export interface OpenJobStats {
   open: Array<{ status: PricingJobStatus; channel: SalesChannel; n: number }>;
-  /** Age of the oldest job not yet started, per channel (absent: none waiting). */
+  /**
+   * Age of the oldest job not yet started, per channel (absent: none waiting), not counting jobs
+   * held by their account's cap: those wait by design, and their account's own backlog is no
+   * sign that pricing is stuck.
+   */
   oldestQueuedSeconds: Partial<Record<SalesChannel, number>>;
   undispatched: number;
   /** Jobs not in BullMQ because their account has its cap of jobs in flight. */
@@ -193,13 +197,16 @@ export class PricingJobsRepository {
       undispatched: number;
       held: number;
     }>`
-      SELECT status, channel, count(*)::int AS n,
-        extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE status = 'QUEUED'))::float8 AS oldest_queued,
-        count(*) FILTER (WHERE enqueued_at IS NULL)::int AS undispatched,
-        (WITH ${dispatchable()}
-          SELECT count(*) FROM candidates WHERE NOT dispatchable)::int AS held
-      FROM pricing_jobs WHERE status IN ('QUEUED', 'RUNNING')
-      GROUP BY status, channel`.execute(this.db);
+      WITH ${dispatchable()},
+      held AS (SELECT quote_id FROM candidates WHERE NOT dispatchable)
+      SELECT j.status, j.channel, count(*)::int AS n,
+        extract(epoch FROM clock_timestamp() - min(j.created_at)
+          FILTER (WHERE j.status = 'QUEUED' AND h.quote_id IS NULL))::float8 AS oldest_queued,
+        count(*) FILTER (WHERE j.enqueued_at IS NULL)::int AS undispatched,
+        (SELECT count(*) FROM held)::int AS held
+      FROM pricing_jobs j LEFT JOIN held h ON h.quote_id = j.quote_id
+      WHERE j.status IN ('QUEUED', 'RUNNING')
+      GROUP BY j.status, j.channel`.execute(this.db);
     const stats: OpenJobStats = {
       open: [],
       oldestQueuedSeconds: {},

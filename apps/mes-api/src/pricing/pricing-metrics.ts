@@ -47,7 +47,7 @@ export class PricingMetrics {
     });
     new Gauge({
       name: 'fabflow_pricing_oldest_queued_age_seconds',
-      help: 'How long the oldest pricing job not started yet has waited, by channel (0: none waiting).',
+      help: 'How long the oldest pricing job not started yet has waited, by channel (0: none waiting); jobs held by their account cap are not counted.',
       labelNames: ['channel'],
       registers: [registry],
       async collect() {
