@@ -1,0 +1,533 @@
+// Observability overhead: order-create throughput and latency of real shop + CRM processes with
+// tracing and metrics ON (OTEL_ENABLED, sampling 1.0, spans exported over OTLP/HTTP to a
+// receiver this benchmark runs; METRICS_ENABLED, /metrics scraped every --scrape-ms) and OFF
+// (OTEL_ENABLED=false, METRICS_ENABLED=false), both sets running side by side, measured in
+// interleaved rounds of the same run. Goal (issue 4): ON at most 10 % lower throughput than OFF.
+// Prints PASS/MISS, never fails on it; writes bench/results/observability-<time>.json.
+//
+//   node tools/build.mjs && node bench/observability.mjs [--orders 1500] [--rounds 3] [--concurrency 8]
+//
+// See bench/README.md (observability.mjs) for what each figure means.
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cleanup, onCleanup, trapSignals, wasInterrupted } from './common/cleanup.mjs';
+import { intOption } from './common/cli.mjs';
+
+const HELP = `node bench/observability.mjs [options]
+
+  --orders N        orders per round and configuration (default 1500)
+  --rounds R        rounds per configuration, interleaved ON/OFF, order alternating (default 3)
+  --concurrency C   requests in flight (closed loop, keep-alive) (default 8)
+  --warmup N        orders per configuration before the first round (default 300)
+  --scrape-ms MS    /metrics scrape interval of the ON services while they are measured (default 2000)
+  --log-level L     LOG_LEVEL of the services (default warn: the same logs in both configurations)
+  --help`;
+
+const { values: args } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '1500' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '300' },
+    'scrape-ms': { type: 'string', default: '2000' },
+    'log-level': { type: 'string', default: 'warn' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const N = intOption(args, 'orders');
+const ROUNDS = intOption(args, 'rounds');
+const C = intOption(args, 'concurrency');
+const WARMUP = intOption(args, 'warmup', 0);
+const SCRAPE_MS = intOption(args, 'scrape-ms', 100);
+const LOG_LEVEL = args['log-level'];
+/** ON may be at most this much slower (orders/s), as a fraction of OFF. */
+const GOAL_MAX_DROP = 0.1;
+const JWT_SECRET = 'bench-observability-secret-that-is-long-enough';
+/** Linux clock ticks per second (`getconf CLK_TCK`) for /proc/<pid>/stat. */
+const CLK_TCK = 100;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const lib = (name) => require(join(ROOT, 'dist/node_modules/@fabflow', name));
+const {
+  ServiceProcess,
+  createTestVhost,
+  dropDatabase,
+  freePort,
+  testDatabaseUrl,
+  testEnv,
+  uniqueName,
+} = lib('testing');
+const { EmbeddedS3Server } = lib('storage');
+// The e2e fixture that writes READY quotes straight into the shop's database (a seed, as the
+// order-stream and kill tests use it): every order of the run needs a quote of its own.
+const { readyQuotes } = require(join(ROOT, 'dist/apps/e2e/src/support/quotes.js'));
+const pg = require('pg');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function percentiles(values) {
+  const a = Float64Array.from(values).sort();
+  const at = (p) => a[Math.min(a.length - 1, Math.max(0, Math.ceil((p / 100) * a.length) - 1))];
+  return { n: a.length, p50: at(50), p90: at(90), p99: at(99), max: a[a.length - 1] };
+}
+const median = (xs) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+};
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function processCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
+  const n = f.map(Number);
+  const idle = n[3] + n[4];
+  const total = n.slice(0, 8).reduce((s, x) => s + x, 0);
+  return { busy: total - idle, total };
+}
+
+async function json(method, url, body, headers = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Starts the OTLP receiver child; resolves with its URL and a stats query. */
+async function startSink() {
+  const child = fork(join(ROOT, 'bench/observability/otlp-sink.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  onCleanup(() => child.kill());
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m.ready));
+    child.once('exit', (code) => reject(new Error(`OTLP sink exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m.stats));
+        child.send('stats');
+      }),
+  };
+}
+
+/** A ServiceProcess started with a patient readiness wait (boot is slow on a busy machine). */
+async function startProcess(proc) {
+  onCleanup(() => proc.stop());
+  try {
+    await proc.start();
+  } catch {
+    await proc.waitReady(120_000);
+  }
+}
+
+/**
+ * One configuration: a shop and a CRM process on their own databases and vhost, a customer, and
+ * `quotes` READY quotes of that customer to order.
+ */
+async function startSet(name, on, sink, s3, quotes) {
+  const vhost = await createTestVhost(`benchobs${name}`);
+  onCleanup(() => vhost.drop());
+  const dbs = {
+    shop: uniqueName(`t_benchobs_${name}_shop`),
+    crm: uniqueName(`t_benchobs_${name}_crm`),
+  };
+  onCleanup(() => dropDatabase(dbs.shop));
+  onCleanup(() => dropDatabase(dbs.crm));
+  const env = {
+    AMQP_URLS: vhost.url,
+    REDIS_URL: testEnv.TEST_REDIS_URL,
+    JWT_SECRET,
+    LOG_LEVEL,
+    RATE_LIMIT_KEY_PREFIX: uniqueName('benchobs'),
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY_ID: 'bench-s3-access-key',
+    S3_SECRET_ACCESS_KEY: 'bench-s3-secret-access-key',
+    S3_FORCE_PATH_STYLE: 'true',
+    ...(on
+      ? {
+          OTEL_ENABLED: 'true',
+          OTEL_TRACES_SAMPLER_RATIO: '1',
+          OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+          METRICS_ENABLED: 'true',
+        }
+      : { OTEL_ENABLED: 'false', METRICS_ENABLED: 'false' }),
+  };
+  const crm = new ServiceProcess(
+    'crm-api',
+    await freePort(),
+    { ...env, DATABASE_URL: testDatabaseUrl(dbs.crm), SEED_STAFF: 'false' },
+    `bench-observability-${name}-crm`,
+  );
+  const shop = new ServiceProcess(
+    'shop-api',
+    await freePort(),
+    { ...env, DATABASE_URL: testDatabaseUrl(dbs.shop) },
+    `bench-observability-${name}-shop`,
+  );
+  await startProcess(crm);
+  await startProcess(shop);
+
+  const pool = new pg.Pool({ connectionString: testDatabaseUrl(dbs.shop), max: 2 });
+  onCleanup(() => pool.end());
+  const email = `bench-${name}-${Date.now()}@example.com`;
+  const customer = await json('POST', `${shop.url}/auth/register`, {
+    email,
+    password: 'bench-customer-password',
+    name: 'Bench Customer',
+  });
+  const { accessToken } = await json('POST', `${shop.url}/auth/login`, {
+    email,
+    password: 'bench-customer-password',
+  });
+  const fixture = { query: async (_db, text, values) => (await pool.query(text, values)).rows };
+  const quoteIds = await readyQuotes(fixture, customer.id, quotes);
+
+  // The configuration is what it claims: /metrics answers ON, is absent OFF.
+  for (const p of [shop, crm]) {
+    const res = await fetch(`${p.url}/metrics`);
+    await res.text();
+    const want = on ? 200 : 404;
+    if (res.status !== want)
+      throw new Error(`${name}: ${p.name} /metrics answered ${res.status}, expected ${want}`);
+  }
+  return {
+    name,
+    on,
+    shop,
+    crm,
+    pool,
+    token: accessToken,
+    quoteIds,
+    next: 0,
+    rounds: [],
+  };
+}
+
+/** `n` POST /orders of the set's next quotes, C at a time (closed loop): latencies in ms. */
+function placeOrders(set, n, agent) {
+  const ids = set.quoteIds.slice(set.next, set.next + n);
+  if (ids.length < n) throw new Error(`${set.name}: out of quotes`);
+  set.next += n;
+  const port = Number(new URL(set.shop.url).port);
+  const latencies = [];
+  const failures = {};
+  let i = 0;
+  const one = (quoteId) =>
+    new Promise((resolve) => {
+      const body = JSON.stringify({ quoteId });
+      const t0 = performance.now();
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/orders',
+          agent,
+          headers: {
+            authorization: `Bearer ${set.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 201) latencies.push(performance.now() - t0);
+            else failures[res.statusCode] = (failures[res.statusCode] ?? 0) + 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => {
+        failures[err.code ?? 'error'] = (failures[err.code ?? 'error'] ?? 0) + 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const worker = async () => {
+    while (i < ids.length) await one(ids[i++]);
+  };
+  return Promise.all(Array.from({ length: C }, worker)).then(() => ({ latencies, failures }));
+}
+
+/** Waits until the CRM has answered every order (OrderReceived projected: none left PLACED). */
+async function waitSettled(set, timeoutMs = 300_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await set.pool.query(
+      "SELECT count(*)::int AS n FROM orders WHERE status = 'PLACED'",
+    );
+    if (rows[0].n === 0) return;
+    if (Date.now() > until) throw new Error(`${set.name}: ${rows[0].n} orders still PLACED`);
+    await sleep(20);
+  }
+}
+
+/** Scrapes both services' /metrics every SCRAPE_MS until stopped, as Prometheus would. */
+function startScraper(set) {
+  let scrapes = 0;
+  let failed = 0;
+  const scrape = () =>
+    Promise.all(
+      [set.shop, set.crm].map(async (p) => {
+        try {
+          const res = await fetch(`${p.url}/metrics`);
+          await res.text();
+          if (res.ok) scrapes += 1;
+          else failed += 1;
+        } catch {
+          failed += 1;
+        }
+      }),
+    );
+  void scrape();
+  const timer = setInterval(() => void scrape(), SCRAPE_MS);
+  return () => {
+    clearInterval(timer);
+    return { scrapes, failed };
+  };
+}
+
+/** One measured round of one configuration. */
+async function round(set, n, agent, sink) {
+  const pids = [set.shop.pid, set.crm.pid];
+  const stopScraper = set.on ? startScraper(set) : undefined;
+  const cpu0 = pids.map(processCpuSeconds);
+  const sinkCpu0 = processCpuSeconds(sink.pid);
+  const m0 = machineTicks();
+  const t0 = performance.now();
+  const { latencies, failures } = await placeOrders(set, n, agent);
+  const httpSeconds = (performance.now() - t0) / 1000;
+  await waitSettled(set);
+  const settledSeconds = (performance.now() - t0) / 1000;
+  const m1 = machineTicks();
+  const cpu1 = pids.map(processCpuSeconds);
+  const scraped = stopScraper?.();
+  const ok = latencies.length;
+  const cpuSeconds = cpu1.reduce((s, v, i) => s + v - cpu0[i], 0);
+  return {
+    ok,
+    failures,
+    httpSeconds,
+    settledSeconds,
+    ordersPerSecond: ok / httpSeconds,
+    settledOrdersPerSecond: ok / settledSeconds,
+    latencies,
+    serviceCpuMsPerOrder: (cpuSeconds * 1000) / ok,
+    sinkCpuMs: (processCpuSeconds(sink.pid) - sinkCpu0) * 1000,
+    machineBusyPercent: (100 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total),
+    scrapes: scraped,
+  };
+}
+
+function summarise(set) {
+  const rs = set.rounds;
+  const ok = rs.reduce((s, r) => s + r.ok, 0);
+  const http = rs.reduce((s, r) => s + r.httpSeconds, 0);
+  const settled = rs.reduce((s, r) => s + r.settledSeconds, 0);
+  const failures = {};
+  for (const r of rs)
+    for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
+  return {
+    orders: ok,
+    failures,
+    ordersPerSecond: ok / http,
+    medianRoundOrdersPerSecond: median(rs.map((r) => r.ordersPerSecond)),
+    settledOrdersPerSecond: ok / settled,
+    roundOrdersPerSecond: rs.map((r) => Math.round(r.ordersPerSecond)),
+    latencyMs: percentiles(rs.flatMap((r) => r.latencies)),
+    serviceCpuMsPerOrder: median(rs.map((r) => r.serviceCpuMsPerOrder)),
+    sinkCpuMsPerOrder: rs.reduce((s, r) => s + r.sinkCpuMs, 0) / ok,
+    machineBusyPercent: median(rs.map((r) => r.machineBusyPercent)),
+    scrapes: rs.reduce((s, r) => s + (r.scrapes?.scrapes ?? 0), 0),
+    failedScrapes: rs.reduce((s, r) => s + (r.scrapes?.failed ?? 0), 0),
+  };
+}
+
+async function main() {
+  const started = new Date();
+  console.error('starting the OTLP receiver, S3 and two shop + CRM sets (ON and OFF)…');
+  const sink = await startSink();
+  const s3Dir = mkdtempSync(join(tmpdir(), 'fabflow-bench-obs-s3-'));
+  onCleanup(() => rmSync(s3Dir, { recursive: true, force: true }));
+  const s3 = await EmbeddedS3Server.start({
+    dir: s3Dir,
+    credentials: {
+      accessKeyId: 'bench-s3-access-key',
+      secretAccessKey: 'bench-s3-secret-access-key',
+    },
+  });
+  onCleanup(() => s3.stop());
+  const quotes = WARMUP + ROUNDS * N;
+  const on = await startSet('on', true, sink, s3, quotes);
+  const off = await startSet('off', false, sink, s3, quotes);
+  const agent = new Agent({ keepAlive: true, maxSockets: C });
+  onCleanup(() => agent.destroy());
+
+  console.error(`warm-up: ${WARMUP} orders per configuration…`);
+  for (const set of [on, off]) {
+    if (WARMUP === 0) break;
+    const w = await placeOrders(set, WARMUP, agent);
+    if (w.latencies.length !== WARMUP)
+      throw new Error(`${set.name} warm-up failed: ${JSON.stringify(w.failures)}`);
+    await waitSettled(set);
+  }
+  const load0 = loadavg();
+  for (let r = 0; r < ROUNDS; r++) {
+    // Interleaved, and the order alternates, so drift on a shared machine hits both alike.
+    for (const set of r % 2 === 0 ? [on, off] : [off, on]) {
+      const res = await round(set, N, agent, sink);
+      set.rounds.push(res);
+      console.error(
+        `round ${r + 1} ${set.name.padEnd(3)}: ${res.ordersPerSecond.toFixed(1)} orders/s, p50 ${percentiles(res.latencies).p50.toFixed(1)} ms, settled in ${res.settledSeconds.toFixed(1)} s, machine ${res.machineBusyPercent.toFixed(0)} % busy`,
+      );
+    }
+  }
+  const load1 = loadavg();
+
+  // Every span of the ON set reaches the receiver: its shutdown flushes the batch.
+  await Promise.all([on.shop.stop(), on.crm.stop()]);
+  const exported = await sink.stats();
+  const onOrders = WARMUP + ROUNDS * N;
+
+  const s = { on: summarise(on), off: summarise(off) };
+  const pct = (a, b) => (100 * (a - b)) / b;
+  const diff = {
+    ordersPerSecondPercent: pct(s.on.ordersPerSecond, s.off.ordersPerSecond),
+    medianRoundOrdersPerSecondPercent: pct(
+      s.on.medianRoundOrdersPerSecond,
+      s.off.medianRoundOrdersPerSecond,
+    ),
+    settledOrdersPerSecondPercent: pct(s.on.settledOrdersPerSecond, s.off.settledOrdersPerSecond),
+    p50Percent: pct(s.on.latencyMs.p50, s.off.latencyMs.p50),
+    p99Percent: pct(s.on.latencyMs.p99, s.off.latencyMs.p99),
+    serviceCpuPercent: pct(s.on.serviceCpuMsPerOrder, s.off.serviceCpuMsPerOrder),
+  };
+  const verdict = diff.ordersPerSecondPercent >= -100 * GOAL_MAX_DROP ? 'PASS' : 'MISS';
+  const machine = {
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    loadavgBefore: load0.map((l) => l.toFixed(2)).join(' '),
+    loadavgAfter: load1.map((l) => l.toFixed(2)).join(' '),
+    node: process.version,
+  };
+
+  const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+  const signed = (v) => `${v >= 0 ? '+' : ''}${f(v)} %`;
+  const row = (label, a, b, d, digits = 1) =>
+    console.log(
+      `${label.padEnd(34)} ${f(a, digits).padStart(10)} ${f(b, digits).padStart(10)} ${signed(d).padStart(10)}`,
+    );
+  console.log(
+    `\nPOST /orders on shop-api (+ CRM consuming OrderPlaced, shop projecting OrderReceived): ${ROUNDS} interleaved rounds × ${N} orders per configuration, concurrency ${C}, warm-up ${WARMUP}`,
+  );
+  console.log(
+    `machine: ${machine.cpus}; load average ${machine.loadavgBefore} → ${machine.loadavgAfter}; Node ${machine.node}`,
+  );
+  console.log(
+    `ON: OTEL_ENABLED, sampling 1.0, OTLP/HTTP export to the bench's receiver; METRICS_ENABLED, /metrics scraped every ${SCRAPE_MS} ms. OFF: OTEL_ENABLED=false, METRICS_ENABLED=false. LOG_LEVEL=${LOG_LEVEL} in both.\n`,
+  );
+  console.log(
+    `${''.padEnd(34)} ${'ON'.padStart(10)} ${'OFF'.padStart(10)} ${'ON vs OFF'.padStart(10)}`,
+  );
+  row(
+    'orders/s (all rounds)',
+    s.on.ordersPerSecond,
+    s.off.ordersPerSecond,
+    diff.ordersPerSecondPercent,
+  );
+  row(
+    'orders/s (median round)',
+    s.on.medianRoundOrdersPerSecond,
+    s.off.medianRoundOrdersPerSecond,
+    diff.medianRoundOrdersPerSecondPercent,
+  );
+  row(
+    'orders/s settled (CRM answered)',
+    s.on.settledOrdersPerSecond,
+    s.off.settledOrdersPerSecond,
+    diff.settledOrdersPerSecondPercent,
+  );
+  row('latency p50 ms', s.on.latencyMs.p50, s.off.latencyMs.p50, diff.p50Percent, 2);
+  row('latency p99 ms', s.on.latencyMs.p99, s.off.latencyMs.p99, diff.p99Percent, 2);
+  row(
+    'shop + CRM CPU ms per order',
+    s.on.serviceCpuMsPerOrder,
+    s.off.serviceCpuMsPerOrder,
+    diff.serviceCpuPercent,
+    2,
+  );
+  console.log(
+    `\nper round, orders/s: ON ${s.on.roundOrdersPerSecond.join(', ')}; OFF ${s.off.roundOrdersPerSecond.join(', ')}`,
+  );
+  console.log(
+    `machine busy while measuring (median round, all processes, others' included): ON ${f(s.on.machineBusyPercent, 0)} %, OFF ${f(s.off.machineBusyPercent, 0)} %`,
+  );
+  console.log(
+    `exported: ${exported.spans} spans in ${exported.requests} OTLP requests (${f(exported.spans / onOrders)} spans per order, ${(exported.bytes / 1e6).toFixed(1)} MB); receiver CPU ${f(s.on.sinkCpuMsPerOrder, 2)} ms per order (not counted above); ${s.on.scrapes} scrapes (${s.on.failedScrapes} failed)`,
+  );
+  const failures = { on: s.on.failures, off: s.off.failures };
+  if (Object.keys(s.on.failures).length + Object.keys(s.off.failures).length > 0)
+    console.log(`failed requests: ${JSON.stringify(failures)}`);
+  console.log(
+    `\nthroughput with tracing + metrics: ${signed(diff.ordersPerSecondPercent)} vs off (goal: at most ${GOAL_MAX_DROP * 100} % lower): ${verdict}`,
+  );
+
+  const strip = (set) => set.rounds.map(({ latencies: _l, ...r }) => r);
+  const report = {
+    benchmark: 'observability',
+    at: started.toISOString(),
+    options: {
+      orders: N,
+      rounds: ROUNDS,
+      concurrency: C,
+      warmup: WARMUP,
+      scrapeMs: SCRAPE_MS,
+      logLevel: LOG_LEVEL,
+    },
+    machine,
+    on: { ...s.on, rounds: strip(on) },
+    off: { ...s.off, rounds: strip(off) },
+    exported: { ...exported, spansPerOrder: exported.spans / onOrders },
+    differencePercent: diff,
+    goal: { maxThroughputDropPercent: GOAL_MAX_DROP * 100, verdict },
+  };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const file = join(ROOT, 'bench/results', `observability-${report.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nwritten: ${file}`);
+}
+
+trapSignals();
+try {
+  await main();
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  if (!wasInterrupted()) await cleanup();
+}
