@@ -8,6 +8,7 @@
 //   node tools/build.mjs && node bench/observability.mjs [--orders 1500] [--rounds 3] [--concurrency 8]
 //
 // See bench/README.md (observability.mjs) for what each figure means.
+import { Buffer } from 'node:buffer';
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -16,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { cleanup, onCleanup, trapSignals, wasInterrupted } from './common/cleanup.mjs';
 import { intOption } from './common/cli.mjs';
@@ -28,6 +30,8 @@ const HELP = `node bench/observability.mjs [options]
   --warmup N        orders per configuration before the first round (default 300)
   --scrape-ms MS    /metrics scrape interval of the ON services while they are measured (default 2000)
   --log-level L     LOG_LEVEL of the services (default warn: the same logs in both configurations)
+  --split           also measure tracing alone and metrics alone (sets "tracing" and "metrics")
+  --cpu-prof DIR    V8 CPU profiles of every service process into DIR (written when they stop)
   --help`;
 
 const { values: args } = parseArgs({
@@ -38,6 +42,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '300' },
     'scrape-ms': { type: 'string', default: '2000' },
     'log-level': { type: 'string', default: 'warn' },
+    split: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -51,6 +57,14 @@ const C = intOption(args, 'concurrency');
 const WARMUP = intOption(args, 'warmup', 0);
 const SCRAPE_MS = intOption(args, 'scrape-ms', 100);
 const LOG_LEVEL = args['log-level'];
+/** The configurations measured: ON and OFF always; with --split also each half of ON alone. */
+const CONFIGS = {
+  on: { tracing: true, metrics: true },
+  off: { tracing: false, metrics: false },
+  ...(args.split
+    ? { tracing: { tracing: true, metrics: false }, metrics: { tracing: false, metrics: true } }
+    : {}),
+};
 /** ON may be at most this much slower (orders/s), as a fraction of OFF. */
 const GOAL_MAX_DROP = 0.1;
 const JWT_SECRET = 'bench-observability-secret-that-is-long-enough';
@@ -149,7 +163,7 @@ async function startProcess(proc) {
  * One configuration: a shop and a CRM process on their own databases and vhost, a customer, and
  * `quotes` READY quotes of that customer to order.
  */
-async function startSet(name, on, sink, s3, quotes) {
+async function startSet(name, config, sink, s3, quotes) {
   const vhost = await createTestVhost(`benchobs${name}`);
   onCleanup(() => vhost.drop());
   const dbs = {
@@ -168,14 +182,15 @@ async function startSet(name, on, sink, s3, quotes) {
     S3_ACCESS_KEY_ID: 'bench-s3-access-key',
     S3_SECRET_ACCESS_KEY: 'bench-s3-secret-access-key',
     S3_FORCE_PATH_STYLE: 'true',
-    ...(on
+    ...(config.tracing
       ? {
           OTEL_ENABLED: 'true',
           OTEL_TRACES_SAMPLER_RATIO: '1',
           OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-          METRICS_ENABLED: 'true',
         }
-      : { OTEL_ENABLED: 'false', METRICS_ENABLED: 'false' }),
+      : { OTEL_ENABLED: 'false' }),
+    METRICS_ENABLED: String(config.metrics),
+    ...(args['cpu-prof'] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args['cpu-prof']}` } : {}),
   };
   const crm = new ServiceProcess(
     'crm-api',
@@ -211,13 +226,13 @@ async function startSet(name, on, sink, s3, quotes) {
   for (const p of [shop, crm]) {
     const res = await fetch(`${p.url}/metrics`);
     await res.text();
-    const want = on ? 200 : 404;
+    const want = config.metrics ? 200 : 404;
     if (res.status !== want)
       throw new Error(`${name}: ${p.name} /metrics answered ${res.status}, expected ${want}`);
   }
   return {
     name,
-    on,
+    ...config,
     shop,
     crm,
     pool,
@@ -316,7 +331,7 @@ function startScraper(set) {
 /** One measured round of one configuration. */
 async function round(set, n, agent, sink) {
   const pids = [set.shop.pid, set.crm.pid];
-  const stopScraper = set.on ? startScraper(set) : undefined;
+  const stopScraper = set.metrics ? startScraper(set) : undefined;
   const cpu0 = pids.map(processCpuSeconds);
   const sinkCpu0 = processCpuSeconds(sink.pid);
   const m0 = machineTicks();
@@ -371,7 +386,9 @@ function summarise(set) {
 
 async function main() {
   const started = new Date();
-  console.error('starting the OTLP receiver, S3 and two shop + CRM sets (ON and OFF)…');
+  console.error(
+    `starting the OTLP receiver, S3 and a shop + CRM per configuration (${Object.keys(CONFIGS).join(', ')})…`,
+  );
   const sink = await startSink();
   const s3Dir = mkdtempSync(join(tmpdir(), 'fabflow-bench-obs-s3-'));
   onCleanup(() => rmSync(s3Dir, { recursive: true, force: true }));
@@ -384,13 +401,19 @@ async function main() {
   });
   onCleanup(() => s3.stop());
   const quotes = WARMUP + ROUNDS * N;
-  const on = await startSet('on', true, sink, s3, quotes);
-  const off = await startSet('off', false, sink, s3, quotes);
+  const sets = [];
+  for (const [name, config] of Object.entries(CONFIGS))
+    sets.push(await startSet(name, config, sink, s3, quotes));
+  const byName = Object.fromEntries(sets.map((x) => [x.name, x]));
+  if (args['cpu-prof'])
+    console.error(
+      `CPU profiles in ${args['cpu-prof']}: ${sets.map((x) => `${x.name} shop ${x.shop.pid}, crm ${x.crm.pid}`).join('; ')}`,
+    );
   const agent = new Agent({ keepAlive: true, maxSockets: C });
   onCleanup(() => agent.destroy());
 
   console.error(`warm-up: ${WARMUP} orders per configuration…`);
-  for (const set of [on, off]) {
+  for (const set of sets) {
     if (WARMUP === 0) break;
     const w = await placeOrders(set, WARMUP, agent);
     if (w.latencies.length !== WARMUP)
@@ -399,36 +422,43 @@ async function main() {
   }
   const load0 = loadavg();
   for (let r = 0; r < ROUNDS; r++) {
-    // Interleaved, and the order alternates, so drift on a shared machine hits both alike.
-    for (const set of r % 2 === 0 ? [on, off] : [off, on]) {
+    // Interleaved, and the order rotates, so drift on a shared machine hits every set alike.
+    const order = sets.map((_, i) => sets[(i + r) % sets.length]);
+    if (r % 2 === 1) order.reverse();
+    for (const set of order) {
       const res = await round(set, N, agent, sink);
       set.rounds.push(res);
       console.error(
-        `round ${r + 1} ${set.name.padEnd(3)}: ${res.ordersPerSecond.toFixed(1)} orders/s, p50 ${percentiles(res.latencies).p50.toFixed(1)} ms, settled in ${res.settledSeconds.toFixed(1)} s, machine ${res.machineBusyPercent.toFixed(0)} % busy`,
+        `round ${r + 1} ${set.name.padEnd(7)}: ${res.ordersPerSecond.toFixed(1)} orders/s, p50 ${percentiles(res.latencies).p50.toFixed(1)} ms, settled in ${res.settledSeconds.toFixed(1)} s, ${res.serviceCpuMsPerOrder.toFixed(2)} CPU ms/order, machine ${res.machineBusyPercent.toFixed(0)} % busy`,
       );
     }
   }
   const load1 = loadavg();
 
-  // Every span of the ON set reaches the receiver: its shutdown flushes the batch.
-  await Promise.all([on.shop.stop(), on.crm.stop()]);
+  // Every span reaches the receiver: the services' shutdown flushes the batch.
+  await Promise.all(sets.flatMap((x) => [x.shop.stop(), x.crm.stop()]));
   const exported = await sink.stats();
-  const onOrders = WARMUP + ROUNDS * N;
+  const tracedOrders = sets.filter((x) => x.tracing).length * (WARMUP + ROUNDS * N);
 
-  const s = { on: summarise(on), off: summarise(off) };
+  const s = Object.fromEntries(sets.map((x) => [x.name, summarise(x)]));
   const pct = (a, b) => (100 * (a - b)) / b;
-  const diff = {
-    ordersPerSecondPercent: pct(s.on.ordersPerSecond, s.off.ordersPerSecond),
+  const vsOff = (name) => ({
+    ordersPerSecondPercent: pct(s[name].ordersPerSecond, s.off.ordersPerSecond),
     medianRoundOrdersPerSecondPercent: pct(
-      s.on.medianRoundOrdersPerSecond,
+      s[name].medianRoundOrdersPerSecond,
       s.off.medianRoundOrdersPerSecond,
     ),
-    settledOrdersPerSecondPercent: pct(s.on.settledOrdersPerSecond, s.off.settledOrdersPerSecond),
-    p50Percent: pct(s.on.latencyMs.p50, s.off.latencyMs.p50),
-    p99Percent: pct(s.on.latencyMs.p99, s.off.latencyMs.p99),
-    serviceCpuPercent: pct(s.on.serviceCpuMsPerOrder, s.off.serviceCpuMsPerOrder),
-  };
-  const verdict = diff.ordersPerSecondPercent >= -100 * GOAL_MAX_DROP ? 'PASS' : 'MISS';
+    settledOrdersPerSecondPercent: pct(
+      s[name].settledOrdersPerSecond,
+      s.off.settledOrdersPerSecond,
+    ),
+    p50Percent: pct(s[name].latencyMs.p50, s.off.latencyMs.p50),
+    p99Percent: pct(s[name].latencyMs.p99, s.off.latencyMs.p99),
+    serviceCpuPercent: pct(s[name].serviceCpuMsPerOrder, s.off.serviceCpuMsPerOrder),
+  });
+  const others = sets.map((x) => x.name).filter((n) => n !== 'off');
+  const diff = Object.fromEntries(others.map((n) => [n, vsOff(n)]));
+  const verdict = diff.on.ordersPerSecondPercent >= -100 * GOAL_MAX_DROP ? 'PASS' : 'MISS';
   const machine = {
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
     loadavgBefore: load0.map((l) => l.toFixed(2)).join(' '),
@@ -438,9 +468,19 @@ async function main() {
 
   const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   const signed = (v) => `${v >= 0 ? '+' : ''}${f(v)} %`;
-  const row = (label, a, b, d, digits = 1) =>
+  const names = sets.map((x) => x.name);
+  const header = [
+    ''.padEnd(32),
+    ...names.map((n) => n.toUpperCase().padStart(9)),
+    ...others.map((n) => `${n.toUpperCase()} vs OFF`.padStart(16)),
+  ].join(' ');
+  const row = (label, key, digits = 1) =>
     console.log(
-      `${label.padEnd(34)} ${f(a, digits).padStart(10)} ${f(b, digits).padStart(10)} ${signed(d).padStart(10)}`,
+      [
+        label.padEnd(32),
+        ...names.map((n) => f(key(s[n]), digits).padStart(9)),
+        ...others.map((n) => signed(pct(key(s[n]), key(s.off))).padStart(16)),
+      ].join(' '),
     );
   console.log(
     `\nPOST /orders on shop-api (+ CRM consuming OrderPlaced, shop projecting OrderReceived): ${ROUNDS} interleaved rounds × ${N} orders per configuration, concurrency ${C}, warm-up ${WARMUP}`,
@@ -449,52 +489,40 @@ async function main() {
     `machine: ${machine.cpus}; load average ${machine.loadavgBefore} → ${machine.loadavgAfter}; Node ${machine.node}`,
   );
   console.log(
-    `ON: OTEL_ENABLED, sampling 1.0, OTLP/HTTP export to the bench's receiver; METRICS_ENABLED, /metrics scraped every ${SCRAPE_MS} ms. OFF: OTEL_ENABLED=false, METRICS_ENABLED=false. LOG_LEVEL=${LOG_LEVEL} in both.\n`,
+    `ON: OTEL_ENABLED, sampling 1.0, OTLP/HTTP export to the bench's receiver; METRICS_ENABLED, /metrics scraped every ${SCRAPE_MS} ms. OFF: OTEL_ENABLED=false, METRICS_ENABLED=false.${args.split ? ' TRACING: tracing only. METRICS: metrics only.' : ''} LOG_LEVEL=${LOG_LEVEL} in all.\n`,
+  );
+  console.log(header);
+  row('orders/s (all rounds)', (x) => x.ordersPerSecond);
+  row('orders/s (median round)', (x) => x.medianRoundOrdersPerSecond);
+  row('orders/s settled (CRM answered)', (x) => x.settledOrdersPerSecond);
+  row('latency p50 ms', (x) => x.latencyMs.p50, 2);
+  row('latency p99 ms', (x) => x.latencyMs.p99, 2);
+  row('shop + CRM CPU ms per order', (x) => x.serviceCpuMsPerOrder, 2);
+  console.log(
+    `\nper round, orders/s: ${names.map((n) => `${n.toUpperCase()} ${s[n].roundOrdersPerSecond.join(', ')}`).join('; ')}`,
   );
   console.log(
-    `${''.padEnd(34)} ${'ON'.padStart(10)} ${'OFF'.padStart(10)} ${'ON vs OFF'.padStart(10)}`,
-  );
-  row(
-    'orders/s (all rounds)',
-    s.on.ordersPerSecond,
-    s.off.ordersPerSecond,
-    diff.ordersPerSecondPercent,
-  );
-  row(
-    'orders/s (median round)',
-    s.on.medianRoundOrdersPerSecond,
-    s.off.medianRoundOrdersPerSecond,
-    diff.medianRoundOrdersPerSecondPercent,
-  );
-  row(
-    'orders/s settled (CRM answered)',
-    s.on.settledOrdersPerSecond,
-    s.off.settledOrdersPerSecond,
-    diff.settledOrdersPerSecondPercent,
-  );
-  row('latency p50 ms', s.on.latencyMs.p50, s.off.latencyMs.p50, diff.p50Percent, 2);
-  row('latency p99 ms', s.on.latencyMs.p99, s.off.latencyMs.p99, diff.p99Percent, 2);
-  row(
-    'shop + CRM CPU ms per order',
-    s.on.serviceCpuMsPerOrder,
-    s.off.serviceCpuMsPerOrder,
-    diff.serviceCpuPercent,
-    2,
+    `machine busy while measuring (median round, all processes, others' included): ${names.map((n) => `${n.toUpperCase()} ${f(s[n].machineBusyPercent, 0)} %`).join(', ')}`,
   );
   console.log(
-    `\nper round, orders/s: ON ${s.on.roundOrdersPerSecond.join(', ')}; OFF ${s.off.roundOrdersPerSecond.join(', ')}`,
+    `exported: ${exported.spans} spans in ${exported.requests} OTLP requests (${f(exported.spans / tracedOrders)} spans per order, ${(exported.bytes / 1e6).toFixed(1)} MB); receiver CPU ${f(s.on.sinkCpuMsPerOrder, 2)} ms per order (not counted above); ${s.on.scrapes} scrapes (${s.on.failedScrapes} failed)`,
   );
-  console.log(
-    `machine busy while measuring (median round, all processes, others' included): ON ${f(s.on.machineBusyPercent, 0)} %, OFF ${f(s.off.machineBusyPercent, 0)} %`,
-  );
-  console.log(
-    `exported: ${exported.spans} spans in ${exported.requests} OTLP requests (${f(exported.spans / onOrders)} spans per order, ${(exported.bytes / 1e6).toFixed(1)} MB); receiver CPU ${f(s.on.sinkCpuMsPerOrder, 2)} ms per order (not counted above); ${s.on.scrapes} scrapes (${s.on.failedScrapes} failed)`,
-  );
-  const failures = { on: s.on.failures, off: s.off.failures };
-  if (Object.keys(s.on.failures).length + Object.keys(s.off.failures).length > 0)
+  // Span names without the database name (one per set), summed over the traced sets.
+  const kinds = {};
+  for (const [k, v] of Object.entries(exported.byName)) {
+    const key = k.replace(/ t_benchobs_\S+$/, '');
+    kinds[key] = (kinds[key] ?? 0) + v;
+  }
+  const top = Object.entries(kinds)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 14)
+    .map(([k, v]) => `${k} ${f(v / tracedOrders, 2)}`);
+  console.log(`spans per order by service and name: ${top.join('; ')}`);
+  const failures = Object.fromEntries(names.map((n) => [n, s[n].failures]));
+  if (names.some((n) => Object.keys(s[n].failures).length > 0))
     console.log(`failed requests: ${JSON.stringify(failures)}`);
   console.log(
-    `\nthroughput with tracing + metrics: ${signed(diff.ordersPerSecondPercent)} vs off (goal: at most ${GOAL_MAX_DROP * 100} % lower): ${verdict}`,
+    `\nthroughput with tracing + metrics: ${signed(diff.on.ordersPerSecondPercent)} vs off (goal: at most ${GOAL_MAX_DROP * 100} % lower): ${verdict}`,
   );
 
   const strip = (set) => set.rounds.map(({ latencies: _l, ...r }) => r);
@@ -508,12 +536,21 @@ async function main() {
       warmup: WARMUP,
       scrapeMs: SCRAPE_MS,
       logLevel: LOG_LEVEL,
+      split: args.split,
     },
     machine,
-    on: { ...s.on, rounds: strip(on) },
-    off: { ...s.off, rounds: strip(off) },
-    exported: { ...exported, spansPerOrder: exported.spans / onOrders },
-    differencePercent: diff,
+    configurations: Object.fromEntries(
+      sets.map((x) => [
+        x.name,
+        { tracing: x.tracing, metrics: x.metrics, ...s[x.name], rounds: strip(byName[x.name]) },
+      ]),
+    ),
+    exported: {
+      ...exported,
+      spansPerOrder: exported.spans / tracedOrders,
+      spanKindsPerOrder: kinds,
+    },
+    differenceVsOffPercent: diff,
     goal: { maxThroughputDropPercent: GOAL_MAX_DROP * 100, verdict },
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -4,11 +4,17 @@
 // answers 200, as a collector would. Its CPU is reported apart from the services'.
 //
 // IPC: sends { ready: port } once listening; answers 'stats' with { stats: { requests, spans,
-// bytes, refused } }.
+// bytes, refused, byName } } (byName: spans per `service: span name`).
+import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
-const stats = { requests: 0, spans: 0, bytes: 0, refused: 0 };
+const stats = { requests: 0, spans: 0, bytes: 0, refused: 0, byName: {} };
+
+/** `service: name` of a span, the route or queue kept and ids left out (bounded keys). */
+function spanKey(service, span) {
+  return `${service}: ${span.name}`;
+}
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -24,8 +30,16 @@ const server = createServer((req, res) => {
       stats.bytes += body.length;
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const payload = JSON.parse(body.toString('utf8'));
-      for (const rs of payload.resourceSpans ?? [])
-        for (const ss of rs.scopeSpans ?? []) stats.spans += ss.spans?.length ?? 0;
+      for (const rs of payload.resourceSpans ?? []) {
+        const service =
+          rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '?';
+        for (const ss of rs.scopeSpans ?? [])
+          for (const span of ss.spans ?? []) {
+            stats.spans += 1;
+            const key = spanKey(service, span);
+            stats.byName[key] = (stats.byName[key] ?? 0) + 1;
+          }
+      }
       stats.requests += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } catch {
