@@ -81,6 +81,11 @@ export const commonEnv = defineConfig({
     description: 'How long graceful shutdown waits for in-flight work.',
   },
   DOCS_ENABLED: { schema: boolFromEnv.default(true), description: 'Serve OpenAPI at /docs.' },
+  METRICS_ENABLED: {
+    schema: boolFromEnv.default(true),
+    description:
+      'Prometheus metrics: /metrics, the per-route RED histogram and Node default metrics. Off: no /metrics (404), no HTTP histogram, no default collectors.',
+  },
   ...tracingEnv,
 });
 

@@ -8,7 +8,13 @@ import type { AmqpConnection } from './amqp-connection';
 import { EnvelopeError, fromDelivery, type EventEnvelope } from './envelope';
 import { PermanentError, type HandlerContext, type HandlerRegistry } from './event-handler';
 import type { ConsumeOutcome, MessagingMetrics } from './messaging-metrics';
-import { failSpan, MessagingAttr, orderIdOf, startProcessSpan } from './messaging-tracing';
+import {
+  failSpan,
+  MessagingAttr,
+  orderIdOf,
+  quoteIdOf,
+  startProcessSpan,
+} from './messaging-tracing';
 import type { MessagingTables } from './tables';
 import { declareSubscription, dlqName, retryQueueName } from './topology';
 import type { UnitOfWork } from './unit-of-work';
@@ -218,6 +224,7 @@ export class EventConsumer<DB extends MessagingTables> {
     }
     const event = { ...envelope, data: parsed.data };
     const orderId = orderIdOf(event.data);
+    const quoteId = quoteIdOf(event.data);
     const logFields: Record<string, string> = {
       event_type: event.type,
       event_id: event.id,
@@ -229,6 +236,7 @@ export class EventConsumer<DB extends MessagingTables> {
       [MessagingAttr.EVENT_SUBJECT]: event.subject,
       ...(event.correlationId ? { [MessagingAttr.CONVERSATION_ID]: event.correlationId } : {}),
       ...(orderId ? { [MessagingAttr.ORDER_ID]: orderId } : {}),
+      ...(quoteId ? { [MessagingAttr.QUOTE_ID]: quoteId } : {}),
     });
     // Every log line of this handling, retry or dead-lettering carries the event and the order.
     return runWithContext(

@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import { OrderReceived } from '@fabflow/contracts';
 import { shutdownTracing, startTracing } from '@fabflow/observability';
 import { newEnvelope, publishOptions } from './envelope';
-import { orderIdOf, startProcessSpan, startPublishSpan } from './messaging-tracing';
+import { orderIdOf, quoteIdOf, startProcessSpan, startPublishSpan } from './messaging-tracing';
 import { OutboxWriter } from './outbox';
 import type { MessagingTables } from './tables';
 
@@ -112,5 +112,13 @@ describe('trace context through outbox row → publish → delivery → process'
     assert.equal(orderIdOf({ quoteId: 'q' }), 'q');
     assert.equal(orderIdOf({ customerId: 'c' }), undefined);
     assert.equal(orderIdOf(null), undefined);
+  });
+
+  it('takes the quote id from the event data (quoteId, else item.quoteId of an order)', () => {
+    assert.equal(quoteIdOf({ orderId: 'o', quoteId: 'q' }), 'q');
+    assert.equal(quoteIdOf({ orderId: 'o', item: { quoteId: 'q' } }), 'q');
+    assert.equal(quoteIdOf({ orderId: 'o', item: null }), undefined);
+    assert.equal(quoteIdOf({ orderId: 'o' }), undefined);
+    assert.equal(quoteIdOf('q'), undefined);
   });
 });

@@ -27,6 +27,8 @@ export const MessagingAttr = {
   ERROR_TYPE: 'error.type',
   /** The order (or quote) the message is about: one query finds every trace of an order. */
   ORDER_ID: 'fabflow.order_id',
+  /** The quote the message names (a quote's events, and an order placed from a quote). */
+  QUOTE_ID: 'fabflow.quote_id',
   /** handled | duplicate | retried | dead_lettered */
   OUTCOME: 'fabflow.consume.outcome',
   /** 1 for the first delivery, 2 after the first retry, … */
@@ -41,6 +43,19 @@ export function orderIdOf(data: unknown): string | undefined {
   const { orderId, quoteId } = data as { orderId?: unknown; quoteId?: unknown };
   if (typeof orderId === 'string') return orderId;
   return typeof quoteId === 'string' ? quoteId : undefined;
+}
+
+/**
+ * The quote an event names, from its data (`quoteId`, else the ordered item's `item.quoteId`):
+ * a quote's pricing and the order placed from it are found by one query.
+ */
+export function quoteIdOf(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { quoteId, item } = data as { quoteId?: unknown; item?: unknown };
+  if (typeof quoteId === 'string') return quoteId;
+  if (typeof item !== 'object' || item === null) return undefined;
+  const nested = (item as { quoteId?: unknown }).quoteId;
+  return typeof nested === 'string' ? nested : undefined;
 }
 
 export interface PublishSpanInput {
@@ -77,6 +92,8 @@ export function startPublishSpan(input: PublishSpanInput): {
   if (h.correlationid) attributes[MessagingAttr.CONVERSATION_ID] = h.correlationid;
   const orderId = orderIdOf(input.data);
   if (orderId) attributes[MessagingAttr.ORDER_ID] = orderId;
+  const quoteId = quoteIdOf(input.data);
+  if (quoteId) attributes[MessagingAttr.QUOTE_ID] = quoteId;
 
   const parent = contextFromTraceHeaders(h);
   const span = tracer.startSpan(

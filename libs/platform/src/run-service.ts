@@ -19,6 +19,7 @@ type ServiceConfig = CoreConfig & {
   HOST: string;
   LOG_LEVEL: string;
   DOCS_ENABLED: boolean;
+  METRICS_ENABLED: boolean;
 };
 
 export interface RunServiceOptions<S extends EnvSpec> {
@@ -79,13 +80,19 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
     );
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await opts.afterMigrate?.(database, config, logger);
-    const metricsRegistry = createMetricsRegistry(`${opts.service}-api`);
+    // Metrics off: the libraries still count into the registry (it is never served), but
+    // there is no /metrics, no per-request histogram and no default collectors.
+    const metricsEnabled = config.METRICS_ENABLED;
+    const metricsRegistry = createMetricsRegistry(`${opts.service}-api`, {
+      defaultMetrics: metricsEnabled,
+    });
     const core = ServiceCoreModule.forRoot({
       service: opts.service,
       config,
       logger,
       database,
       metricsRegistry,
+      metricsEnabled,
     });
     await bootstrapService({
       module: withTracingFlush(opts.appModule(core, config)),
@@ -96,7 +103,7 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
       port: config.PORT,
       docs: config.DOCS_ENABLED,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5000,
-      metrics: metricsRegistry,
+      metrics: metricsEnabled ? metricsRegistry : undefined,
       corsOrigins: opts.corsOrigins?.(config),
     });
   } catch (err) {

@@ -48,6 +48,8 @@ export interface ServiceCoreOptions {
   database: Database<MessagingTables>;
   /** The process's Prometheus registry, served on /metrics. */
   metricsRegistry: Registry;
+  /** METRICS_ENABLED: false leaves /metrics out (404). Default true. */
+  metricsEnabled?: boolean;
 }
 
 /**
@@ -92,7 +94,11 @@ export class ServiceCoreModule {
     return {
       global: true,
       module: ServiceCoreModule,
-      controllers: [HealthController, MetricsController, DeadLetterController],
+      controllers: [
+        HealthController,
+        ...(opts.metricsEnabled === false ? [] : [MetricsController]),
+        DeadLetterController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },

@@ -30,6 +30,7 @@ export function startPricingPublishSpan(input: {
         [MessagingAttr.DESTINATION]: input.queue,
         [MessagingAttr.MESSAGE_ID]: input.quoteId,
         [MessagingAttr.ORDER_ID]: input.quoteId,
+        [MessagingAttr.QUOTE_ID]: input.quoteId,
         'fabflow.pricing.channel': input.channel,
         'fabflow.pricing.priority': input.priority,
       },

@@ -28,6 +28,7 @@ export function startPricingProcessSpan(
         [MessagingAttr.DESTINATION]: queue,
         [MessagingAttr.MESSAGE_ID]: job.id ?? quoteId,
         [MessagingAttr.ORDER_ID]: quoteId,
+        [MessagingAttr.QUOTE_ID]: quoteId,
         [MessagingAttr.ATTEMPT]: job.attemptsStarted,
       },
     },

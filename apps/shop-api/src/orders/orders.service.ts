@@ -60,6 +60,7 @@ export class OrdersService {
     }
     const id = uuidv7();
     annotateContext('order_id', id);
+    annotateContext('quote_id', input.quoteId);
     const placedAt = new Date();
     let refusal: ConflictException | undefined;
     let placedMeanwhile: OrderRow | undefined;

@@ -86,6 +86,7 @@ export class QuotesService {
 
     const id = uuidv7();
     annotateContext('order_id', id);
+    annotateContext('quote_id', id);
     const now = new Date();
     const mode = input.firm ? 'FIRM' : 'INDICATIVE';
     try {
