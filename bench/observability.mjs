@@ -31,6 +31,7 @@ const HELP = `node bench/observability.mjs [options]
   --scrape-ms MS    /metrics scrape interval of the ON services while they are measured (default 2000)
   --log-level L     LOG_LEVEL of the services (default warn: the same logs in both configurations)
   --split           also measure tracing alone and metrics alone (sets "tracing" and "metrics")
+  --sampled RATIO   also measure ON with OTEL_TRACES_SAMPLER_RATIO=RATIO (set "sampled"), e.g. 0.1
   --cpu-prof DIR    V8 CPU profiles of every service process into DIR (written when they stop)
   --help`;
 
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     'scrape-ms': { type: 'string', default: '2000' },
     'log-level': { type: 'string', default: 'warn' },
     split: { type: 'boolean', default: false },
+    sampled: { type: 'string' },
     'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -58,9 +60,15 @@ const WARMUP = intOption(args, 'warmup', 0);
 const SCRAPE_MS = intOption(args, 'scrape-ms', 100);
 const LOG_LEVEL = args['log-level'];
 /** The configurations measured: ON and OFF always; with --split also each half of ON alone. */
+const SAMPLED = args.sampled === undefined ? undefined : Number(args.sampled);
+if (SAMPLED !== undefined && !(SAMPLED > 0 && SAMPLED < 1)) {
+  console.error(`--sampled must be a ratio between 0 and 1 (exclusive), not ${args.sampled}`);
+  process.exit(2);
+}
 const CONFIGS = {
   on: { tracing: true, metrics: true },
   off: { tracing: false, metrics: false },
+  ...(SAMPLED !== undefined ? { sampled: { tracing: true, metrics: true, ratio: SAMPLED } } : {}),
   ...(args.split
     ? { tracing: { tracing: true, metrics: false }, metrics: { tracing: false, metrics: true } }
     : {}),
@@ -185,7 +193,7 @@ async function startSet(name, config, sink, s3, quotes) {
     ...(config.tracing
       ? {
           OTEL_ENABLED: 'true',
-          OTEL_TRACES_SAMPLER_RATIO: '1',
+          OTEL_TRACES_SAMPLER_RATIO: String(config.ratio ?? 1),
           OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
         }
       : { OTEL_ENABLED: 'false' }),
@@ -438,7 +446,10 @@ async function main() {
   // Every span reaches the receiver: the services' shutdown flushes the batch.
   await Promise.all(sets.flatMap((x) => [x.shop.stop(), x.crm.stop()]));
   const exported = await sink.stats();
-  const tracedOrders = sets.filter((x) => x.tracing).length * (WARMUP + ROUNDS * N);
+  // Orders whose trace was sampled (a SAMPLED set exports about its ratio of them).
+  const tracedOrders = sets
+    .filter((x) => x.tracing)
+    .reduce((sum, x) => sum + (CONFIGS[x.name].ratio ?? 1) * (WARMUP + ROUNDS * N), 0);
 
   const s = Object.fromEntries(sets.map((x) => [x.name, summarise(x)]));
   const pct = (a, b) => (100 * (a - b)) / b;
@@ -489,7 +500,7 @@ async function main() {
     `machine: ${machine.cpus}; load average ${machine.loadavgBefore} → ${machine.loadavgAfter}; Node ${machine.node}`,
   );
   console.log(
-    `ON: OTEL_ENABLED, sampling 1.0, OTLP/HTTP export to the bench's receiver; METRICS_ENABLED, /metrics scraped every ${SCRAPE_MS} ms. OFF: OTEL_ENABLED=false, METRICS_ENABLED=false.${args.split ? ' TRACING: tracing only. METRICS: metrics only.' : ''} LOG_LEVEL=${LOG_LEVEL} in all.\n`,
+    `ON: OTEL_ENABLED, sampling 1.0, OTLP/HTTP export to the bench's receiver; METRICS_ENABLED, /metrics scraped every ${SCRAPE_MS} ms. OFF: OTEL_ENABLED=false, METRICS_ENABLED=false.${args.split ? ' TRACING: tracing only. METRICS: metrics only.' : ''}${SAMPLED !== undefined ? ` SAMPLED: as ON with sampling ${SAMPLED} (trace context still propagated and logged; unsampled spans are not recorded).` : ''} LOG_LEVEL=${LOG_LEVEL} in all.\n`,
   );
   console.log(header);
   row('orders/s (all rounds)', (x) => x.ordersPerSecond);
@@ -537,6 +548,7 @@ async function main() {
       scrapeMs: SCRAPE_MS,
       logLevel: LOG_LEVEL,
       split: args.split,
+      sampled: SAMPLED ?? null,
     },
     machine,
     configurations: Object.fromEntries(
