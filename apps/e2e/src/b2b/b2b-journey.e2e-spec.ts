@@ -457,21 +457,22 @@ describe('B2B journey: CRM key → model upload → real pricing → webhooks �
   });
 
   it('never lets anyone log in as an organisation: its account has no password and no address', async () => {
-    const [row] = await sys.query<{ kind: string; email: string; password_hash: string | null }>(
+    const rows = await sys.query<{ kind: string; email: string; password_hash: string | null }>(
       'shop',
       'SELECT kind, email, password_hash FROM customers WHERE id = $1',
       [organisationId],
     );
+    const row = rows[0]!;
     assert.deepEqual(row, {
       kind: 'ORGANISATION',
       email: `organisation:${organisationId}`,
       password_hash: null,
     });
     const anon = sys.client('shop');
-    const login = await anon.post('/auth/login', { email: row!.email, password: 'x'.repeat(12) });
+    const login = await anon.post('/auth/login', { email: row.email, password: 'x'.repeat(12) });
     assert.equal(login.status, 400, 'not an address: refused before any lookup');
     const register = await anon.post('/auth/register', {
-      email: row!.email,
+      email: row.email,
       password: 'x'.repeat(12),
       name: 'Impostor',
     });

@@ -94,15 +94,14 @@ export class WebhookReceiver {
   ) {}
 
   static async start(failFirst: number): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => res.writeHead(receiver!.receive(req, Buffer.concat(chunks))).end());
+      req.on('end', () => res.writeHead(receiver.receive(req, Buffer.concat(chunks))).end());
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    receiver = new WebhookReceiver(
+    const receiver = new WebhookReceiver(
       server,
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
       failFirst,
