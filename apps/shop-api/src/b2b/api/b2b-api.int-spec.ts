@@ -7,7 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { generateApiKey } from '@fabflow/auth';
 import {
+  AcceptQuoteRequest,
   ApiKeyIssued,
+  B2bCreateQuoteRequest,
+  B2bModelTicket,
+  B2bQuoteAccepted,
+  CreateUploadRequest,
+  ModelFileView,
   OrderApproved,
   OrderPlaced,
   OrderReceived,
@@ -16,6 +22,9 @@ import {
   QuoteFailed,
   QuotePriced,
   QuoteRequested,
+  QuoteView,
+  ShopOrderList,
+  ShopOrderView,
   type EventData,
   type EventDefinition,
 } from '@fabflow/contracts';
@@ -421,5 +430,40 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     );
     const order = await api.get(`/b2b/v1/orders/${orderId}`);
     assert.equal(order.body.status, 'CONFIRMED');
+  });
+
+  it('documents every B2B route in the OpenAPI document, with examples that the schemas accept', async () => {
+    type Op = {
+      requestBody?: { content: Record<string, { schema: { example?: unknown } }> };
+      responses: Record<string, { content?: Record<string, { schema: { example?: unknown } }> }>;
+    };
+    const doc = await shop
+      .client()
+      .get<{ paths: Record<string, Record<string, Op>> }>('/docs/json');
+    assert.equal(doc.status, 200);
+    const op = (path: string, method: string) => {
+      const o = doc.body.paths[path]?.[method];
+      assert.ok(o, `${method.toUpperCase()} ${path} is documented`);
+      return o;
+    };
+    const requestExample = (o: Op) => o.requestBody?.content['application/json']?.schema.example;
+    const responseExample = (o: Op, status: number) =>
+      o.responses[status]?.content?.['application/json']?.schema.example;
+    const cases: Array<[string, string, number, { parse(v: unknown): unknown }, unknown?]> = [
+      ['/b2b/v1/models', 'post', 201, B2bModelTicket, CreateUploadRequest],
+      ['/b2b/v1/models/{id}/complete', 'post', 200, ModelFileView],
+      ['/b2b/v1/models/{id}', 'get', 200, ModelFileView],
+      ['/b2b/v1/quotes', 'post', 202, B2bQuoteAccepted, B2bCreateQuoteRequest],
+      ['/b2b/v1/quotes/{id}', 'get', 200, QuoteView],
+      ['/b2b/v1/quotes/{id}/accept', 'post', 201, ShopOrderView, AcceptQuoteRequest],
+      ['/b2b/v1/orders', 'get', 200, ShopOrderList],
+      ['/b2b/v1/orders/{id}', 'get', 200, ShopOrderView],
+    ];
+    for (const [path, method, status, response, request] of cases) {
+      const o = op(path, method);
+      response.parse(responseExample(o, status));
+      if (request) (request as { parse(v: unknown): unknown }).parse(requestExample(o));
+      assert.ok(o.responses['401'] && o.responses['403'], `${path}: 401 and 403 documented`);
+    }
   });
 });
