@@ -37,7 +37,7 @@ export class B2bModelsController {
       'Announce a model file (STL or 3MF): the answer is a presigned PUT for exactly sizeBytes; PUT the bytes there, then POST completeUrl (Idempotency-Key required)',
     body: CreateUploadRequest,
     responses: { 201: B2bModelTicket },
-    problems: [413, 422, 429],
+    problems: [413, 429],
     example: { filename: 'bracket.stl', sizeBytes: 684, unit: 'mm' },
     responseExamples: {
       201: {
