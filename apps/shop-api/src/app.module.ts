@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
 import { RateLimitModule, type RateLimitConfig } from '@fabflow/rate-limit';
+import { B2bApiModule } from './b2b/api/b2b-api.module';
 import { B2B_KEY_HANDLERS, B2B_WEBHOOK_HANDLERS, B2bModule } from './b2b/b2b.module';
 import { CustomersModule } from './customers/customers.module';
 import { OrderApprovedHandler } from './orders/events/order-approved.handler';
@@ -51,6 +52,7 @@ export class AppModule {
         QuotesModule,
         OrdersModule,
         B2bModule,
+        B2bApiModule,
       ],
       providers: [
         {

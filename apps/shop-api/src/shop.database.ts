@@ -10,6 +10,7 @@ import type {
   QuoteModelSummary,
   QuotePriceBreakdown,
   QuoteStatus,
+  SalesChannel,
 } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
 
@@ -17,6 +18,8 @@ type CreatedAt = ColumnType<Date, never, never>;
 /** A jsonb column: parsed on read, written as JSON text (pg would turn an array into a SQL array). */
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null, string | null>;
+
+export type CustomerKind = 'PERSON' | 'ORGANISATION';
 
 export interface ReviewReason {
   code: string;
@@ -37,9 +40,13 @@ export interface QuotePricingDetails {
 export interface ShopDatabase extends MessagingTables {
   customers: {
     id: string;
+    /** ORGANISATION: a B2B organisation acting as an account (id = the CRM organisation's). */
+    kind: ColumnType<CustomerKind, CustomerKind | undefined, never>;
+    /** For an ORGANISATION no address: `organisation:<id>`, which nobody can register or log in with. */
     email: string;
     name: string;
-    password_hash: string;
+    /** Null exactly for ORGANISATION rows (CHECK): they never log in. */
+    password_hash: string | null;
     created_at: CreatedAt;
   };
   model_files: {
@@ -89,6 +96,7 @@ export interface ShopDatabase extends MessagingTables {
     revision: Generated<number>;
     idempotency_key: string | null;
     request_hash: string | null;
+    channel: ColumnType<SalesChannel, SalesChannel | undefined, never>;
     created_at: ColumnType<Date, Date | undefined, never>;
     updated_at: ColumnType<Date, Date | undefined, Date>;
   };
@@ -108,6 +116,7 @@ export interface ShopDatabase extends MessagingTables {
     status: OrderStatus;
     idempotency_key: string | null;
     request_hash: string | null;
+    channel: ColumnType<SalesChannel, SalesChannel | undefined, never>;
     crm_version: Generated<number>;
     work_order_version: Generated<number>;
     placed_at: ColumnType<Date, Date | undefined, never>;

@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { uniqueName, waitFor, type HttpClient } from '@fabflow/testing';
 import { FabflowSystem } from '../support/fabflow-system';
 import { registerCustomer } from '../support/journey';
+import { readyQuote } from '../support/quotes';
 import {
   createOrganisation,
   crmManager,
@@ -18,8 +19,8 @@ import {
 
 /*
  * The B2B API across real processes: keys issued in the CRM reach the shop by events; the
- * shop's answers to bad input; idempotent POSTs; rotation and revocation; webhook redelivery
- * asked for in the CRM; a failing webhook disabled and its organisation's managers told.
+ * shop's answers to bad input; idempotent POSTs; rotation and revocation; a failing webhook
+ * (fed by a real order status change) disabled and its organisation's managers told.
  */
 describe('B2B API (CRM keys → shop)', () => {
   let sys: FabflowSystem;
@@ -328,70 +329,34 @@ describe('B2B API (CRM keys → shop)', () => {
     const subscribe = async (path: string) => {
       const res = await shop.post(
         '/b2b/v1/webhooks',
-        { url: `${base}${path}`, events: ['quote.completed'] },
+        { url: `${base}${path}`, events: ['order.status_changed'] },
         withKey(full.key, { 'idempotency-key': randomUUID() }),
       );
       assert.equal(res.status, 201, JSON.stringify(res.body));
       return res.body.id as string;
     };
     /*
-     * Part 1 has no B2B quote or order yet to cause a delivery, so the test writes one
-     * delivery row as B2bEvents.record would (see webhook-delivery.int-spec for that path).
+     * A real event drives the delivery: an order of the organisation (placed through the B2B
+     * API from a fixture READY quote; this system runs no pricing worker) moves to
+     * AWAITING_CONFIRMATION when the CRM receives it, and the shop's projection records
+     * order.status_changed in its transaction. (Redelivery of a real event asked for in the
+     * CRM: b2b-journey.e2e-spec.)
      */
-    const insertDelivery = async (subscriptionId: string, status: 'FAILED' | 'PENDING') => {
-      const eventId = randomUUID();
-      await sys.query(
-        'shop',
-        `INSERT INTO b2b_webhook_deliveries (id, event_id, subscription_id, organisation_id, event_type, body, status, attempts)
-         VALUES ($1, $2, $3, $4, 'quote.completed', $5, $6, $7)`,
-        [
-          randomUUID(),
-          eventId,
-          subscriptionId,
-          organisationId,
-          JSON.stringify({
-            id: eventId,
-            type: 'quote.completed',
-            createdAt: new Date().toISOString(),
-            data: {},
-          }),
-          status,
-          status === 'FAILED' ? 3 : 0,
-        ],
+    const placeB2bOrder = async () => {
+      const ordering = await issueKey(crm, organisationId, ['read', 'orders:write']);
+      await waitForKey([shop], ordering.key);
+      const quoteId = await readyQuote(sys, organisationId, { channel: 'B2B' });
+      const res = await shop.post(
+        `/b2b/v1/quotes/${quoteId}/accept`,
+        {},
+        withKey(ordering.key, { 'idempotency-key': randomUUID() }),
       );
-      return eventId;
+      assert.equal(res.status, 201, JSON.stringify(res.body));
     };
-
-    it('a manager asks the CRM to redeliver an event: the shop sends it again with the same id', async () => {
-      const sub = await subscribe('/ok');
-      const eventId = await insertDelivery(sub, 'FAILED');
-      const res = await crm.post(`/organisations/${organisationId}/webhook-redeliveries`, {
-        eventIds: [eventId],
-      });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-      await waitFor('the redelivered event', () => got.some((g) => g.eventId === eventId), 20_000);
-      const d = await waitFor('the redelivery recorded as succeeded', async () => {
-        const list = await shop.get<{
-          items: Array<{ eventId: string; status: string; attempts: number }>;
-        }>(`/b2b/v1/webhooks/${sub}/deliveries`, withKey(full.key));
-        const item = list.body.items.find((x) => x.eventId === eventId);
-        return item?.status === 'SUCCEEDED' ? item : undefined;
-      });
-      assert.equal(d.attempts, 4);
-      assert.equal(
-        (
-          await crm.post(`/organisations/${organisationId}/webhook-redeliveries`, {
-            eventIds: [eventId],
-            failedSince: new Date().toISOString(),
-          })
-        ).status,
-        400,
-      );
-    });
 
     it('disables a webhook that keeps failing and records a notification for the managers', async () => {
       const sub = await subscribe('/failing');
-      await insertDelivery(sub, 'PENDING');
+      await placeB2bOrder();
       const disabled = await waitFor(
         'the subscription to be disabled',
         async () => {
@@ -405,6 +370,13 @@ describe('B2B API (CRM keys → shop)', () => {
         200,
       );
       assert.match(disabled.disabledReason, /HTTP 500/);
+      const attempts = got.filter((g) => g.path === '/failing');
+      assert.ok(attempts.length >= 2, 'the order.status_changed delivery was retried');
+      assert.equal(
+        new Set(attempts.map((g) => g.eventId)).size,
+        1,
+        'one event id on every attempt',
+      );
       const notes = await waitFor(
         'the notification in the CRM',
         async () => {

@@ -146,9 +146,16 @@ export class FabflowSystem {
       opts.pricing ?? false,
     );
     systems.set(system.shop.url, system);
-    await Promise.all([system.crm.start(), system.shop.start(), system.mes.start()]);
-    // After the MES: it migrates the database the worker reads.
-    await system.pricingWorker?.start();
+    try {
+      await Promise.all([system.crm.start(), system.shop.start(), system.mes.start()]);
+      // After the MES: it migrates the database the worker reads.
+      await system.pricingWorker?.start();
+    } catch (err) {
+      // A service that did not get ready: stop the others (and the S3 server), or they would
+      // keep the test process alive after its `after` hooks found no system to stop.
+      await system.stop().catch(() => undefined);
+      throw err;
+    }
     return system;
   }
 

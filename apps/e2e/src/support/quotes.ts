@@ -24,6 +24,8 @@ export interface ReadyQuoteOptions {
   materialId?: string;
   /** How long the quote stays orderable (default 14 days, like the MES's QUOTE_VALIDITY_DAYS). */
   validForMs?: number;
+  /** B2B: a quote of an organisation (customerId = its id), as POST /b2b/v1/quotes makes. */
+  channel?: 'B2C' | 'B2B';
 }
 
 /** Fixture model files have no object in S3: nothing reads them (no pricing runs on them). */
@@ -87,9 +89,9 @@ export async function readyQuotes(
     'shop',
     `INSERT INTO quotes (id, customer_id, file_id, material_id, quantity, lead_time, mode, status,
        price_mode, price, model, pricing, valid_until, progress_stage, progress_fraction,
-       progress_overall, progress_at)
+       progress_overall, progress_at, channel)
      SELECT q, $1, f, $2, $3, 'STANDARD', 'INDICATIVE', 'READY', 'INDICATIVE', $4, $5, $6, $7,
-       'cost', 1, 1, now()
+       'cost', 1, 1, now(), $10
      FROM unnest($8::uuid[], $9::uuid[]) AS t(q, f)`,
     [
       customerId,
@@ -110,6 +112,7 @@ export async function readyQuotes(
       validUntil,
       quoteIds,
       fileIds,
+      opts.channel ?? 'B2C',
     ],
   );
   return quoteIds;

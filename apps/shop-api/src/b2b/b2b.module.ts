@@ -137,6 +137,13 @@ class B2bLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     ...B2B_KEY_HANDLERS,
     ...B2B_WEBHOOK_HANDLERS,
   ],
-  exports: [B2bEvents, ...B2B_KEY_HANDLERS, ...B2B_WEBHOOK_HANDLERS],
+  exports: [
+    B2bEvents,
+    // For the B2B controllers of other modules (@B2bController uses them).
+    IdempotencyInterceptor,
+    IdempotencyRepository,
+    ...B2B_KEY_HANDLERS,
+    ...B2B_WEBHOOK_HANDLERS,
+  ],
 })
 export class B2bModule {}

@@ -7,11 +7,13 @@ import type { ShopDatabase } from '../shop.database';
 export class CustomersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<ShopDatabase>) {}
 
-  findByEmail(email: string) {
+  /** A person's account by email; an ORGANISATION row (a B2B account) is never found here. */
+  findPersonByEmail(email: string) {
     return this.db
       .selectFrom('customers')
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .where('kind', '=', 'PERSON')
       .executeTakeFirst();
   }
 
@@ -21,7 +23,13 @@ export class CustomersRepository {
   ) {
     await tx
       .insertInto('customers')
-      .values({ id: c.id, email: c.email, name: c.name, password_hash: c.passwordHash })
+      .values({
+        id: c.id,
+        kind: 'PERSON',
+        email: c.email,
+        name: c.name,
+        password_hash: c.passwordHash,
+      })
       .execute();
   }
 }

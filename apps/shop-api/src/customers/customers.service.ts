@@ -36,8 +36,9 @@ export class CustomersService {
   }
 
   async login(email: string, password: string) {
-    const customer = await this.customers.findByEmail(email);
-    const ok = await verifyLogin(password, customer?.password_hash);
+    // Only people log in: a B2B organisation's account has no password and authenticates by API key.
+    const customer = await this.customers.findPersonByEmail(email);
+    const ok = await verifyLogin(password, customer?.password_hash ?? undefined);
     if (!customer || !ok) throw new UnauthorizedException('wrong email or password');
     const token = this.tokens.issue({ userId: customer.id, role: 'customer' });
     return { ...token, tokenType: 'Bearer' as const, role: 'customer', userId: customer.id };

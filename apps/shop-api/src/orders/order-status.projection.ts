@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import { shouldProjectOrderStatus, type OrderStatus } from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
+import { B2bEvents } from '../b2b/webhooks/b2b-events';
+import { orderStatusChanged } from '../b2b/webhooks/b2b-webhook-events';
 import type { ShopDatabase } from '../shop.database';
 import { OrdersRepository } from './orders.repository';
 
@@ -14,12 +16,21 @@ export interface StatusUpdate {
   source: string;
   note: string | null;
   eventId: string;
+  /** When the upstream change happened (the event's time). */
+  occurredAt: string;
 }
 
-/** Applies upstream status events to the customer's order: newer versions only, forward only. */
+/**
+ * Applies upstream status events to the customer's order: newer versions only, forward only.
+ * A B2B order's move also records `order.status_changed` for the organisation's webhooks in
+ * the same transaction (event id derived from the upstream event's).
+ */
 @Injectable()
 export class OrderStatusProjection {
-  constructor(private readonly orders: OrdersRepository) {}
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly b2bEvents: B2bEvents,
+  ) {}
 
   async apply(tx: Transaction<ShopDatabase>, u: StatusUpdate, logger: Logger): Promise<void> {
     const order = await this.orders.lockForUpdate(tx, u.orderId);
@@ -49,5 +60,10 @@ export class OrderStatusProjection {
         eventId: u.eventId,
       });
     }
+    if (moves && order.channel === 'B2B')
+      await this.b2bEvents.record(
+        tx,
+        orderStatusChanged(order, order.status, u.target!, { id: u.eventId, time: u.occurredAt }),
+      );
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { B2bModule } from '../b2b/b2b.module';
 import { QuotesModule } from '../quotes/quotes.module';
 import { OrderApprovedHandler } from './events/order-approved.handler';
 import { OrderReceivedHandler } from './events/order-received.handler';
@@ -17,9 +18,9 @@ const handlers = [
 ];
 
 @Module({
-  imports: [QuotesModule],
+  imports: [QuotesModule, B2bModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrdersRepository, OrderStatusProjection, ...handlers],
-  exports: handlers,
+  exports: [OrdersService, ...handlers],
 })
 export class OrdersModule {}

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { OrderStatus } from '@fabflow/contracts';
 import { DB } from '@fabflow/platform';
 import type { ShopDatabase } from '../shop.database';
 
 type NewOrder = Omit<
-  ShopDatabase['orders'],
+  Insertable<ShopDatabase['orders']>,
   'crm_version' | 'work_order_version' | 'placed_at' | 'updated_at'
 >;
 
@@ -73,7 +73,15 @@ export class OrdersRepository {
   lockForUpdate(tx: Transaction<ShopDatabase>, id: string) {
     return tx
       .selectFrom('orders')
-      .select(['id', 'status', 'crm_version', 'work_order_version'])
+      .select([
+        'id',
+        'status',
+        'crm_version',
+        'work_order_version',
+        'customer_id',
+        'quote_id',
+        'channel',
+      ])
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();

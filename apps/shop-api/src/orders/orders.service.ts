@@ -24,6 +24,20 @@ type OrderRow = NonNullable<Awaited<ReturnType<OrdersRepository['findOwned']>>>;
 
 type HistoryRow = Awaited<ReturnType<OrdersRepository['history']>>[number];
 
+/** Who orders: a B2C customer, or a B2B organisation through an API key (see QuoteOrigin). */
+export type OrderOrigin =
+  | { channel: 'B2C' }
+  | {
+      channel: 'B2B';
+      /**
+       * Runs once the quote is found orderable, inside the transaction just before the order is
+       * written (the daily quota); throwing refuses it with nothing written.
+       */
+      admit?: () => Promise<void>;
+    };
+
+const B2C: OrderOrigin = { channel: 'B2C' };
+
 export interface PlaceOrderResult {
   order: OrderRow;
   history: HistoryRow[];
@@ -50,6 +64,7 @@ export class OrdersService {
     customerId: string,
     input: { quoteId: string },
     idempotencyKey?: string,
+    origin: OrderOrigin = B2C,
   ): Promise<PlaceOrderResult> {
     const requestHash = createHash('sha256')
       .update(JSON.stringify([input.quoteId]))
@@ -82,10 +97,11 @@ export class OrdersService {
             this.notifier.changed(quote.id);
             this.quoteMetrics.outcome('EXPIRED');
           });
-          refusal = await this.notOrderable(tx, quote, status);
+          refusal = await this.notOrderable(tx, quote, status, origin);
           return;
         }
-        if (status !== 'READY') throw await this.notOrderable(tx, quote, status);
+        if (status !== 'READY') throw await this.notOrderable(tx, quote, status, origin);
+        if (origin.channel === 'B2B') await origin.admit?.();
         const price = quote.price!;
         await this.orders.insert(
           tx,
@@ -103,6 +119,7 @@ export class OrdersService {
             status: 'PLACED',
             idempotency_key: idempotencyKey ?? null,
             request_hash: idempotencyKey ? requestHash : null,
+            channel: origin.channel,
           },
           placedAt,
         );
@@ -149,13 +166,15 @@ export class OrdersService {
     tx: Transaction<ShopDatabase>,
     quote: QuoteWithFile,
     status: QuoteStatus,
+    origin: OrderOrigin,
   ): Promise<ConflictException> {
     const q = `quote ${quote.id}`;
+    const quotes = origin.channel === 'B2B' ? '/b2b/v1/quotes' : '/quotes';
     switch (status) {
       case 'DRAFT':
       case 'CALCULATING':
         return new ConflictException(
-          `${q} is still being calculated: order it once it is READY (GET /quotes/${quote.id})`,
+          `${q} is still being calculated: order it once it is READY (GET ${quotes}/${quote.id})`,
         );
       case 'NEEDS_REVIEW':
         return new ConflictException(
@@ -173,18 +192,20 @@ export class OrdersService {
       }
       case 'EXPIRED':
         return new ConflictException(
-          `${q} expired at ${quote.valid_until?.toISOString() ?? 'its validity end'}: ask for a new quote (POST /quotes)`,
+          `${q} expired at ${quote.valid_until?.toISOString() ?? 'its validity end'}: ask for a new quote (POST ${quotes})`,
         );
       case 'READY':
         return new ConflictException(`${q} is READY`);
     }
   }
 
-  async get(id: string, caller: Principal) {
-    const order = await this.orders.findOwned(
-      id,
-      caller.role === 'admin' ? undefined : caller.userId,
-    );
+  get(id: string, caller: Principal) {
+    return this.getOwned(id, caller.role === 'admin' ? undefined : caller.userId);
+  }
+
+  /** The order of `ownerId` (a customer or a B2B organisation; undefined: anyone's), else 404. */
+  async getOwned(id: string, ownerId: string | undefined) {
+    const order = await this.orders.findOwned(id, ownerId);
     if (!order) throw new NotFoundException(`order ${id} not found`);
     return { order, history: await this.orders.history(id) };
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { B2bModule } from '../b2b/b2b.module';
 import { PriceListsModule } from '../price-lists/price-lists.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { QuoteFailedHandler } from './events/quote-failed.handler';
@@ -17,7 +18,7 @@ import { QuotesService } from './quotes.service';
 const handlers = [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler];
 
 @Module({
-  imports: [UploadsModule, PriceListsModule],
+  imports: [UploadsModule, PriceListsModule, B2bModule],
   controllers: [QuotesController],
   providers: [
     QuotesService,
@@ -30,6 +31,6 @@ const handlers = [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler
     QuoteExpiryService,
     ...handlers,
   ],
-  exports: [QuotesRepository, QuoteNotifier, QuoteMetrics, ...handlers],
+  exports: [QuotesService, QuotesRepository, QuoteNotifier, QuoteMetrics, ...handlers],
 })
 export class QuotesModule {}

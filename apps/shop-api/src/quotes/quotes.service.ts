@@ -20,6 +20,25 @@ import { UploadsRepository } from '../uploads/uploads.repository';
 import { QuoteMetrics } from './quote-metrics';
 import { QuotesRepository, type QuoteRow, type QuoteWithFile } from './quotes.repository';
 
+/**
+ * Who asks for a quote: a B2C customer, or a B2B organisation through an API key (the
+ * organisation is the customer: its account in `customers` has its id).
+ */
+export type QuoteOrigin =
+  | { channel: 'B2C' }
+  | {
+      channel: 'B2B';
+      /** The tier's cap on pricing jobs at once, carried to the MES in QuoteRequested. */
+      maxConcurrentJobs: number;
+      /**
+       * Runs once the request is found valid, just before the quote is written (the daily
+       * quota); throwing refuses it with nothing written.
+       */
+      admit?: () => Promise<void>;
+    };
+
+const B2C: QuoteOrigin = { channel: 'B2C' };
+
 export interface RequestQuoteResult {
   quoteId: string;
   replayed: boolean;
@@ -44,7 +63,12 @@ export class QuotesService {
     customerId: string,
     input: z.output<typeof CreateQuoteRequest>,
     idempotencyKey?: string,
+    origin: QuoteOrigin = B2C,
   ): Promise<RequestQuoteResult> {
+    const b2b = origin.channel === 'B2B';
+    const paths = b2b
+      ? { file: 'model', complete: (id: string) => `/b2b/v1/models/${id}/complete` }
+      : { file: 'upload', complete: (id: string) => `/uploads/${id}/complete` };
     const requestHash = createHash('sha256')
       .update(
         JSON.stringify([
@@ -61,10 +85,10 @@ export class QuotesService {
       if (existing) return this.replay(existing, requestHash);
     }
     const file = await this.files.findOwned(input.fileId, customerId);
-    if (!file) throw new NotFoundException(`upload ${input.fileId} not found`);
+    if (!file) throw new NotFoundException(`${paths.file} ${input.fileId} not found`);
     if (file.status !== 'READY' || !file.sha256 || !file.format)
       throw new ConflictException(
-        `upload ${file.id} is not complete: PUT the file, then POST /uploads/${file.id}/complete`,
+        `${paths.file} ${file.id} is not complete: PUT the file, then POST ${paths.complete(file.id)}`,
       );
     const priceList = await this.priceLists.current();
     if (!priceList)
@@ -83,6 +107,8 @@ export class QuotesService {
           .map((l) => l.tier)
           .join(', ')}`,
       );
+
+    if (origin.channel === 'B2B') await origin.admit?.();
 
     const id = uuidv7();
     annotateContext('order_id', id);
@@ -111,6 +137,7 @@ export class QuotesService {
           valid_until: null,
           idempotency_key: idempotencyKey ?? null,
           request_hash: idempotencyKey ? requestHash : null,
+          channel: origin.channel,
           created_at: now,
           updated_at: now,
         });
@@ -119,8 +146,9 @@ export class QuotesService {
           {
             quoteId: id,
             customerId,
-            channel: 'B2C',
-            accountId: null,
+            channel: origin.channel,
+            accountId: b2b ? customerId : null,
+            ...(origin.channel === 'B2B' ? { maxConcurrentJobs: origin.maxConcurrentJobs } : {}),
             file: {
               fileId: file.id,
               bucket: file.bucket,
@@ -152,11 +180,13 @@ export class QuotesService {
     return { quoteId: id, replayed: false };
   }
 
-  async get(id: string, caller: Principal): Promise<QuoteWithFile> {
-    const quote = await this.quotes.findOwned(
-      id,
-      caller.role === 'admin' ? undefined : caller.userId,
-    );
+  get(id: string, caller: Principal): Promise<QuoteWithFile> {
+    return this.getOwned(id, caller.role === 'admin' ? undefined : caller.userId);
+  }
+
+  /** The quote of `ownerId` (a customer or a B2B organisation; undefined: anyone's), else 404. */
+  async getOwned(id: string, ownerId: string | undefined): Promise<QuoteWithFile> {
+    const quote = await this.quotes.findOwned(id, ownerId);
     if (!quote) throw new NotFoundException(`quote ${id} not found`);
     return quote;
   }

@@ -9,6 +9,6 @@ import { UploadsService } from './uploads.service';
   imports: [ModelStorageModule],
   controllers: [UploadsController],
   providers: [UploadsService, UploadsRepository, UploadMetrics],
-  exports: [UploadsRepository],
+  exports: [UploadsService, UploadsRepository],
 })
 export class UploadsModule {}

@@ -22,6 +22,9 @@ type UploadConfig = Pick<ShopConfig, 'UPLOAD_MAX_BYTES' | 'UPLOAD_URL_TTL_SECOND
 /** Where a customer's model file lives in the bucket. */
 export const modelKey = (customerId: string, fileId: string) => `models/${customerId}/${fileId}`;
 
+/** Whose files a caller sees: their own, or (admin) anyone's. */
+const ownerOf = (caller: Principal) => (caller.role === 'admin' ? undefined : caller.userId);
+
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(bytes < 1024 ** 2 ? 2 : 0)} MiB`;
 
 /**
@@ -77,11 +80,13 @@ export class UploadsService {
     };
   }
 
-  async get(id: string, caller: Principal): Promise<ModelFileRow> {
-    const file = await this.files.findOwned(
-      id,
-      caller.role === 'admin' ? undefined : caller.userId,
-    );
+  get(id: string, caller: Principal): Promise<ModelFileRow> {
+    return this.getOwned(id, ownerOf(caller));
+  }
+
+  /** The file of `ownerId` (a customer or a B2B organisation; undefined: anyone's), else 404. */
+  async getOwned(id: string, ownerId: string | undefined): Promise<ModelFileRow> {
+    const file = await this.files.findOwned(id, ownerId);
     if (!file) throw new NotFoundException(`upload ${id} not found`);
     return file;
   }
@@ -91,8 +96,12 @@ export class UploadsService {
    * as it is. A wrong size or an unreadable format is refused (422) and the file stays unusable
    * until a correct file is PUT (while the URL is valid) or a new upload is started.
    */
-  async complete(id: string, caller: Principal): Promise<ModelFileRow> {
-    const file = await this.get(id, caller);
+  complete(id: string, caller: Principal): Promise<ModelFileRow> {
+    return this.completeOwned(id, ownerOf(caller));
+  }
+
+  async completeOwned(id: string, ownerId: string | undefined): Promise<ModelFileRow> {
+    const file = await this.getOwned(id, ownerId);
     if (file.status === 'READY') return file;
     const object = await this.storage.head(file.key);
     if (!object)
@@ -115,7 +124,7 @@ export class UploadsService {
     const sniffed = sniffModelFormat(digest.head, digest.sizeBytes);
     if (!sniffed.ok) this.reject(file, `${sniffed.code}: ${sniffed.reason}`);
     const ready = await this.files.markReady(id, { sha256: digest.sha256, format: sniffed.format });
-    if (!ready) return this.get(id, caller); // a concurrent completion made it READY
+    if (!ready) return this.getOwned(id, ownerId); // a concurrent completion made it READY
     this.metrics.completed(ready.size_bytes);
     return ready;
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { OrderStatus, QuoteStatus } from '../statuses';
+import { CreateQuoteRequest, UploadTicket } from './quotes.api';
 import {
   ApiKeyScope,
   ApiKeyStatus,
@@ -196,4 +198,62 @@ export const DeliveryListQuery = z.strictObject({
 export const DeliveryParams = z.strictObject({
   id: z.uuid({ message: 'must be a UUID' }),
   deliveryId: z.uuid({ message: 'must be a UUID' }),
+});
+
+// ---- Shop: B2B models, quotes and orders (the organisation is the owner) ----
+
+/** `POST /b2b/v1/models` answers a presigned PUT; then `POST …/:id/complete`. */
+export const B2bModelTicket = UploadTicket.omit({ fileId: true }).extend({
+  modelId: z.uuid(),
+  /** POST here (with an Idempotency-Key) once the PUT has succeeded. */
+  completeUrl: z.string(),
+});
+
+/** `POST /b2b/v1/quotes`: as the shop's quote request, naming the model by `modelId`. */
+export const B2bCreateQuoteRequest = CreateQuoteRequest.omit({ fileId: true }).extend({
+  modelId: z.uuid({ message: 'must be a UUID' }),
+});
+
+export const B2bQuoteAccepted = z.object({
+  quoteId: z.uuid(),
+  status: z.literal('CALCULATING'),
+  /** GET it until the status is no longer CALCULATING (or subscribe a webhook). */
+  pollUrl: z.string(),
+});
+
+/** `POST /b2b/v1/quotes/:id/accept`: no fields (yet); an empty object or no body. */
+export const AcceptQuoteRequest = z.strictObject({}).default({});
+
+// Webhook payloads (`data` of the signed body {id, type, createdAt, data}).
+
+const link = z.string();
+export const QuoteCompletedWebhookData = z.object({
+  quoteId: z.uuid(),
+  /** READY: it can be accepted; NEEDS_REVIEW: priced, but our staff check it first. */
+  status: QuoteStatus.extract(['READY', 'NEEDS_REVIEW']),
+  priceMode: z.enum(['INDICATIVE', 'FIRM']),
+  price: z.object({
+    currency: z.string(),
+    totalCents: z.number().int(),
+    unitPriceCents: z.number().int(),
+  }),
+  quantity: z.number().int(),
+  materialId: z.string(),
+  validUntil: z.iso.datetime({ offset: true }),
+  reviewReasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  links: z.object({ quote: link, accept: link.nullable() }),
+});
+export const QuoteFailedWebhookData = z.object({
+  quoteId: z.uuid(),
+  status: z.literal('FAILED'),
+  failure: z.object({ code: z.string(), reason: z.string() }),
+  links: z.object({ quote: link }),
+});
+export const OrderStatusChangedWebhookData = z.object({
+  orderId: z.uuid(),
+  quoteId: z.uuid().nullable(),
+  from: OrderStatus,
+  to: OrderStatus,
+  at: z.iso.datetime({ offset: true }),
+  links: z.object({ order: link }),
 });

@@ -41,7 +41,8 @@ function asResponse(status: number, headers: Record<string, string>, body: Buffe
  * location, body bytes) is stored, and every later request with the key gets exactly those
  * bytes back with `Idempotent-Replayed: true`. The same key with another method, path or body
  * is a 422. A retry arriving while the first is still running waits for it (up to
- * IDEMPOTENCY_INFLIGHT_WAIT_MS), then gets 409 with Retry-After. A 5xx gives the key back.
+ * IDEMPOTENCY_INFLIGHT_WAIT_MS), then gets 409 with Retry-After. A 5xx or a 429 (a daily quota
+ * used up) gives the key back: nothing was decided, and the retry must run again.
  * 4xx answers of the handler are stored like successes: the request was decided.
  */
 @Injectable()
@@ -60,6 +61,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!principal) throw new Error('IdempotencyInterceptor needs an authenticated B2B request');
     const parsed = parseIdempotencyKey(req.headers['idempotency-key']);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
+    req.idempotencyKey = parsed.key;
     const claim: Claim = {
       apiKeyId: principal.keyId,
       key: parsed.key,
@@ -122,7 +124,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async failed(c: Claim, req: FastifyRequest, err: unknown): Promise<Response> {
     const problem = toProblem(err, req.url, this.logger);
-    if (problem.status >= 500) {
+    // A 5xx, or a 429 (a daily quota used up), decided nothing: the key is free for the retry.
+    if (problem.status >= 500 || problem.status === 429) {
       await this.repo.release(c.apiKeyId, c.key);
       throw err;
     }

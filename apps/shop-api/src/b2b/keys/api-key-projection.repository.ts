@@ -5,6 +5,10 @@ import { DB } from '@fabflow/platform';
 import type { ShopB2bDatabase } from '../b2b.database';
 
 type Tx = Transaction<ShopB2bDatabase>;
+
+/** The `email` of an organisation's account: not an address (no domain), so never a login. */
+export const organisationAccountEmail = (organisationId: string) =>
+  `organisation:${organisationId}`;
 type KeySnapshot = Omit<EventData<typeof ApiKeyIssued>, 'rotatedFrom'>;
 
 /** A key with its organisation and tier, as verification needs it (one indexed lookup). */
@@ -95,6 +99,27 @@ export class ApiKeyProjectionRepository {
       .returning('id')
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * The organisation's account in `customers` (kind ORGANISATION, same id): the owner of its
+   * model files, quotes and orders. No password; the email is no address, so it can neither be
+   * registered by someone else nor logged in with.
+   */
+  async upsertOrganisationAccount(tx: Tx, o: { id: string; name: string }): Promise<void> {
+    await tx
+      .insertInto('customers')
+      .values({
+        id: o.id,
+        kind: 'ORGANISATION',
+        email: organisationAccountEmail(o.id),
+        name: o.name,
+        password_hash: null,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ name: o.name }).where('customers.kind', '=', 'ORGANISATION'),
+      )
+      .execute();
   }
 
   async findByPrefix(prefix: string): Promise<ProjectedKey | undefined> {

@@ -31,6 +31,8 @@ export interface B2bPrincipal {
 export interface B2bRequest {
   headers: Record<string, string | string[] | undefined>;
   b2b?: B2bPrincipal;
+  /** The POST's Idempotency-Key, once the idempotency interceptor has parsed and claimed it. */
+  idempotencyKey?: string;
 }
 
 /** The scope a B2B route needs (403 without it); `read` when not declared. */
@@ -62,5 +64,19 @@ export const CurrentApiKey = createParamDecorator(
     const principal = ctx.switchToHttp().getRequest<B2bRequest>().b2b;
     if (!principal) throw new UnauthorizedException('API key required');
     return principal;
+  },
+);
+
+/**
+ * The POST's Idempotency-Key scoped to the API key (`<key id>:<Idempotency-Key>`), as the
+ * quote and order rows store it: their unique (owner, key) index is the second line of defence
+ * should the stored response be lost (an instance dying between the write and storing it).
+ */
+export const ScopedIdempotencyKey = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => {
+    const req = ctx.switchToHttp().getRequest<B2bRequest>();
+    if (!req.b2b || req.idempotencyKey === undefined)
+      throw new Error('ScopedIdempotencyKey needs a POST of a B2B controller');
+    return `${req.b2b.keyId}:${req.idempotencyKey}`;
   },
 );

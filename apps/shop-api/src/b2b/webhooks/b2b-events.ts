@@ -18,15 +18,17 @@ export interface B2bEvent {
  * The webhooks' outbox: a shop handler that changes B2B state calls `record` with its own
  * transaction, so a delivery exists exactly when the change committed (and never for a change
  * that rolled back). One delivery per matching active subscription, all with the same event id
- * and the same body bytes. Part of the quote/order handlers from issue 7 part 2 on.
+ * and the same body bytes. The quote and order projections call it for B2B quotes and orders.
  */
 export class B2bEvents {
   constructor(private readonly deliverer: Pick<WebhookDeliverer, 'wakeSoon'>) {}
 
-  async record(
-    tx: Transaction<ShopB2bDatabase>,
+  async record<DB>(
+    handlerTx: Transaction<DB>,
     e: B2bEvent,
   ): Promise<{ eventId: string; deliveries: number }> {
+    // Any shop handler's transaction: they all run on the one shop database.
+    const tx = handlerTx as unknown as Transaction<ShopB2bDatabase>;
     const eventId = e.eventId ?? uuidv7();
     const subs = await tx
       .selectFrom('b2b_webhook_subscriptions')

@@ -20,6 +20,7 @@ export class OrderApprovedHandler implements EventHandler<ShopDatabase, typeof O
         source: 'crm',
         note: `confirmed; due ${e.data.dueAt.slice(0, 10)}`,
         eventId: e.id,
+        occurredAt: e.time,
       },
       ctx.logger,
     );

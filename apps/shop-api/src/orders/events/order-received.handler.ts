@@ -20,6 +20,7 @@ export class OrderReceivedHandler implements EventHandler<ShopDatabase, typeof O
         source: 'crm',
         note: null,
         eventId: e.id,
+        occurredAt: e.time,
       },
       ctx.logger,
     );

@@ -20,6 +20,7 @@ export class OrderRejectedHandler implements EventHandler<ShopDatabase, typeof O
         source: 'crm',
         note: e.data.reason,
         eventId: e.id,
+        occurredAt: e.time,
       },
       ctx.logger,
     );

@@ -26,6 +26,7 @@ export class WorkOrderStatusChangedHandler implements EventHandler<
         source: 'mes',
         note: `production: ${e.data.to}`,
         eventId: e.id,
+        occurredAt: e.time,
       },
       ctx.logger,
     );

@@ -5,7 +5,11 @@ import type { ShopB2bDatabase } from '../../b2b.database';
 import { ApiKeyCache } from '../api-key-cache';
 import { ApiKeyProjectionRepository } from '../api-key-projection.repository';
 
-/** The organisation (newer versions only) and the snapshot of its tier (newer versions only). */
+/**
+ * The organisation (newer versions only), the snapshot of its tier (newer versions only), and
+ * the organisation's account in `customers` (kind ORGANISATION), all in the handler's one
+ * transaction: from then on the organisation can own model files, quotes and orders.
+ */
 @Injectable()
 export class OrganisationChangedHandler implements EventHandler<
   ShopB2bDatabase,
@@ -28,6 +32,9 @@ export class OrganisationChangedHandler implements EventHandler<
       { id: d.organisationId, name: d.name, status: d.status, tierId: d.tier.tierId },
       e.version,
     );
+    // A stale version changes nothing: the newer one applied before it wrote the account.
+    if (org)
+      await this.repo.upsertOrganisationAccount(ctx.tx, { id: d.organisationId, name: d.name });
     if (tier || org) this.cache.invalidateSoon();
   }
 }
