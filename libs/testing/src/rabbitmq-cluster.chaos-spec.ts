@@ -18,6 +18,8 @@ describe('RabbitMQ 3-node cluster under faults', { timeout: 300_000 }, () => {
 
   after(async () => {
     await vhost?.drop();
+    // The last user of the cluster: leave no broker nodes running behind the test run.
+    await cluster?.stopAll();
   });
 
   it('keeps every confirmed message when the leader is killed and restarted', async (t) => {
