@@ -14,6 +14,7 @@ import { createTestDatabase, testEnv, uniqueName, type TestDatabase } from '@fab
 import type { MesConfig } from '../mes.config';
 import type { MesDatabase } from '../mes.database';
 import { PricingDispatcher } from './pricing-dispatcher';
+import { newPricingJob } from './pricing-job.fixture';
 import { PricingJobsRepository, type NewPricingJob } from './pricing-jobs.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
@@ -25,43 +26,11 @@ interface JobSpec {
 }
 
 function job(s: JobSpec = {}): NewPricingJob {
-  const channel = s.channel ?? (s.account ? 'B2B' : 'B2C');
-  return {
-    quote_id: randomUUID(),
-    customer_id: randomUUID(),
-    channel,
+  return newPricingJob({
+    channel: s.channel ?? (s.account ? 'B2B' : 'B2C'),
     account_id: s.account ?? null,
     max_concurrent_jobs: s.cap ?? null,
-    priority: channel === 'B2C' ? 1 : 10,
-    file: JSON.stringify({
-      fileId: randomUUID(),
-      bucket: 'b',
-      key: 'k',
-      sha256: 'a'.repeat(64),
-      sizeBytes: 684,
-      format: 'STL_BINARY',
-      unit: 'mm',
-      filename: 'x.stl',
-    }),
-    material_id: 'pla-black',
-    quantity: 1,
-    lead_time: 'STANDARD',
-    requested_mode: 'INDICATIVE',
-    mode: null,
-    correlation_id: null,
-    trace_context: null,
-    requested_at: new Date(),
-    enqueued_at: null,
-    started_at: null,
-    finished_at: null,
-    progress_stage: null,
-    progress_overall: null,
-    result: null,
-    price_list_version: null,
-    failure_code: null,
-    failure_reason: null,
-    cache_hit: null,
-  };
+  });
 }
 
 /*

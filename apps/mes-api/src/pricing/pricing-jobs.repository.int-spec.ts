@@ -7,6 +7,7 @@ import { createDatabase, migrate, readMigrations, type Database } from '@fabflow
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
 import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
 import type { MesDatabase } from '../mes.database';
+import { newPricingJob } from './pricing-job.fixture';
 import { PricingJobsRepository, type NewPricingJob } from './pricing-jobs.repository';
 
 const priced = {
@@ -48,41 +49,7 @@ const priced = {
 } as const;
 
 function job(quoteId: string, channel: 'B2C' | 'B2B' = 'B2C'): NewPricingJob {
-  return {
-    quote_id: quoteId,
-    customer_id: randomUUID(),
-    channel,
-    account_id: null,
-    priority: channel === 'B2C' ? 1 : 10,
-    file: JSON.stringify({
-      fileId: randomUUID(),
-      bucket: 'b',
-      key: 'k',
-      sha256: 'a'.repeat(64),
-      sizeBytes: 684,
-      format: 'STL_BINARY',
-      unit: 'mm',
-      filename: 'x.stl',
-    }),
-    material_id: 'pla-black',
-    quantity: 1,
-    lead_time: 'STANDARD',
-    requested_mode: 'INDICATIVE',
-    mode: null,
-    correlation_id: null,
-    trace_context: null,
-    requested_at: new Date(),
-    enqueued_at: null,
-    started_at: null,
-    finished_at: null,
-    progress_stage: null,
-    progress_overall: null,
-    result: null,
-    price_list_version: null,
-    failure_code: null,
-    failure_reason: null,
-    cache_hit: null,
-  };
+  return newPricingJob({ quote_id: quoteId, channel });
 }
 
 describe('pricing jobs repository (real Postgres, real migrations)', () => {
