@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { PricedModel } from '@fabflow/contracts';
 import type { Machine } from '@fabflow/pricing-engine';
 import type { WorkerDatabase } from '../worker.database';
@@ -92,45 +92,46 @@ export class PricingJobsRepository {
    * Finishes the job with its priced model: the one conditional update that decides whether
    * this run publishes QuotePriced. Undefined when the job had already finished.
    */
-  async finish(
+  finish(
     tx: Transaction<WorkerDatabase>,
     quoteId: string,
     priced: PricedModel,
     cacheHit: boolean,
   ): Promise<{ version: number; finishedAt: Date } | undefined> {
-    return tx
-      .updateTable('pricing_jobs')
-      .set({
-        status: 'DONE',
-        mode: priced.mode,
-        result: JSON.stringify(priced),
-        price_list_version: priced.priceListVersion,
-        cache_hit: cacheHit,
-        progress_overall: 1,
-        finished_at: sql`clock_timestamp()`,
-        version: sql`version + 1`,
-        updated_at: sql`clock_timestamp()`,
-      })
-      .where('quote_id', '=', quoteId)
-      .where('status', 'not in', FINAL)
-      .returning(['version', 'finished_at'])
-      .executeTakeFirst()
-      .then((r) => (r ? { version: r.version, finishedAt: r.finished_at! } : undefined));
+    return this.finalise(tx, quoteId, {
+      status: 'DONE',
+      mode: priced.mode,
+      result: JSON.stringify(priced),
+      price_list_version: priced.priceListVersion,
+      cache_hit: cacheHit,
+      progress_overall: 1,
+    });
   }
 
   /** Fails the job with a reason; undefined when it had already finished (no second event). */
-  async fail(
+  fail(
     tx: Transaction<WorkerDatabase>,
     quoteId: string,
     code: string,
     reason: string,
   ): Promise<{ version: number; finishedAt: Date } | undefined> {
-    return tx
+    return this.finalise(tx, quoteId, {
+      status: 'FAILED',
+      failure_code: code,
+      failure_reason: reason,
+    });
+  }
+
+  /** Moves a job not yet final into its final state (one conditional update), with a new version. */
+  private async finalise(
+    tx: Transaction<WorkerDatabase>,
+    quoteId: string,
+    fields: Updateable<WorkerDatabase['pricing_jobs']>,
+  ): Promise<{ version: number; finishedAt: Date } | undefined> {
+    const r = await tx
       .updateTable('pricing_jobs')
       .set({
-        status: 'FAILED',
-        failure_code: code,
-        failure_reason: reason,
+        ...fields,
         finished_at: sql`clock_timestamp()`,
         version: sql`version + 1`,
         updated_at: sql`clock_timestamp()`,
@@ -138,7 +139,7 @@ export class PricingJobsRepository {
       .where('quote_id', '=', quoteId)
       .where('status', 'not in', FINAL)
       .returning(['version', 'finished_at'])
-      .executeTakeFirst()
-      .then((r) => (r ? { version: r.version, finishedAt: r.finished_at! } : undefined));
+      .executeTakeFirst();
+    return r ? { version: r.version, finishedAt: r.finished_at! } : undefined;
   }
 }
