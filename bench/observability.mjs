@@ -21,6 +21,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { cleanup, onCleanup, trapSignals, wasInterrupted } from './common/cleanup.mjs';
 import { intOption } from './common/cli.mjs';
+import { percentiles } from './common/stats.mjs';
 
 const HELP = `node bench/observability.mjs [options]
 
@@ -99,11 +100,6 @@ const pg = require('pg');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function percentiles(values) {
-  const a = Float64Array.from(values).sort();
-  const at = (p) => a[Math.min(a.length - 1, Math.max(0, Math.ceil((p / 100) * a.length) - 1))];
-  return { n: a.length, p50: at(50), p90: at(90), p99: at(99), max: a[a.length - 1] };
-}
 const median = (xs) => {
   const a = [...xs].sort((x, y) => x - y);
   return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { percentiles } from './common/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -50,12 +51,6 @@ const C = Number(args.concurrency);
 const WARMUP = Number(args.warmup);
 const GOAL = { p50: 0.3, p99: 1 };
 const JWT_SECRET = 'bench-rate-limit-secret-that-is-long-enough';
-
-function percentiles(values) {
-  const a = Float64Array.from(values).sort();
-  const at = (p) => a[Math.min(a.length - 1, Math.max(0, Math.ceil((p / 100) * a.length) - 1))];
-  return { n: a.length, p50: at(50), p90: at(90), p99: at(99), max: a[a.length - 1] };
-}
 
 const cleanup = [];
 async function runCleanup() {

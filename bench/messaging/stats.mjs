@@ -1,5 +1,6 @@
 // Clock and statistics: percentiles, per-event deltas, steady-window rates, rounding for JSON.
 import { performance } from 'node:perf_hooks';
+import { percentiles } from '../common/stats.mjs';
 
 /** Milliseconds on one monotonic clock (sub-ms); everything runs in this one process. */
 export const now = () => performance.now();
@@ -7,22 +8,6 @@ export const now = () => performance.now();
 /** One Float64Array of n timestamps per name (0 = not reached). */
 export const timeArrays = (n, ...names) =>
   Object.fromEntries(names.map((name) => [name, new Float64Array(n)]));
-
-export function percentiles(values) {
-  const a = Float64Array.from(values).sort();
-  const n = a.length;
-  const at = (p) => (n === 0 ? NaN : a[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]);
-  let sum = 0;
-  for (const v of a) sum += v;
-  return {
-    n,
-    p50: at(50),
-    p90: at(90),
-    p99: at(99),
-    max: n ? a[n - 1] : NaN,
-    mean: n ? sum / n : NaN,
-  };
-}
 
 /** end[i] - start[i] for every event that has both. */
 export function deltas(start, end) {
