@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertTransition, IllegalTransitionError } from './state-machine';
 import {
+  ORDER_LINE_STATUSES,
+  ORDER_LINE_TRANSITIONS,
   ORDER_STATUSES,
   ORDER_TRANSITIONS,
   WORK_ORDER_STATUSES,
@@ -38,6 +40,7 @@ describe('state machines', () => {
     for (const [table, states, finals] of [
       [ORDER_TRANSITIONS, ORDER_STATUSES, ['DELIVERED', 'CANCELLED']],
       [WORK_ORDER_TRANSITIONS, WORK_ORDER_STATUSES, ['SHIPPED', 'SCRAPPED', 'CANCELLED']],
+      [ORDER_LINE_TRANSITIONS, ORDER_LINE_STATUSES, ['DELIVERED', 'CANCELLED']],
     ] as const) {
       for (const s of states) {
         const targets = (table as Record<string, readonly string[]>)[s]!;

@@ -6,6 +6,7 @@ export const ORDER_STATUSES = [
   'AWAITING_CONFIRMATION',
   'CONFIRMED',
   'IN_PRODUCTION',
+  'PARTIALLY_SHIPPED',
   'SHIPPED',
   'DELIVERED',
   'CANCELLED',
@@ -14,16 +15,53 @@ export const ORDER_STATUSES = [
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-/** The order's life as seen by the customer and the manager. */
+/**
+ * The order's life as seen by the customer and the manager. From CONFIRMED on, the order follows
+ * its lines (`orderStatusFromLines`): PARTIALLY_SHIPPED while some lines are shipped and others
+ * are not; a manager may cancel up to (not after) SHIPPED.
+ */
 export const ORDER_TRANSITIONS: TransitionTable<OrderStatus> = {
   PLACED: ['AWAITING_CONFIRMATION', 'CONFIRMED', 'CANCELLED', 'ON_HOLD'],
   AWAITING_CONFIRMATION: ['CONFIRMED', 'CANCELLED', 'ON_HOLD'],
-  CONFIRMED: ['IN_PRODUCTION', 'SHIPPED', 'CANCELLED', 'ON_HOLD'],
+  CONFIRMED: ['IN_PRODUCTION', 'PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'ON_HOLD'],
+  IN_PRODUCTION: ['PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'ON_HOLD'],
+  PARTIALLY_SHIPPED: ['SHIPPED', 'CANCELLED', 'ON_HOLD'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+  ON_HOLD: [
+    'AWAITING_CONFIRMATION',
+    'CONFIRMED',
+    'IN_PRODUCTION',
+    'PARTIALLY_SHIPPED',
+    'SHIPPED',
+    'CANCELLED',
+  ],
+};
+
+export const ORDER_LINE_STATUSES = [
+  'PENDING',
+  'IN_PRODUCTION',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'ON_HOLD',
+] as const;
+export const OrderLineStatus = z.enum(ORDER_LINE_STATUSES);
+export type OrderLineStatus = z.infer<typeof OrderLineStatus>;
+
+/**
+ * One line of an order (one part, one quote) as the customer and the manager see it: PENDING
+ * until its work order starts, then the production state of its live work order. ON_HOLD: a
+ * manager must decide (scrapped too often, or held). A line is cancelled up to SHIPPED.
+ */
+export const ORDER_LINE_TRANSITIONS: TransitionTable<OrderLineStatus> = {
+  PENDING: ['IN_PRODUCTION', 'SHIPPED', 'CANCELLED', 'ON_HOLD'],
   IN_PRODUCTION: ['SHIPPED', 'CANCELLED', 'ON_HOLD'],
   SHIPPED: ['DELIVERED'],
   DELIVERED: [],
   CANCELLED: [],
-  ON_HOLD: ['AWAITING_CONFIRMATION', 'CONFIRMED', 'IN_PRODUCTION', 'CANCELLED'],
+  ON_HOLD: ['PENDING', 'IN_PRODUCTION', 'SHIPPED', 'CANCELLED'],
 };
 
 export const WORK_ORDER_STATUSES = [
@@ -53,7 +91,16 @@ export const WORK_ORDER_TRANSITIONS: TransitionTable<WorkOrderStatus> = {
   PACKED: ['SHIPPED', 'ON_HOLD'],
   SHIPPED: [],
   REWORK: ['IN_PRODUCTION', 'ON_HOLD', 'SCRAPPED'],
-  ON_HOLD: ['QUEUED', 'IN_PRODUCTION', 'POST_PROCESSING', 'QUALITY_CHECK', 'PACKED', 'CANCELLED'],
+  // A held part of a cancelled order is scrapped, or finished to stock (CANCELLED with that reason).
+  ON_HOLD: [
+    'QUEUED',
+    'IN_PRODUCTION',
+    'POST_PROCESSING',
+    'QUALITY_CHECK',
+    'PACKED',
+    'SCRAPPED',
+    'CANCELLED',
+  ],
   SCRAPPED: [],
   CANCELLED: [],
 };
@@ -92,15 +139,17 @@ export type QuoteStatus = z.infer<typeof QuoteStatus>;
 
 /**
  * A quote: CALCULATING while the pricing worker runs, then READY (with an INDICATIVE or FIRM
- * price), NEEDS_REVIEW (a person must look at it first) or FAILED (with a reason the customer
- * can act on). A READY quote becomes ACCEPTED when an order is placed from it, or EXPIRED.
+ * price), NEEDS_REVIEW (a manager reviews it: READY with a reviewed price, or FAILED with a
+ * reason) or FAILED (with a reason the customer can act on). A READY quote becomes ACCEPTED when
+ * an order is placed from it, or EXPIRED. When its order (line) is cancelled the quote is
+ * released: READY again while it is valid, else EXPIRED.
  */
 export const QUOTE_TRANSITIONS: TransitionTable<QuoteStatus> = {
   DRAFT: ['CALCULATING'],
   CALCULATING: ['READY', 'NEEDS_REVIEW', 'FAILED'],
   READY: ['ACCEPTED', 'EXPIRED'],
   NEEDS_REVIEW: ['READY', 'FAILED', 'EXPIRED'],
-  ACCEPTED: [],
+  ACCEPTED: ['READY', 'EXPIRED'],
   FAILED: [],
   EXPIRED: [],
 };
@@ -137,8 +186,9 @@ const ORDER_PROGRESS: Partial<Record<OrderStatus, number>> = {
   AWAITING_CONFIRMATION: 1,
   CONFIRMED: 2,
   IN_PRODUCTION: 3,
-  SHIPPED: 4,
-  DELIVERED: 5,
+  PARTIALLY_SHIPPED: 4,
+  SHIPPED: 5,
+  DELIVERED: 6,
 };
 
 /**

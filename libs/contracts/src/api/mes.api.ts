@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QuoteModelSummary, QuotePriceBreakdown } from '../events/catalogue';
+import { QuoteModelSummary, QuotePriceBreakdown } from '../events/quote.events';
 import { WORK_ORDER_STATUSES, WORK_ORDER_TRANSITIONS, WorkOrderStatus } from '../statuses';
 import { WorkQueueCursor } from './work-queue-cursor';
 

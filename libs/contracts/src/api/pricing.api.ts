@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PriceListMaterial } from '../events/catalogue';
+import { PriceListMaterial } from '../events/quote.events';
 import { PricedModel, PricingJobStatus } from '../jobs/price-quote.job';
 import { LeadTimeTier, PricingMode, SalesChannel } from '../statuses';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PriceListMaterial, QuoteModelSummary, QuotePriceBreakdown } from '../events/catalogue';
+import { PriceListMaterial, QuoteModelSummary, QuotePriceBreakdown } from '../events/quote.events';
 import { LeadTimeTier, ModelFormat, ModelUnit, PricingMode, QuoteStatus } from '../statuses';
 
 /** `POST /uploads`: announce a model file; the answer is a short-lived presigned PUT. */

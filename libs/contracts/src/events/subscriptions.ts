@@ -13,7 +13,12 @@ export const SUBSCRIPTION_QUEUES = {
     /** Webhook redelivery requests from the CRM. */
     b2bWebhooks: 'shop.b2b-webhooks',
   },
-  crm: { accounts: 'crm.accounts', orders: 'crm.orders' },
+  crm: {
+    accounts: 'crm.accounts',
+    orders: 'crm.orders',
+    /** NEEDS_REVIEW quotes from the MES: the review queue. */
+    quoteReviews: 'crm.quote-reviews',
+  },
   mes: { orders: 'mes.orders', quotes: 'mes.quotes' },
 } as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QuotePriced } from '../events/catalogue';
+import { QuotePriced } from '../events/quote.events';
 
 /** The BullMQ queue pricing jobs go through (`PRICING_QUEUE` overrides it). */
 export const DEFAULT_PRICING_QUEUE = 'pricing';
