@@ -19,7 +19,6 @@ import { AuthGuard, AuthScheme, Public, Roles, TokenService } from '@fabflow/aut
 import { Endpoint } from '../endpoint.decorator';
 import { IdempotentPosts } from './idempotent-posts.decorator';
 import { createOpenApiDocument } from './openapi-document';
-import { PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA_REF } from './openapi-schema';
 
 class PassThrough implements NestInterceptor {
   intercept(_: ExecutionContext, next: CallHandler) {
@@ -149,7 +148,7 @@ describe('the OpenAPI document states what the route decorators make the server 
   it('problems are application/problem+json of the one Problem schema', () => {
     const bad = op('/open', 'get').responses['400'] as { content: Record<string, unknown> };
     assert.deepEqual(bad.content, {
-      [PROBLEM_MEDIA_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } },
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
     });
     assert.ok(doc.components?.schemas?.Problem);
   });
