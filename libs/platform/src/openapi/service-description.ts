@@ -12,9 +12,11 @@ import { createOpenApiDocument } from './openapi-document';
 
 /**
  * Runs `use` on the service's app wired exactly as `runService` wires it, with its default
- * configuration, but never started: nothing connects to Postgres, RabbitMQ or Redis (the pool
- * and the clients connect lazily, and no lifecycle hook runs before `close`). In preview mode
- * Nest only scans modules and controllers; otherwise it also constructs the providers.
+ * configuration, but never started: no lifecycle hook runs before `close`, so no server,
+ * consumer or relay starts, and the core's pool and clients connect lazily. In preview mode
+ * Nest only scans modules and controllers; otherwise it also constructs the providers (one
+ * that connects in its constructor, like the MES's pricing queue, may try; nothing here
+ * needs it to succeed: the documents are generated without any server reachable).
  */
 async function withDetachedService<S extends EnvSpec, T>(
   opts: RunServiceOptions<S>,
