@@ -14,7 +14,7 @@ import {
 import { envelopeHeaders, fromDelivery, newEnvelope } from '../envelope';
 import { jsonSchemaOf } from './asyncapi';
 import { cloudEventsHeaders } from './cloud-events-headers';
-import { eventBusAsyncApi } from './event-bus.asyncapi';
+import { eventBusAsyncApi, eventChannelId, messageId } from './event-bus.asyncapi';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -52,22 +52,56 @@ describe('the AsyncAPI document of the event bus', () => {
     assert.equal(ajv.validate(schema, { ...full, 'ce-type': QuoteFailed.type }), false);
   });
 
-  it('has a channel and a publishing operation per event, and a consuming one per queue', () => {
+  it('has a channel and a publishing operation per routing key, a message per event type, a consuming operation per queue', () => {
     const doc = eventBusAsyncApi(EVENT_CATALOGUE, [
       { service: 'crm', queue: 'crm.orders', events: [OrderPlaced, WorkOrderStatusChanged] },
     ]);
     for (const def of EVENT_CATALOGUE) {
-      assert.equal(doc.channels[def.name]?.address, def.routingKey);
-      assert.equal(doc.operations[`publish${def.name}`]?.action, 'send');
-      assert.deepEqual(doc.components.messages[def.name]?.payload, jsonSchemaOf(def.schema));
+      const channel = doc.channels[eventChannelId(def)];
+      assert.equal(channel?.address, def.routingKey);
+      assert.ok(channel?.messages[messageId(def)], `${def.type} on its channel`);
+      assert.equal(doc.operations[`publish-${eventChannelId(def)}`]?.action, 'send');
+      assert.deepEqual(doc.components.messages[messageId(def)]?.payload, jsonSchemaOf(def.schema));
     }
-    const consume = doc.operations['consume-crm-orders'];
+    assert.equal(Object.keys(doc.components.messages).length, EVENT_CATALOGUE.length);
+    const consume = doc.operations['consume-queue-crm-orders'];
     assert.equal(consume?.action, 'receive');
     assert.deepEqual(consume?.messages, [
-      { $ref: '#/channels/crm-orders/messages/OrderPlaced' },
-      { $ref: '#/channels/crm-orders/messages/WorkOrderStatusChanged' },
+      { $ref: '#/channels/queue-crm-orders/messages/OrderPlacedV1' },
+      { $ref: '#/channels/queue-crm-orders/messages/WorkOrderStatusChangedV1' },
     ]);
-    assert.match(doc.channels['crm-orders']?.description ?? '', /shop\.events order\.placed/);
+    assert.match(doc.channels['queue-crm-orders']?.description ?? '', /shop\.events order\.placed/);
+  });
+
+  it('puts every version of an event on its one channel, and the same key of two publishers on two', () => {
+    const v1 = defineEvent(
+      'shop',
+      'Thing',
+      'thing.done',
+      1,
+      z.strictObject({ a: z.string() }),
+      'x',
+    );
+    const v2 = defineEvent(
+      'shop',
+      'Thing',
+      'thing.done',
+      2,
+      z.strictObject({ b: z.string() }),
+      'x',
+    );
+    const other = defineEvent('crm', 'Other', 'thing.done', 1, z.strictObject({}), 'y');
+    const doc = eventBusAsyncApi([v1, v2, other], []);
+    assert.deepEqual(Object.keys(doc.channels), [
+      'shop-events-thing-done',
+      'crm-events-thing-done',
+    ]);
+    assert.deepEqual(Object.keys(doc.channels['shop-events-thing-done']!.messages), [
+      'ThingV1',
+      'ThingV2',
+    ]);
+    assert.equal(doc.operations['publish-shop-events-thing-done']?.messages.length, 2);
+    assert.deepEqual(Object.keys(doc.components.messages), ['ThingV1', 'ThingV2', 'OtherV1']);
   });
 
   it('refuses a subscription to an event the catalogue does not know', () => {

@@ -7,6 +7,7 @@ import {
   type AsyncApiDocument,
   type AsyncApiMessage,
   type AsyncApiOperation,
+  type Ref,
 } from './asyncapi';
 import { cloudEventsHeaders } from './cloud-events-headers';
 
@@ -20,12 +21,25 @@ export interface QueueSubscription {
 const AMQP = { bindingVersion: '0.3.0' };
 /** AsyncAPI ids allow letters, digits, `_` and `-`. */
 const idOf = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, '-');
-const messageRef = (def: EventDefinition) => ({ $ref: `#/components/messages/${def.name}` });
+/** One message per event type: `OrderPlacedV1`, `OrderPlacedV2`. */
+export const messageId = (def: EventDefinition) => `${def.name}V${def.version}`;
+/** One channel per exchange and routing key: every version of an event travels on it. */
+export const eventChannelId = (def: EventDefinition) => idOf(`${def.exchange}.${def.routingKey}`);
+/** One channel per subscription queue. */
+export const queueChannelId = (queue: string) => idOf(`queue.${queue}`);
+
+const componentRef = (def: EventDefinition): Ref => ({
+  $ref: `#/components/messages/${messageId(def)}`,
+});
+const messagesOf = (defs: readonly EventDefinition[]) =>
+  Object.fromEntries(defs.map((d) => [messageId(d), componentRef(d)]));
+const channelMessageRefs = (channel: string, defs: readonly EventDefinition[]): Ref[] =>
+  defs.map((d) => ({ $ref: `#/channels/${channel}/messages/${messageId(d)}` }));
 
 function message(def: EventDefinition): AsyncApiMessage {
   return {
     name: def.name,
-    title: `${def.name} (${def.type})`,
+    title: `${def.name} v${def.version} (${def.type})`,
     summary: def.description,
     contentType: 'application/json',
     headers: cloudEventsHeaders(def),
@@ -38,23 +52,18 @@ function message(def: EventDefinition): AsyncApiMessage {
   };
 }
 
-/** The routing key `def` is published with on its publisher's topic exchange. */
-function eventChannel(def: EventDefinition): AsyncApiChannel {
+/** The routing key of `defs` (every version of one event) on their publisher's topic exchange. */
+function eventChannel(defs: readonly EventDefinition[]): AsyncApiChannel {
+  const { publisher, exchange, routingKey } = defs[0]!;
   return {
-    address: def.routingKey,
-    title: `${def.exchange} ${def.routingKey}`,
-    description: `Published by ${def.publisher} on the topic exchange ${def.exchange} with routing key ${def.routingKey}.`,
-    messages: { [def.name]: messageRef(def) },
+    address: routingKey,
+    title: `${exchange} ${routingKey}`,
+    description: `Published by ${publisher} on the topic exchange ${exchange} with routing key ${routingKey}; the ce-type header tells the versions apart.`,
+    messages: messagesOf(defs),
     bindings: {
       amqp: {
         is: 'routingKey',
-        exchange: {
-          name: def.exchange,
-          type: 'topic',
-          durable: true,
-          autoDelete: false,
-          vhost: '/',
-        },
+        exchange: { name: exchange, type: 'topic', durable: true, autoDelete: false, vhost: '/' },
         ...AMQP,
       },
     },
@@ -62,7 +71,7 @@ function eventChannel(def: EventDefinition): AsyncApiChannel {
 }
 
 function queueChannel(s: QueueSubscription): AsyncApiChannel {
-  const bound = s.events.map((e) => `${e.exchange} ${e.routingKey}`).join(', ');
+  const bound = [...new Set(s.events.map((e) => `${e.exchange} ${e.routingKey}`))].join(', ');
   return {
     address: s.queue,
     title: s.queue,
@@ -70,7 +79,7 @@ function queueChannel(s: QueueSubscription): AsyncApiChannel {
       `Quorum queue of ${s.service}, bound to ${bound}. A delivery whose handler fails waits in ` +
       `${retryQueueName(s.queue, 1)}, ${retryQueueName(s.queue, 2)}, … and, after the last retry ` +
       `(or at once when its payload fails the schema), goes to ${dlqName(s.queue)}.`,
-    messages: Object.fromEntries(s.events.map((e) => [e.name, messageRef(e)])),
+    messages: messagesOf(s.events),
     bindings: {
       amqp: {
         is: 'queue',
@@ -81,42 +90,60 @@ function queueChannel(s: QueueSubscription): AsyncApiChannel {
   };
 }
 
-function operations(
+function publishOperation(channel: string, defs: readonly EventDefinition[]): AsyncApiOperation {
+  const { publisher, routingKey } = defs[0]!;
+  return {
+    action: 'send',
+    channel: { $ref: `#/channels/${channel}` },
+    title: `${publisher} publishes ${routingKey}`,
+    summary: 'From the outbox, in the business transaction, by the relay with publisher confirms.',
+    messages: channelMessageRefs(channel, defs),
+    bindings: { amqp: { deliveryMode: 2, mandatory: true, timestamp: true, ...AMQP } },
+  };
+}
+
+function consumeOperation(s: QueueSubscription): AsyncApiOperation {
+  const channel = queueChannelId(s.queue);
+  return {
+    action: 'receive',
+    channel: { $ref: `#/channels/${channel}` },
+    title: `${s.service} consumes ${s.queue}`,
+    summary:
+      'Manual acks after the handler and the inbox row commit; duplicates are acked without effect.',
+    messages: channelMessageRefs(channel, s.events),
+    bindings: { amqp: { ack: true, ...AMQP } },
+  };
+}
+
+/** Channels and operations, failing on two channels with one id rather than losing one. */
+function channelsAndOperations(
   catalogue: readonly EventDefinition[],
   subscriptions: readonly QueueSubscription[],
-): Record<string, AsyncApiOperation> {
-  const ops: Record<string, AsyncApiOperation> = {};
-  for (const def of catalogue) {
-    ops[`publish${def.name}`] = {
-      action: 'send',
-      channel: { $ref: `#/channels/${def.name}` },
-      title: `${def.publisher} publishes ${def.routingKey}`,
-      summary:
-        'From the outbox, in the business transaction, by the relay with publisher confirms.',
-      messages: [{ $ref: `#/channels/${def.name}/messages/${def.name}` }],
-      bindings: { amqp: { deliveryMode: 2, mandatory: true, timestamp: true, ...AMQP } },
-    };
-  }
+): Pick<AsyncApiDocument, 'channels' | 'operations'> {
+  const channels: AsyncApiDocument['channels'] = {};
+  const operations: AsyncApiDocument['operations'] = {};
+  const add = (id: string, channel: AsyncApiChannel, op: AsyncApiOperation, opId: string) => {
+    if (channels[id]) throw new Error(`two channels would be called ${id}`);
+    channels[id] = channel;
+    operations[opId] = op;
+  };
+  const byChannel = new Map<string, EventDefinition[]>();
+  for (const def of catalogue)
+    byChannel.set(eventChannelId(def), [...(byChannel.get(eventChannelId(def)) ?? []), def]);
+  for (const [id, defs] of byChannel)
+    add(id, eventChannel(defs), publishOperation(id, defs), `publish-${id}`);
   for (const s of subscriptions) {
-    const channel = idOf(s.queue);
-    ops[`consume-${channel}`] = {
-      action: 'receive',
-      channel: { $ref: `#/channels/${channel}` },
-      title: `${s.service} consumes ${s.queue}`,
-      summary:
-        'Manual acks after the handler and the inbox row commit; duplicates are acked without effect.',
-      messages: s.events.map((e) => ({ $ref: `#/channels/${channel}/messages/${e.name}` })),
-      bindings: { amqp: { ack: true, ...AMQP } },
-    };
+    const id = queueChannelId(s.queue);
+    add(id, queueChannel(s), consumeOperation(s), `consume-${id}`);
   }
-  return ops;
+  return { channels, operations };
 }
 
 /**
- * The AsyncAPI 3.0 document of the event bus: one channel per event (its publisher's topic
- * exchange and routing key) with its publishing operation, one channel per subscription queue
- * with its consuming operation, and one message per event of the catalogue: the CloudEvents
- * headers and the payload's JSON Schema from the contract's zod schema.
+ * The AsyncAPI 3.0 document of the event bus: one channel per exchange and routing key with
+ * its publishing operation, one channel per subscription queue with its consuming operation,
+ * and one message per event type of the catalogue: the CloudEvents headers and the payload's
+ * JSON Schema from the contract's zod schema.
  */
 export function eventBusAsyncApi(
   catalogue: readonly EventDefinition[],
@@ -127,9 +154,6 @@ export function eventBusAsyncApi(
     for (const e of s.events)
       if (!known.has(e.type))
         throw new Error(`${s.queue} consumes ${e.type}, not in the catalogue`);
-  const channels: Record<string, AsyncApiChannel> = {};
-  for (const def of catalogue) channels[def.name] = eventChannel(def);
-  for (const s of subscriptions) channels[idOf(s.queue)] = queueChannel(s);
   return {
     asyncapi: '3.0.0',
     info: {
@@ -153,8 +177,7 @@ export function eventBusAsyncApi(
         description: 'The broker of `npm start` (AMQP_URLS); a 3-node cluster in docker compose.',
       },
     },
-    channels,
-    operations: operations(catalogue, subscriptions),
-    components: { messages: Object.fromEntries(catalogue.map((e) => [e.name, message(e)])) },
+    ...channelsAndOperations(catalogue, subscriptions),
+    components: { messages: Object.fromEntries(catalogue.map((e) => [messageId(e), message(e)])) },
   };
 }
