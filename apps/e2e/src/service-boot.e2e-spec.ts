@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '@fabflow/testing';
@@ -68,6 +69,20 @@ describe('OpenAPI documents', () => {
     for (const svc of ['crm', 'mes'] as const) {
       const d = await sys.client(svc).get<{ paths: Record<string, unknown> }>('/docs/json');
       assert.ok(Object.keys(d.body.paths).length >= 4, `${svc} documents its routes`);
+    }
+  });
+
+  it('serve at /docs/json exactly the documents committed under docs/api', async () => {
+    for (const svc of ['shop', 'crm', 'mes'] as const) {
+      const served = await sys.client(svc).get('/docs/json');
+      const committed: unknown = JSON.parse(
+        readFileSync(join(REPO_ROOT, 'docs', 'api', `${svc}.openapi.json`), 'utf8'),
+      );
+      assert.deepEqual(
+        served.body,
+        committed,
+        `${svc}: /docs/json is docs/api/${svc}.openapi.json`,
+      );
     }
   });
 });

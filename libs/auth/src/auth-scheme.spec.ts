@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, Authenticators, AuthScheme, Public } from './auth.guard';
+import { AuthGuard, Authenticators } from './auth.guard';
+import { AuthScheme, Public, Roles, routeAccess } from './route-access';
 import { TokenService } from './tokens';
 
 class Routes {
@@ -54,5 +55,39 @@ describe('AuthGuard with another authentication scheme', () => {
     assert.throws(() => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
     assert.equal(guard.canActivate(ctxFor('open')), true);
     assert.throws(() => authenticators.register('api-key', { authenticate: async () => {} }));
+  });
+});
+
+describe('routeAccess: the access rule of a route, from its and its controller’s decorators', () => {
+  @Roles('manager')
+  class Staff {
+    list(this: void) {}
+    @Public() ping(this: void) {}
+    @Roles('operator') run(this: void) {}
+  }
+  @AuthScheme('api-key')
+  class Partner {
+    read(this: void) {}
+  }
+  const reflector = new Reflector();
+
+  it('takes the handler’s decorator over the controller’s', () => {
+    assert.deepEqual(routeAccess(reflector, Staff.prototype.list, Staff), {
+      kind: 'token',
+      roles: ['manager'],
+    });
+    assert.deepEqual(routeAccess(reflector, Staff.prototype.ping, Staff), { kind: 'public' });
+    assert.deepEqual(routeAccess(reflector, Staff.prototype.run, Staff), {
+      kind: 'token',
+      roles: ['operator'],
+    });
+    assert.deepEqual(routeAccess(reflector, Partner.prototype.read, Partner), {
+      kind: 'scheme',
+      scheme: 'api-key',
+    });
+    assert.deepEqual(routeAccess(reflector, Routes.prototype.jwt, Routes), {
+      kind: 'token',
+      roles: undefined,
+    });
   });
 });

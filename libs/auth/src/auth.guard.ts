@@ -1,29 +1,13 @@
 import {
   createParamDecorator,
-  SetMetadata,
   UnauthorizedException,
   ForbiddenException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import type { Role } from '@fabflow/contracts';
+import { routeAccess } from './route-access';
 import { InvalidTokenError, type Principal, type TokenService } from './tokens';
-
-const PUBLIC = 'fabflow:public';
-const ROLES = 'fabflow:roles';
-const SCHEME = 'fabflow:auth-scheme';
-
-/** The route needs no token. */
-export const Public = () => SetMetadata(PUBLIC, true);
-/** Only these roles may call the route (admin always may). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
-/**
- * The route authenticates with another scheme (`'api-key'` for the B2B API) instead of a
- * bearer access token: the global guard hands the request to that scheme's authenticator,
- * and refuses it (401) when none is registered, so marking a route never makes it public.
- */
-export const AuthScheme = (scheme: string) => SetMetadata(SCHEME, scheme);
 
 /** Authenticates (and authorises) a request of its scheme; throws 401/403 to refuse it. */
 export interface Authenticator {
@@ -69,13 +53,14 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
-    const scheme = this.reflector.getAllAndOverride<string | undefined>(SCHEME, targets);
-    if (scheme !== undefined) {
-      const authenticator = this.authenticators.get(scheme);
+    const access = routeAccess(this.reflector, ctx.getHandler(), ctx.getClass());
+    if (access.kind === 'public') return true;
+    if (access.kind === 'scheme') {
+      const authenticator = this.authenticators.get(access.scheme);
       if (!authenticator)
-        throw new UnauthorizedException(`authentication scheme "${scheme}" is not available`);
+        throw new UnauthorizedException(
+          `authentication scheme "${access.scheme}" is not available`,
+        );
       return authenticator.authenticate(ctx).then(() => true);
     }
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -89,7 +74,7 @@ export class AuthGuard implements CanActivate {
       if (err instanceof InvalidTokenError) throw new UnauthorizedException(err.message);
       throw err;
     }
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    const { roles } = access;
     if (roles && req.principal.role !== 'admin' && !roles.includes(req.principal.role)) {
       throw new ForbiddenException(`this action needs one of the roles: ${roles.join(', ')}`);
     }

@@ -13,3 +13,6 @@ export * from './messaging-metrics';
 export * from './dlq';
 export * from './dlq-errors';
 export * from './messaging-tracing';
+export * from './asyncapi/asyncapi';
+export * from './asyncapi/cloud-events-headers';
+export * from './asyncapi/event-bus.asyncapi';

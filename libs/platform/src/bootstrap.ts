@@ -4,16 +4,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoNestLogger, runWithContext, type Logger, type Registry } from '@fabflow/observability';
 import { instrumentHttp } from './http-metrics';
+import { createOpenApiDocument, type OpenApiInfo } from './openapi/openapi-document';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
 
 export interface ServiceBootstrapOptions {
   module: unknown;
-  name: string;
-  description: string;
+  /** Title, description and security schemes of the OpenAPI document. */
+  api: OpenApiInfo;
   logger: Logger;
   host: string;
   port: number;
@@ -148,17 +149,11 @@ export async function bootstrapService(
   installSignalHandlers(app, opts.logger, opts.shutdownTimeoutMs ?? 15_000);
 
   if (opts.docs) {
-    const config = new DocumentBuilder()
-      .setTitle(`Fabflow ${opts.name}`)
-      .setDescription(opts.description)
-      .setVersion('1')
-      .addBearerAuth()
-      .build();
-    const document = SwaggerModule.createDocument(app, config);
+    const document = createOpenApiDocument(app, opts.api);
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   }
 
   await app.listen(opts.port, opts.host);
-  opts.logger.info({ url: await app.getUrl() }, `${opts.name} listening`);
+  opts.logger.info({ url: await app.getUrl() }, `${opts.api.title} listening`);
   return app;
 }

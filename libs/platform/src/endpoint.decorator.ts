@@ -1,14 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiBearerAuth,
-} from '@nestjs/swagger';
-import { z } from 'zod';
-import { Problem } from '@fabflow/contracts';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { openApiSchema, problemResponse } from './openapi/openapi-schema';
 
 export const ENDPOINT_SCHEMAS = 'fabflow:endpoint-schemas';
 
@@ -19,35 +12,31 @@ export interface EndpointSpec {
   params?: z.ZodObject;
   /** Response schemas by status; used for the OpenAPI document. */
   responses: Record<number, z.ZodType | null>;
-  /** Statuses of problem responses this route can give, besides 400/401/403. */
+  /**
+   * Statuses of problem responses this route can give, besides 400 (validation) and those its
+   * access rule and idempotency give (401/403, 409/422), which the OpenAPI document adds itself.
+   */
   problems?: number[];
-  public?: boolean;
   /** An example request body for the OpenAPI document. */
   example?: unknown;
   /** Example response bodies by status for the OpenAPI document. */
   responseExamples?: Record<number, unknown>;
 }
 
-type JsonSchema = Record<string, unknown>;
-
 const fields = (o: z.ZodObject | undefined) =>
   Object.entries(o?.shape ?? {}) as Array<[string, z.ZodType]>;
 
-/** The OpenAPI 3.0 schema of a zod schema: the same schema that validates the request. */
-export function openApiSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' });
-}
-
 /**
  * Declares a route's request and response schemas once: the validation interceptor parses
- * body, query and params with them, and the OpenAPI document is generated from them.
+ * body, query and params with them, and the OpenAPI document is generated from them. Who may
+ * call the route is not declared here but by `@Public`/`@Roles`/`@AuthScheme`, which the
+ * document follows (see `createOpenApiDocument`).
  */
 export function Endpoint(spec: EndpointSpec): MethodDecorator {
   const decorators: Array<MethodDecorator | ClassDecorator> = [
     SetMetadata(ENDPOINT_SCHEMAS, spec),
     ApiOperation({ summary: spec.summary }),
   ];
-  if (!spec.public) decorators.push(ApiBearerAuth());
   if (spec.body) {
     const schema = openApiSchema(spec.body, 'input');
     if (spec.example !== undefined) schema.example = spec.example;
@@ -74,12 +63,8 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
       }),
     );
   }
-  const problem = openApiSchema(Problem, 'output') as never;
-  const problems = [400, ...(spec.public ? [] : [401, 403]), ...(spec.problems ?? [])];
-  for (const status of problems) {
-    decorators.push(
-      ApiResponse({ status, description: 'Problem details (RFC 9457)', schema: problem }),
-    );
+  for (const status of [400, ...(spec.problems ?? [])]) {
+    decorators.push(ApiResponse({ status, ...problemResponse() }));
   }
   return applyDecorators(...decorators);
 }

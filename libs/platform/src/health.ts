@@ -18,7 +18,7 @@ export class HealthController {
   @Public()
   @Get('live')
   @HttpCode(200)
-  @Endpoint({ summary: 'The process is up', public: true, responses: { 200: Health } })
+  @Endpoint({ summary: 'The process is up', responses: { 200: Health } })
   live() {
     return { status: 'ok', checks: {} };
   }
@@ -27,7 +27,6 @@ export class HealthController {
   @Get('ready')
   @Endpoint({
     summary: 'Database, broker and Redis are reachable',
-    public: true,
     responses: { 200: Health, 503: Health },
   })
   async ready(@Res() reply: FastifyReply): Promise<void> {

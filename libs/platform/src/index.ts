@@ -9,3 +9,7 @@ export * from './run-service';
 export * from './metrics.controller';
 export * from './dlq.controller';
 export * from './http-metrics';
+export * from './openapi/openapi-schema';
+export * from './openapi/openapi-document';
+export * from './openapi/idempotent-posts.decorator';
+export * from './openapi/service-description';

@@ -8,12 +8,18 @@ import {
   type Database,
 } from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR, type MessagingTables, redactUrl } from '@fabflow/messaging';
-import { createLogger, createMetricsRegistry, type Logger } from '@fabflow/observability';
+import {
+  createLogger,
+  createMetricsRegistry,
+  type Logger,
+  type Registry,
+} from '@fabflow/observability';
 import { bootstrapService } from './bootstrap';
+import type { OpenApiInfo } from './openapi/openapi-document';
 import { ServiceCoreModule, type CoreConfig } from './service-core.module';
 import { withTracingFlush } from './tracing-flush.module';
 
-type ServiceConfig = CoreConfig & {
+export type ServiceConfig = CoreConfig & {
   DATABASE_URL: string;
   PORT: number;
   HOST: string;
@@ -29,6 +35,8 @@ export interface RunServiceOptions<S extends EnvSpec> {
   spec: S;
   migrationsDir: string;
   appModule: (core: DynamicModule, config: ConfigOf<S>) => unknown;
+  /** The OpenAPI security scheme of each `@AuthScheme(...)` the service's routes use. */
+  securitySchemes?: OpenApiInfo['securitySchemes'];
   /** Browser origins allowed to call the service cross-origin (see `ServiceBootstrapOptions`). */
   corsOrigins?: (config: ConfigOf<S>) => readonly string[];
   /** Runs after migrations, before the app starts (for example seeding development users). */
@@ -55,6 +63,24 @@ async function retry<T>(
       await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
     }
   }
+}
+
+/**
+ * The service's root module as it runs: the app's modules over the core (config, logger,
+ * database, broker, Redis, auth), plus flushing traces on shutdown.
+ */
+export function serviceModule<S extends EnvSpec>(
+  opts: RunServiceOptions<S>,
+  config: ConfigOf<S> & ServiceConfig,
+  deps: { logger: Logger; database: Database<MessagingTables>; metricsRegistry: Registry },
+): DynamicModule {
+  const core = ServiceCoreModule.forRoot({
+    service: opts.service,
+    config,
+    ...deps,
+    metricsEnabled: config.METRICS_ENABLED,
+  });
+  return withTracingFlush(opts.appModule(core, config));
 }
 
 /** Loads config (exit 1 naming every bad variable), creates and migrates the database, starts Nest. */
@@ -86,18 +112,13 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
     const metricsRegistry = createMetricsRegistry(`${opts.service}-api`, {
       defaultMetrics: metricsEnabled,
     });
-    const core = ServiceCoreModule.forRoot({
-      service: opts.service,
-      config,
-      logger,
-      database,
-      metricsRegistry,
-      metricsEnabled,
-    });
     await bootstrapService({
-      module: withTracingFlush(opts.appModule(core, config)),
-      name: opts.title,
-      description: opts.description,
+      module: serviceModule(opts, config, { logger, database, metricsRegistry }),
+      api: {
+        title: opts.title,
+        description: opts.description,
+        securitySchemes: opts.securitySchemes,
+      },
       logger,
       host: config.HOST,
       port: config.PORT,

@@ -31,7 +31,6 @@ export class StaffController {
   @RateLimit(ANONYMOUS_IP_POLICY)
   @Endpoint({
     summary: 'Staff (manager, operator, admin) log in',
-    public: true,
     body: LoginRequest,
     responses: { 200: TokenResponse },
     problems: [401, 429],

@@ -18,7 +18,6 @@ export class DashboardController {
   @Get('dashboard/config.json')
   @Endpoint({
     summary: 'Settings of the operator dashboard page',
-    public: true,
     responses: { 200: DashboardConfig },
   })
   dashboardConfig(): z.infer<typeof DashboardConfig> {

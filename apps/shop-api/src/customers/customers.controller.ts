@@ -18,7 +18,6 @@ export class CustomersController {
   @Post('register')
   @Endpoint({
     summary: 'Create a customer account',
-    public: true,
     body: RegisterRequest,
     responses: { 201: CustomerView },
     problems: [409, 429],
@@ -32,7 +31,6 @@ export class CustomersController {
   @HttpCode(200)
   @Endpoint({
     summary: 'Log in and get an access token',
-    public: true,
     body: LoginRequest,
     responses: { 200: TokenResponse },
     problems: [401, 429],

@@ -16,7 +16,6 @@ export class MaterialsController {
   @Endpoint({
     summary:
       'Materials and lead times a quote can ask for (the MES’s current price list; empty until one is published)',
-    public: true,
     responses: { 200: MaterialList },
   })
   async list(): Promise<z.infer<typeof MaterialList>> {

@@ -257,3 +257,22 @@ export const OrderStatusChangedWebhookData = z.object({
   at: z.iso.datetime({ offset: true }),
   links: z.object({ order: link }),
 });
+
+/** The `data` of each webhook event type; a new type does not compile without one. */
+export const WEBHOOK_DATA = {
+  'quote.completed': QuoteCompletedWebhookData,
+  'quote.failed': QuoteFailedWebhookData,
+  'order.status_changed': OrderStatusChangedWebhookData,
+} as const satisfies Record<WebhookEventType, z.ZodType>;
+
+/**
+ * The signed JSON body of a webhook of `type`: the event id receivers deduplicate on (also in
+ * the Fabflow-Event-Id header; a redelivery keeps it), the type, when it happened, the data.
+ */
+export const webhookBody = <T extends WebhookEventType>(type: T) =>
+  z.strictObject({
+    id: z.uuid(),
+    type: z.literal(type),
+    createdAt: when,
+    data: WEBHOOK_DATA[type],
+  });

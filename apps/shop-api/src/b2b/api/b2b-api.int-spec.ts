@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,7 +30,13 @@ import {
 } from '@fabflow/contracts';
 import { declareExchange, envelopeHeaders, newEnvelope, publishOptions } from '@fabflow/messaging';
 import { EmbeddedS3Server } from '@fabflow/storage';
-import { binaryStlCube, IsolatedService, waitFor, type HttpClient } from '@fabflow/testing';
+import {
+  binaryStlCube,
+  IsolatedService,
+  REPO_ROOT,
+  waitFor,
+  type HttpClient,
+} from '@fabflow/testing';
 import { webhookEventId } from '../webhooks/b2b-webhook-events';
 
 const credentials = { accessKeyId: 'b2b-test-key', secretAccessKey: 'b2b-test-secret' };
@@ -432,8 +438,10 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     assert.equal(order.body.status, 'CONFIRMED');
   });
 
-  it('documents every B2B route in the OpenAPI document, with examples that the schemas accept', async () => {
+  it('serves the committed OpenAPI document: every B2B route under the api-key scheme, POSTs with Idempotency-Key, examples that the schemas accept', async () => {
     type Op = {
+      security?: unknown;
+      parameters?: Array<{ name: string; in: string; required?: boolean }>;
       requestBody?: { content: Record<string, { schema: { example?: unknown } }> };
       responses: Record<string, { content?: Record<string, { schema: { example?: unknown } }> }>;
     };
@@ -441,6 +449,16 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
       .client()
       .get<{ paths: Record<string, Record<string, Op>> }>('/docs/json');
     assert.equal(doc.status, 200);
+    const committed: unknown = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'docs', 'api', 'shop.openapi.json'), 'utf8'),
+    );
+    assert.deepEqual(doc.body, committed, 'the shop serves docs/api/shop.openapi.json');
+    for (const [path, ops] of Object.entries(doc.body.paths).filter(([p]) => p.startsWith('/b2b/')))
+      for (const [method, o] of Object.entries(ops)) {
+        assert.deepEqual(o.security, [{ 'api-key': [] }], `${method} ${path}: API key, not JWT`);
+        const key = o.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+        assert.equal(key?.required, method === 'post' ? true : undefined, `${method} ${path}`);
+      }
     const op = (path: string, method: string) => {
       const o = doc.body.paths[path]?.[method];
       assert.ok(o, `${method.toUpperCase()} ${path} is documented`);

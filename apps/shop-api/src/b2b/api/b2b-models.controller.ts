@@ -42,7 +42,7 @@ export class B2bModelsController {
     responseExamples: {
       201: {
         modelId: MODEL_ID,
-        uploadUrl: `https://s3.fabflow.example/fabflow-models/models/0193a5c0-7f00-7000-8000-00000000b2b1/${MODEL_ID}?X-Amz-Signature=…`,
+        uploadUrl: `https://s3.fabflow.example/fabflow-models/models/0193a5c0-7f00-7000-8000-00000000b2b1/${MODEL_ID}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-Signature=5d1c0e7a9b3f`,
         method: 'PUT',
         headers: { 'content-length': '684' },
         expiresAt: '2026-12-03T09:25:00.000Z',

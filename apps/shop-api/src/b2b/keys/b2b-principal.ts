@@ -5,16 +5,24 @@ import {
   SetMetadata,
   UnauthorizedException,
   UseGuards,
-  UseInterceptors,
   type ExecutionContext,
 } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiTags, type SecuritySchemeObject } from '@nestjs/swagger';
 import { AuthScheme } from '@fabflow/auth';
 import type { ApiKeyScope, TierLimits } from '@fabflow/contracts';
+import { IdempotentPosts } from '@fabflow/platform';
 import { RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
 export const API_KEY_SCHEME = 'api-key';
+/** How the OpenAPI document declares the `api-key` scheme (see `presentedKey`). */
+export const API_KEY_SECURITY_SCHEME: SecuritySchemeObject = {
+  type: 'apiKey',
+  in: 'header',
+  name: 'X-API-Key',
+  description:
+    'A B2B API key (`ff_live_…`) in `X-API-Key`, or as `Authorization: Bearer ff_live_…`; issued, rotated and revoked in the CRM.',
+};
 export const B2B_RATE_LIMIT_POLICY = 'b2b';
 export const B2B_SCOPE = 'fabflow:b2b-scope';
 
@@ -49,13 +57,14 @@ export function B2bController(path: string): ClassDecorator {
     AuthScheme(API_KEY_SCHEME),
     UseGuards(RateLimitGuard),
     RateLimit(B2B_RATE_LIMIT_POLICY),
-    UseInterceptors(IdempotencyInterceptor),
-    ApiTags('b2b'),
-    ApiHeader({
-      name: 'X-API-Key',
-      required: false,
-      description: 'The API key (ff_live_…), or send it as Authorization: Bearer ff_live_…',
+    IdempotentPosts(IdempotencyInterceptor, {
+      required: true,
+      description:
+        'A key unique to this request (a UUID, say), kept 24 hours by default: a retry with the same key and body gets the first response again (`Idempotent-Replayed: true`); the same key with another body is a 422, and a retry while the first is still running a 409 with Retry-After.',
+      schema: { type: 'string', minLength: 1, maxLength: 257 },
+      problems: [409, 422],
     }),
+    ApiTags('b2b'),
   );
 }
 

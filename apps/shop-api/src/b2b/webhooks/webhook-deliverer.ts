@@ -6,7 +6,7 @@ import type { Logger } from '@fabflow/observability';
 import type { ShopB2bDatabase, ShopB2bTables } from '../b2b.database';
 import type { SecretBox } from './webhook-crypto';
 import { classifyResponse, retryDelayMs, type AttemptResult } from './webhook-policy';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
+import { webhookHeaders } from './webhook-signature';
 
 export interface WebhookDelivererOptions {
   timeoutMs: number;
@@ -189,15 +189,7 @@ export class WebhookDeliverer {
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(this.opts.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Fabflow-Webhooks/1',
-          [EVENT_ID_HEADER]: d.event_id,
-          'fabflow-event-type': d.event_type,
-          'fabflow-delivery-id': d.id,
-          'fabflow-attempt': String(d.attempts),
-          [SIGNATURE_HEADER]: signatureHeader(secrets, Math.floor(Date.now() / 1000), d.body),
-        },
+        headers: webhookHeaders(d, secrets, Math.floor(Date.now() / 1000)),
         body: d.body,
       });
       result = classifyResponse(res.status, res.headers.get('retry-after'));

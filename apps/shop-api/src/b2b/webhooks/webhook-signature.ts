@@ -3,6 +3,37 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'fabflow-signature';
 export const EVENT_ID_HEADER = 'fabflow-event-id';
 
+/** The delivery a webhook request carries. */
+export interface WebhookRequest {
+  /** The delivery's id. */
+  id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  /** This attempt's number, from 1. */
+  attempts: number;
+}
+
+/**
+ * The headers of a webhook POST, signed with every secret in `secrets`. The AsyncAPI document
+ * of the webhooks (docs/api/shop.webhooks.asyncapi.json) declares exactly these.
+ */
+export function webhookHeaders(
+  d: WebhookRequest,
+  secrets: readonly string[],
+  nowSeconds: number,
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'Fabflow-Webhooks/1',
+    [EVENT_ID_HEADER]: d.event_id,
+    'fabflow-event-type': d.event_type,
+    'fabflow-delivery-id': d.id,
+    'fabflow-attempt': String(d.attempts),
+    [SIGNATURE_HEADER]: signatureHeader(secrets, nowSeconds, d.body),
+  };
+}
+
 /** HMAC-SHA256(secret, "<t>.<body>") as hex. */
 export function signPayload(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');

@@ -36,7 +36,7 @@ import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
 const SUBSCRIPTION_EXAMPLE = {
-  id: '0193a5c1-2a00-7000-8000-0000000we6b1',
+  id: '0193a5c1-2a00-7000-8000-00000000e6b1',
   url: 'https://erp.acme.example/fabflow/webhooks',
   events: ['quote.completed', 'quote.failed'],
   description: 'ERP integration',

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { WEBHOOK_EVENT_TYPES } from '@fabflow/contracts';
+import { uuidv7 } from '@fabflow/db';
+import type { QuoteWithFile } from '../../quotes/quotes.repository';
+import type { B2bEvent } from './b2b-events';
+import { orderStatusChanged, quoteFailed } from './b2b-webhook-events';
+import { webhookHeaders } from './webhook-signature';
+import { webhooksAsyncApi } from './webhooks.asyncapi';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const doc = webhooksAsyncApi();
+const messageOf = (type: string) => {
+  const m = Object.values(doc.components.messages).find((x) => x.name === type);
+  assert.ok(m, `${type} documented`);
+  return m;
+};
+/** The body B2bEvents.record stores and the deliverer sends. */
+const bodyOf = (e: B2bEvent) => ({
+  id: e.eventId,
+  type: e.type,
+  createdAt: e.occurredAt?.toISOString(),
+  data: e.data,
+});
+const source = { id: uuidv7(), time: '2026-12-03T09:13:00.000Z' };
+
+describe('the AsyncAPI document of the B2B webhooks', () => {
+  it('documents every webhook event type with a send operation', () => {
+    for (const type of WEBHOOK_EVENT_TYPES) messageOf(type);
+    assert.equal(Object.keys(doc.operations).length, WEBHOOK_EVENT_TYPES.length);
+  });
+
+  it('declares exactly the headers a delivery sends, and they satisfy it', () => {
+    const delivery = {
+      id: uuidv7(),
+      event_id: uuidv7(),
+      event_type: 'order.status_changed',
+      body: '{}',
+      attempts: 2,
+    };
+    const sent = webhookHeaders(delivery, ['old-secret', 'new-secret'], 1_764_000_000);
+    const schema = messageOf('order.status_changed').headers;
+    assert.deepEqual(Object.keys(schema.properties as object).sort(), Object.keys(sent).sort());
+    assert.deepEqual([...(schema.required as string[])].sort(), Object.keys(sent).sort());
+    assert.ok(ajv.validate(schema, sent), ajv.errorsText());
+    assert.equal(ajv.validate(messageOf('quote.failed').headers, sent), false, 'type is pinned');
+  });
+
+  it('gives body schemas that the bodies of real webhook events satisfy', () => {
+    const order = { id: uuidv7(), customer_id: uuidv7(), quote_id: null };
+    const changed = bodyOf(orderStatusChanged(order, 'PLACED', 'CONFIRMED', source));
+    const payload = messageOf('order.status_changed').payload;
+    assert.ok(ajv.validate(payload, changed), ajv.errorsText());
+    assert.equal(ajv.validate(payload, { ...changed, type: 'quote.failed' }), false);
+    const quote = {
+      id: uuidv7(),
+      customer_id: uuidv7(),
+      failure_code: 'TRUNCATED',
+      failure_reason: 'The file ends early',
+    } as unknown as QuoteWithFile;
+    const failed = bodyOf(quoteFailed(quote, source));
+    assert.ok(ajv.validate(messageOf('quote.failed').payload, failed), ajv.errorsText());
+  });
+});
