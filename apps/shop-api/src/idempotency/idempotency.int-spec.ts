@@ -15,8 +15,8 @@ import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
 import { createLogger } from '@fabflow/observability';
 import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
-import type { ShopB2bConfig } from '../b2b.config';
-import type { ShopB2bDatabase } from '../b2b.database';
+import type { IdempotencyConfig } from './idempotency.config';
+import type { IdempotencyDatabase } from './idempotency.database';
 import { requestFingerprint } from './idempotency-key';
 import { IdempotencyCleanupJob } from './idempotency-cleanup.job';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
@@ -50,26 +50,23 @@ function reply(status = 201): FakeReply {
 
 describe('Idempotency-Key interceptor (real Postgres)', () => {
   let tdb: TestDatabase;
-  let database: Database<ShopB2bDatabase>;
+  let database: Database<IdempotencyDatabase>;
   let repo: IdempotencyRepository;
   const logger = createLogger({ service: 'idem-test', level: 'silent' });
   const config = {
     IDEMPOTENCY_TTL_HOURS: 24,
     IDEMPOTENCY_INFLIGHT_WAIT_MS: 300,
     IDEMPOTENCY_LEASE_MS: 60_000,
-  } as ShopB2bConfig;
+  } as IdempotencyConfig;
   let interceptor: IdempotencyInterceptor;
   const apiKeyId = uuidv7();
 
   before(async () => {
     tdb = await createTestDatabase('idem');
-    database = createDatabase<ShopB2bDatabase>(tdb.url);
+    database = createDatabase<IdempotencyDatabase>(tdb.url);
     await migrate(
       database.pool,
-      await readMigrations(
-        MESSAGING_MIGRATIONS_DIR,
-        join(__dirname, '..', '..', '..', 'migrations'),
-      ),
+      await readMigrations(MESSAGING_MIGRATIONS_DIR, join(__dirname, '..', '..', 'migrations')),
     );
     repo = new IdempotencyRepository(database.db);
     interceptor = new IdempotencyInterceptor(repo, config, logger);

@@ -12,8 +12,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER, toProblem } from '@fabflow/platform';
-import type { ShopB2bConfig } from '../b2b.config';
-import type { B2bRequest } from '../keys/b2b-principal';
+import type { IdempotencyConfig } from './idempotency.config';
+import type { B2bRequest } from '../b2b/keys/b2b-principal';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
 import {
   IdempotencyRepository,
@@ -49,7 +49,7 @@ function asResponse(status: number, headers: Record<string, string>, body: Buffe
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly repo: IdempotencyRepository,
-    @Inject(APP_CONFIG) private readonly config: ShopB2bConfig,
+    @Inject(APP_CONFIG) private readonly config: IdempotencyConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DB } from '@fabflow/platform';
-import type { ShopB2bDatabase, ShopB2bTables } from '../b2b.database';
+import type { IdempotencyDatabase, IdempotencyTables } from './idempotency.database';
 
-export type IdempotencyRecord = Selectable<ShopB2bTables['b2b_idempotency_keys']>;
+export type IdempotencyRecord = Selectable<IdempotencyTables['b2b_idempotency_keys']>;
 
 export interface Claim {
   apiKeyId: string;
@@ -24,7 +24,7 @@ export interface StoredResponse {
 /** The idempotency records of B2B POSTs, scoped to the API key. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(@Inject(DB) private readonly db: Kysely<ShopB2bDatabase>) {}
+  constructor(@Inject(DB) private readonly db: Kysely<IdempotencyDatabase>) {}
 
   /**
    * Claims the key atomically: inserts it in flight, or takes over an expired record or an

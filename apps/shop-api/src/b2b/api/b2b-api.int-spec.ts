@@ -31,7 +31,7 @@ import {
 import { declareExchange, envelopeHeaders, newEnvelope, publishOptions } from '@fabflow/messaging';
 import { EmbeddedS3Server } from '@fabflow/storage';
 import { binaryStlCube, IsolatedService, waitFor, type HttpClient } from '@fabflow/testing';
-import { webhookEventId } from '../webhooks/b2b-webhook-events';
+import { webhookEventId } from '../../notifications/webhooks/webhook-events';
 
 const credentials = { accessKeyId: 'b2b-test-key', secretAccessKey: 'b2b-test-secret' };
 const TIER = {

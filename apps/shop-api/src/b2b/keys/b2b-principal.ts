@@ -12,7 +12,7 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { AuthScheme } from '@fabflow/auth';
 import type { ApiKeyScope, TierLimits } from '@fabflow/contracts';
 import { RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { IdempotencyInterceptor } from '../../idempotency/idempotency.interceptor';
 
 export const API_KEY_SCHEME = 'api-key';
 export const B2B_RATE_LIMIT_POLICY = 'b2b';
