@@ -3,14 +3,14 @@ import './tracing';
 import { join } from 'node:path';
 import { runService } from '@fabflow/platform';
 import { AppModule } from './app.module';
-import { shopConfigSpec } from './shop.config';
+import { appConfigSpec } from './app.config';
 
 void runService({
   service: 'shop',
   title: 'Shop API',
   description:
     'Customers, model uploads, quotes, orders and order status. B2C customers authenticate with a bearer token.',
-  spec: shopConfigSpec,
+  spec: appConfigSpec,
   migrationsDir: join(__dirname, '..', 'migrations'),
   appModule: (core, config) => AppModule.register(core, config),
 });
