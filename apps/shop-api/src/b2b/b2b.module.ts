@@ -50,6 +50,5 @@ class B2bRateLimitRegistration implements OnModuleInit {
     TierUpdatedHandler,
     OrganisationChangedHandler,
   ],
-  exports: [IdempotencyModule],
 })
 export class B2bModule {}

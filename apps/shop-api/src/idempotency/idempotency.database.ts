@@ -3,10 +3,11 @@ import type { ShopDatabase } from '../shop.database';
 
 type Stamp = ColumnType<Date, Date | undefined, Date>;
 
-/** The stored answers of idempotent POSTs (migration 20261203000000_shop_b2b.sql). */
+/** The stored answers of idempotent POSTs (migration 20261222000000_shop_idempotency.sql). */
 export interface IdempotencyTables {
-  b2b_idempotency_keys: {
-    api_key_id: string;
+  idempotency_keys: {
+    /** Whose key: `customer:<id>` or `api-key:<id>`. */
+    scope: string;
     key: string;
     fingerprint: string;
     method: string;

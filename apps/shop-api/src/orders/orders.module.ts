@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { QuotesModule } from '../quotes/quotes.module';
 import { OrderApprovedHandler } from './events/order-approved.handler';
@@ -11,7 +12,7 @@ import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
 @Module({
-  imports: [QuotesModule, NotificationsModule],
+  imports: [QuotesModule, NotificationsModule, IdempotencyModule],
   controllers: [OrdersController],
   providers: [
     OrdersService,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PriceListsModule } from '../price-lists/price-lists.module';
 import { UploadsModule } from '../uploads/uploads.module';
@@ -16,7 +17,7 @@ import { QuotesRepository } from './quotes.repository';
 import { QuotesService } from './quotes.service';
 
 @Module({
-  imports: [UploadsModule, PriceListsModule, NotificationsModule],
+  imports: [UploadsModule, PriceListsModule, NotificationsModule, IdempotencyModule],
   controllers: [QuotesController],
   providers: [
     QuotesService,
