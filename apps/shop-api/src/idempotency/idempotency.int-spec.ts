@@ -124,8 +124,16 @@ describe('Idempotency-Key interceptor (real Postgres)', () => {
         return out instanceof Promise ? from(out) : out;
       },
     };
-    const res = (await lastValueFrom(await interceptor.intercept(ctx, next))) as Response;
-    return { res, ran, reply: r, bytes: Buffer.from(await res.arrayBuffer()) };
+    const out: unknown = await lastValueFrom(await interceptor.intercept(ctx, next));
+    // Without a key the handler's own value goes through untouched (Nest serialises it).
+    const res = out instanceof Response ? out : Response.json(out, { status: r.statusCode });
+    return {
+      res,
+      ran,
+      reply: r,
+      bytes: Buffer.from(await res.arrayBuffer()),
+      passedThrough: !(out instanceof Response),
+    };
   };
   const rows = (scope = `api-key:${apiKeyId}`) =>
     database.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).execute();
@@ -253,10 +261,10 @@ describe('Idempotency-Key interceptor (real Postgres)', () => {
       await call(undefined, { x: 1 }, handler, reply(), b2c(alice)),
     ];
     assert.deepEqual(
-      unkeyed.map((c) => [c.ran, c.bytes.toString()]),
+      unkeyed.map((c) => [c.ran, c.passedThrough, c.bytes.toString()]),
       [
-        [1, '{"n":1}'],
-        [1, '{"n":2}'],
+        [1, true, '{"n":1}'],
+        [1, true, '{"n":2}'],
       ],
     );
     assert.equal((await rows(`customer:${alice}`)).length, 0, 'nothing stored without a key');
