@@ -1,14 +1,19 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { z } from 'zod';
 import type { Principal } from '@fabflow/auth';
-import { QuoteRequested, type CreateQuoteRequest } from '@fabflow/contracts';
+import {
+  QuoteRequested,
+  type CreateQuoteRequest,
+  type EventData,
+  type PricingMode,
+} from '@fabflow/contracts';
 import { isUniqueViolation, uuidv7 } from '@fabflow/db';
 import type { UnitOfWork } from '@fabflow/messaging';
 import { annotateContext } from '@fabflow/observability';
 import { UNIT_OF_WORK } from '@fabflow/platform';
 import { PriceListsRepository } from '../price-lists/price-lists.repository';
 import type { ShopDatabase } from '../shop.database';
-import { UploadsRepository } from '../uploads/uploads.repository';
+import { UploadsRepository, type ModelFileRow } from '../uploads/uploads.repository';
 import { QuoteRequestRefused } from './quote.errors';
 import { QuoteMetrics } from './quote-metrics';
 import { QuotesRepository, type QuoteWithFile } from './quotes.repository';
@@ -31,6 +36,47 @@ export type QuoteOrigin =
     };
 
 const B2C: QuoteOrigin = { channel: 'B2C' };
+
+/** A model file uploaded and checked: its digest and format are known. */
+type ReadyFile = ModelFileRow & {
+  sha256: string;
+  format: NonNullable<ModelFileRow['format']>;
+};
+
+/** What the MES is asked to price. */
+function requestedEvent(q: {
+  id: string;
+  customerId: string;
+  origin: QuoteOrigin;
+  file: ReadyFile;
+  input: z.output<typeof CreateQuoteRequest>;
+  mode: PricingMode;
+  now: Date;
+}): EventData<typeof QuoteRequested> {
+  const { file, origin } = q;
+  return {
+    quoteId: q.id,
+    customerId: q.customerId,
+    channel: origin.channel,
+    accountId: origin.channel === 'B2B' ? q.customerId : null,
+    ...(origin.channel === 'B2B' ? { maxConcurrentJobs: origin.maxConcurrentJobs } : {}),
+    file: {
+      fileId: file.id,
+      bucket: file.bucket,
+      key: file.key,
+      sha256: file.sha256,
+      sizeBytes: file.size_bytes,
+      format: file.format,
+      unit: file.unit,
+      filename: file.filename,
+    },
+    materialId: q.input.materialId,
+    quantity: q.input.quantity,
+    leadTime: q.input.leadTime,
+    mode: q.mode,
+    requestedAt: q.now.toISOString(),
+  };
+}
 
 @Injectable()
 export class QuotesService {
@@ -63,7 +109,7 @@ export class QuotesService {
     annotateContext('order_id', id);
     annotateContext('quote_id', id);
     const now = new Date();
-    const mode = input.firm ? 'FIRM' : 'INDICATIVE';
+    const mode: PricingMode = input.firm ? 'FIRM' : 'INDICATIVE';
     try {
       await this.uow.run(async (tx, events) => {
         await this.quotes.insert(tx, {
@@ -91,28 +137,7 @@ export class QuotesService {
         });
         await events.emit(
           QuoteRequested,
-          {
-            quoteId: id,
-            customerId,
-            channel: origin.channel,
-            accountId: origin.channel === 'B2B' ? customerId : null,
-            ...(origin.channel === 'B2B' ? { maxConcurrentJobs: origin.maxConcurrentJobs } : {}),
-            file: {
-              fileId: file.id,
-              bucket: file.bucket,
-              key: file.key,
-              sha256: file.sha256,
-              sizeBytes: file.size_bytes,
-              format: file.format,
-              unit: file.unit,
-              filename: file.filename,
-            },
-            materialId: input.materialId,
-            quantity: input.quantity,
-            leadTime: input.leadTime,
-            mode,
-            requestedAt: now.toISOString(),
-          },
+          requestedEvent({ id, customerId, origin, file, input, mode, now }),
           { subject: id, version: 1 },
         );
       });
@@ -128,7 +153,7 @@ export class QuotesService {
   }
 
   /** The caller's file, if it is complete (uploaded and checked). */
-  private async orderableFile(customerId: string, fileId: string) {
+  private async orderableFile(customerId: string, fileId: string): Promise<ReadyFile> {
     const file = await this.files.findOwned(fileId, customerId);
     if (!file) throw new QuoteRequestRefused({ reason: 'file-not-found', fileId });
     if (file.status !== 'READY' || !file.sha256 || !file.format)
