@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 
 /** Each service's config spec, compiled: the variables it reads and which are sensitive. */
 const SPECS = {
-  'shop-api': ['apps/shop-api/src/shop.config.js', 'shopConfigSpec'],
+  'shop-api': ['apps/shop-api/src/app.config.js', 'appConfigSpec'],
   'crm-api': ['apps/crm-api/src/crm.config.js', 'crmConfigSpec'],
   'mes-api': ['apps/mes-api/src/mes.config.js', 'mesConfigSpec'],
   'pricing-worker': ['apps/pricing-worker/src/worker.config.js', 'workerConfigSpec'],

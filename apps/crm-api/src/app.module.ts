@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
-import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
+import {
+  EventSubscriptionsModule,
+  ServiceLifecycle,
+  type EventSubscriptionMap,
+} from '@fabflow/platform';
 import { RateLimitModule, type RateLimitConfig } from '@fabflow/rate-limit';
 import { CustomerRegisteredHandler } from './accounts/customer-registered.handler';
 import { CrmB2bModule } from './b2b/b2b.module';
@@ -11,6 +15,19 @@ import { WorkOrderStatusChangedHandler } from './orders/events/work-order-status
 import { OrdersModule } from './orders/orders.module';
 import { StaffController } from './staff/staff.controller';
 
+/** Each subscription queue of the CRM with its handler classes: the one place they are listed. */
+const SUBSCRIPTIONS: EventSubscriptionMap = {
+  [SUBSCRIPTION_QUEUES.crm.accounts]: [
+    CustomerRegisteredHandler,
+    WebhookSubscriptionDisabledHandler,
+  ],
+  [SUBSCRIPTION_QUEUES.crm.orders]: [
+    OrderPlacedHandler,
+    WorkOrderCreatedHandler,
+    WorkOrderStatusChangedHandler,
+  ],
+};
+
 @Module({})
 export class AppModule {
   static register(core: DynamicModule, config: RateLimitConfig): DynamicModule {
@@ -19,32 +36,12 @@ export class AppModule {
       imports: [
         core,
         RateLimitModule.forRoot({ service: 'crm', config }),
+        EventSubscriptionsModule.forRoot(SUBSCRIPTIONS),
         OrdersModule,
         CrmB2bModule,
       ],
       controllers: [StaffController],
-      providers: [
-        CustomerRegisteredHandler,
-        {
-          provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (
-            registered: unknown,
-            webhookDisabled: unknown,
-            ...orderHandlers: unknown[]
-          ) => ({
-            [SUBSCRIPTION_QUEUES.crm.accounts]: [registered, webhookDisabled],
-            [SUBSCRIPTION_QUEUES.crm.orders]: orderHandlers,
-          }),
-          inject: [
-            CustomerRegisteredHandler,
-            WebhookSubscriptionDisabledHandler,
-            OrderPlacedHandler,
-            WorkOrderCreatedHandler,
-            WorkOrderStatusChangedHandler,
-          ],
-        },
-        ServiceLifecycle,
-      ],
+      providers: [CustomerRegisteredHandler, ServiceLifecycle],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { describeService, type ServiceApiDocuments } from '@fabflow/platform';
 import type { AsyncApiDocument } from '@fabflow/messaging';
-import { webhooksAsyncApi } from './b2b/webhooks/webhooks.asyncapi';
+import { webhooksAsyncApi } from './notifications/webhooks/webhooks.asyncapi';
 import { shopApi } from './shop-api.definition';
 
 /**

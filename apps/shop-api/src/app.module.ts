@@ -1,10 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
-import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
+import {
+  EventSubscriptionsModule,
+  ServiceLifecycle,
+  type EventSubscriptionMap,
+} from '@fabflow/platform';
 import { RateLimitModule, type RateLimitConfig } from '@fabflow/rate-limit';
 import { B2bApiModule } from './b2b/api/b2b-api.module';
-import { B2B_KEY_HANDLERS, B2B_WEBHOOK_HANDLERS, B2bModule } from './b2b/b2b.module';
+import { B2bModule } from './b2b/b2b.module';
+import { ApiKeyIssuedHandler } from './b2b/keys/events/api-key-issued.handler';
+import { ApiKeyRevokedHandler } from './b2b/keys/events/api-key-revoked.handler';
+import { OrganisationChangedHandler } from './b2b/keys/events/organisation-changed.handler';
+import { TierUpdatedHandler } from './b2b/keys/events/tier-updated.handler';
 import { CustomersModule } from './customers/customers.module';
+import { WebhookRedeliveryRequestedHandler } from './notifications/webhooks/webhook-redelivery-requested.handler';
 import { OrderApprovedHandler } from './orders/events/order-approved.handler';
 import { OrderReceivedHandler } from './orders/events/order-received.handler';
 import { OrderRejectedHandler } from './orders/events/order-rejected.handler';
@@ -18,25 +27,28 @@ import { QuoteProgressedHandler } from './quotes/events/quote-progressed.handler
 import { QuotesModule } from './quotes/quotes.module';
 import { UploadsModule } from './uploads/uploads.module';
 
-/** Each subscription queue of the shop with its handler classes, in one place. */
-const SUBSCRIPTIONS: Array<[string, readonly unknown[]]> = [
-  [
-    SUBSCRIPTION_QUEUES.shop.orderStatus,
-    [
-      OrderReceivedHandler,
-      OrderApprovedHandler,
-      OrderRejectedHandler,
-      WorkOrderStatusChangedHandler,
-    ],
+/** Each subscription queue of the shop with its handler classes: the one place they are listed. */
+const SUBSCRIPTIONS: EventSubscriptionMap = {
+  [SUBSCRIPTION_QUEUES.shop.orderStatus]: [
+    OrderReceivedHandler,
+    OrderApprovedHandler,
+    OrderRejectedHandler,
+    WorkOrderStatusChangedHandler,
   ],
-  [
-    SUBSCRIPTION_QUEUES.shop.quotes,
-    [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler],
+  [SUBSCRIPTION_QUEUES.shop.quotes]: [
+    QuoteProgressedHandler,
+    QuotePricedHandler,
+    QuoteFailedHandler,
   ],
-  [SUBSCRIPTION_QUEUES.shop.priceLists, [PriceListPublishedHandler]],
-  [SUBSCRIPTION_QUEUES.shop.b2bKeys, B2B_KEY_HANDLERS],
-  [SUBSCRIPTION_QUEUES.shop.b2bWebhooks, B2B_WEBHOOK_HANDLERS],
-];
+  [SUBSCRIPTION_QUEUES.shop.priceLists]: [PriceListPublishedHandler],
+  [SUBSCRIPTION_QUEUES.shop.b2bKeys]: [
+    ApiKeyIssuedHandler,
+    ApiKeyRevokedHandler,
+    TierUpdatedHandler,
+    OrganisationChangedHandler,
+  ],
+  [SUBSCRIPTION_QUEUES.shop.b2bWebhooks]: [WebhookRedeliveryRequestedHandler],
+};
 
 @Module({})
 export class AppModule {
@@ -46,6 +58,7 @@ export class AppModule {
       imports: [
         core,
         RateLimitModule.forRoot({ service: 'shop', config }),
+        EventSubscriptionsModule.forRoot(SUBSCRIPTIONS),
         CustomersModule,
         UploadsModule,
         PriceListsModule,
@@ -54,22 +67,7 @@ export class AppModule {
         B2bModule,
         B2bApiModule,
       ],
-      providers: [
-        {
-          provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (...handlers: unknown[]) => {
-            const byQueue: Record<string, unknown[]> = {};
-            let at = 0;
-            for (const [queue, classes] of SUBSCRIPTIONS) {
-              byQueue[queue] = handlers.slice(at, at + classes.length);
-              at += classes.length;
-            }
-            return byQueue;
-          },
-          inject: SUBSCRIPTIONS.flatMap(([, classes]) => classes) as never[],
-        },
-        ServiceLifecycle,
-      ],
+      providers: [ServiceLifecycle],
     };
   }
 }

@@ -9,7 +9,8 @@ import {
   urlFromEnv,
   type ConfigOf,
 } from '@fabflow/config';
-import { shopB2bEnv } from './b2b/b2b.config';
+import { idempotencyEnv } from './idempotency/idempotency.config';
+import { webhooksEnv } from './notifications/webhooks/webhooks.config';
 
 export const shopConfigSpec = defineConfig({
   ...commonEnv,
@@ -32,7 +33,8 @@ export const shopConfigSpec = defineConfig({
       'Heartbeat of a quote progress stream (GET /quotes/:id/events); each beat also re-reads the quote, a safety net for a lost Redis notification.',
   },
   ...rateLimitEnv,
-  ...shopB2bEnv,
+  ...idempotencyEnv,
+  ...webhooksEnv,
 });
 
 export type ShopConfig = ConfigOf<typeof shopConfigSpec>;

@@ -94,8 +94,11 @@ export interface ShopDatabase extends MessagingTables {
     valid_until: Date | null;
     mes_version: Generated<number>;
     revision: Generated<number>;
+    /**
+     * `<principal id>:<Idempotency-Key>` of the request that made it (unique per customer): the
+     * second line of defence behind the stored answer (migration 20261222000000).
+     */
     idempotency_key: string | null;
-    request_hash: string | null;
     channel: ColumnType<SalesChannel, SalesChannel | undefined, never>;
     created_at: ColumnType<Date, Date | undefined, never>;
     updated_at: ColumnType<Date, Date | undefined, Date>;
@@ -114,8 +117,6 @@ export interface ShopDatabase extends MessagingTables {
     total_cents: number;
     currency: string;
     status: OrderStatus;
-    idempotency_key: string | null;
-    request_hash: string | null;
     channel: ColumnType<SalesChannel, SalesChannel | undefined, never>;
     crm_version: Generated<number>;
     work_order_version: Generated<number>;

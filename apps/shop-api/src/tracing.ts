@@ -3,6 +3,6 @@
 // variable (runService would report the same ones).
 import { loadConfigOrExit } from '@fabflow/config';
 import { startTracing, tracingOptions } from '@fabflow/observability';
-import { shopConfigSpec } from './shop.config';
+import { appConfigSpec } from './app.config';
 
-startTracing(tracingOptions('shop-api', loadConfigOrExit(shopConfigSpec, 'Shop API')));
+startTracing(tracingOptions('shop-api', loadConfigOrExit(appConfigSpec, 'Shop API')));

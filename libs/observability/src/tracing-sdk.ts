@@ -14,7 +14,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import type { TracingOptions } from './tracing';
+import type { TracingOptions } from './tracing-options';
 
 export interface NodeTracing {
   exporting: boolean;

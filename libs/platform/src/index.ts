@@ -4,6 +4,7 @@ export * from './health';
 export * from './problem.filter';
 export * from './redis';
 export * from './validation.interceptor';
+export * from './event-subscriptions.module';
 export * from './service-core.module';
 export * from './run-service';
 export * from './metrics.controller';

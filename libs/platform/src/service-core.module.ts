@@ -13,9 +13,14 @@ import type { Redis } from 'ioredis';
 import { AuthGuard, Authenticators, TokenService } from '@fabflow/auth';
 import { EVENT_CATALOGUE } from '@fabflow/contracts';
 import type { Database } from '@fabflow/db';
-import { MessagingRuntime, type EventHandler, type MessagingTables } from '@fabflow/messaging';
+import { MessagingRuntime, type MessagingTables } from '@fabflow/messaging';
 import type { Logger, Registry } from '@fabflow/observability';
 import { DeadLetterController, SUBSCRIBED_QUEUES, type SubscribedQueues } from './dlq.controller';
+import {
+  EVENT_SUBSCRIPTIONS,
+  EventSubscriptions,
+  type EventSubscriptionMap,
+} from './event-subscriptions.module';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
 import { createRedis } from './redis';
@@ -27,8 +32,6 @@ export const DB = Symbol('DB');
 export const DATABASE = Symbol('DATABASE');
 export const REDIS = Symbol('REDIS');
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
-/** Provided by each app: queue name → handlers. */
-export const EVENT_SUBSCRIPTIONS = Symbol('EVENT_SUBSCRIPTIONS');
 
 export interface CoreConfig {
   AMQP_URLS: string[];
@@ -112,12 +115,12 @@ export class ServiceCoreModule {
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: METRICS_REGISTRY, useValue: metricsRegistry },
         {
-          // The app module provides the subscriptions; resolved when first needed.
+          // The app module declares the subscriptions (EventSubscriptionsModule); read when needed.
           provide: SUBSCRIBED_QUEUES,
           useFactory:
             (ref: ModuleRef): SubscribedQueues =>
             () =>
-              Object.keys(ref.get<Record<string, unknown>>(EVENT_SUBSCRIPTIONS, { strict: false })),
+              Object.keys(ref.get<EventSubscriptionMap>(EVENT_SUBSCRIPTIONS, { strict: false })),
           inject: [ModuleRef],
         },
         {
@@ -153,8 +156,7 @@ export class ServiceLifecycle
 {
   constructor(
     private readonly runtime: MessagingRuntime<MessagingTables>,
-    @Inject(EVENT_SUBSCRIPTIONS)
-    private readonly subscriptions: Record<string, EventHandler<MessagingTables>[]>,
+    private readonly subscriptions: EventSubscriptions,
     @Inject(APP_CONFIG) private readonly config: CoreConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(DATABASE) private readonly database: Database<MessagingTables>,
@@ -162,7 +164,7 @@ export class ServiceLifecycle
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const [queue, handlers] of Object.entries(this.subscriptions))
+    for (const [queue, handlers] of this.subscriptions.resolve())
       this.runtime.subscribe(queue, handlers);
     await this.runtime.start();
     await this.redis.connect().catch(() => undefined);

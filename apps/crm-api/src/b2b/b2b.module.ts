@@ -16,6 +16,5 @@ import { TiersController } from './tiers.controller';
     ApiKeysService,
     WebhookSubscriptionDisabledHandler,
   ],
-  exports: [WebhookSubscriptionDisabledHandler],
 })
 export class CrmB2bModule {}

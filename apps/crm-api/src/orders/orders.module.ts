@@ -10,8 +10,6 @@ import { StuckOrdersRepository } from './stuck-orders.repository';
 import { StuckOrdersService } from './stuck-orders.service';
 import { TimelineRepository } from './timeline.repository';
 
-const handlers = [OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusChangedHandler];
-
 @Module({
   controllers: [OrdersController],
   providers: [
@@ -21,8 +19,9 @@ const handlers = [OrderPlacedHandler, WorkOrderCreatedHandler, WorkOrderStatusCh
     StuckOrdersRepository,
     StuckOrdersService,
     WorkOrderProjection,
-    ...handlers,
+    OrderPlacedHandler,
+    WorkOrderCreatedHandler,
+    WorkOrderStatusChangedHandler,
   ],
-  exports: handlers,
 })
 export class OrdersModule {}

@@ -34,7 +34,7 @@ describe('B2B API (CRM keys → shop)', () => {
     const [r] = await sys.query<{ subs: number; keys: number }>(
       'shop',
       `SELECT (SELECT count(*)::int FROM b2b_webhook_subscriptions) AS subs,
-              (SELECT count(*)::int FROM b2b_idempotency_keys) AS keys`,
+              (SELECT count(*)::int FROM idempotency_keys) AS keys`,
     );
     return r!;
   };

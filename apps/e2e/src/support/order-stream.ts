@@ -112,7 +112,7 @@ export class OrderStream {
     for (let attempt = 1; !this.aborted; attempt++) {
       try {
         const res = await this.shop.post('/orders', { quoteId }, { 'idempotency-key': key });
-        if (res.status === 201 || res.status === 200) {
+        if (res.status === 201) {
           this.accepted.push({ id: res.body.id as string, at: Date.now() });
           return;
         }

@@ -39,6 +39,6 @@ import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
     PriceListsRepository,
     PriceListPublisher,
   ],
-  exports: [QuoteRequestedHandler, PricingJobsRepository],
+  exports: [PricingJobsRepository],
 })
 export class PricingModule {}

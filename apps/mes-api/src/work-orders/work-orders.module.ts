@@ -35,6 +35,5 @@ import { WorkQueueService } from './work-queue.service';
     WorkOrderLiveHub,
     { provide: WORK_QUEUE_REDIS, useFactory: withWorkQueueScripts, inject: [REDIS] },
   ],
-  exports: [OrderApprovedHandler],
 })
 export class WorkOrdersModule {}

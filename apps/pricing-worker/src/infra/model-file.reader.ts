@@ -1,5 +1,5 @@
 import type { ObjectStorage } from '@fabflow/storage';
-import { PricingJobRejected } from '../jobs/pricing-failure';
+import { PricingJobRejected } from './pricing-job-rejected';
 
 /**
  * Streams an object from S3 straight into one ArrayBuffer of the size the shop recorded, so the

@@ -1,17 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { formatCount } from './format';
 import { EngineAborted, EngineCrashed, EngineRejected, EngineTimeout } from '../engine/engine-pool';
+import { PricingJobRejected } from '../infra/pricing-job-rejected';
 
-/** A problem with the job itself that no retry can fix (the file is gone, too large, …). */
-export class PricingJobRejected extends Error {
-  constructor(
-    readonly code: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-    this.name = 'PricingJobRejected';
-  }
-}
+export { PricingJobRejected } from '../infra/pricing-job-rejected';
 
 export type FailureDecision =
   /** The quote fails now with this code and reason; BullMQ must not retry. */

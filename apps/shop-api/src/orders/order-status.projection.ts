@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import { shouldProjectOrderStatus, type OrderStatus } from '@fabflow/contracts';
 import type { Logger } from '@fabflow/observability';
-import { B2bEvents } from '../b2b/webhooks/b2b-events';
-import { orderStatusChanged } from '../b2b/webhooks/b2b-webhook-events';
+import { Notifications } from '../notifications/notifications';
 import type { ShopDatabase } from '../shop.database';
 import { OrdersRepository } from './orders.repository';
 
@@ -22,14 +21,14 @@ export interface StatusUpdate {
 
 /**
  * Applies upstream status events to the customer's order: newer versions only, forward only.
- * A B2B order's move also records `order.status_changed` for the organisation's webhooks in
- * the same transaction (event id derived from the upstream event's).
+ * A move is also notified in the same transaction (for a B2B order, the organisation's
+ * `order.status_changed` webhooks, with an event id derived from the upstream event's).
  */
 @Injectable()
 export class OrderStatusProjection {
   constructor(
     private readonly orders: OrdersRepository,
-    private readonly b2bEvents: B2bEvents,
+    private readonly notifications: Notifications,
   ) {}
 
   async apply(tx: Transaction<ShopDatabase>, u: StatusUpdate, logger: Logger): Promise<void> {
@@ -60,10 +59,12 @@ export class OrderStatusProjection {
         eventId: u.eventId,
       });
     }
-    if (moves && order.channel === 'B2B')
-      await this.b2bEvents.record(
+    if (moves)
+      await this.notifications.orderStatusChanged(
         tx,
-        orderStatusChanged(order, order.status, u.target!, { id: u.eventId, time: u.occurredAt }),
+        order,
+        { from: order.status, to: u.target! },
+        { id: u.eventId, time: u.occurredAt },
       );
   }
 }

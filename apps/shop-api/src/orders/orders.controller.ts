@@ -1,23 +1,19 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Param,
-  Post,
-  Res,
-} from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
 import { IdParam, PlaceOrderRequest, ShopOrderList, ShopOrderView } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { QUOTE_ROUTES } from '../quotes/quotes.controller';
 import { toOrderSummary, toOrderView } from './order.mapper';
+import { orderProblem } from './order.problems';
 import { OrdersService } from './orders.service';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+const refused = (err: unknown): never => {
+  throw orderProblem(err, QUOTE_ROUTES);
+};
 
 @ApiTags('orders')
 @Controller('orders')
@@ -26,35 +22,22 @@ export class OrdersController {
 
   @Post()
   @Roles('customer')
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retries with the same key return the first order.',
-  })
+  @Idempotent()
   @Endpoint({
     summary:
       'Order one of my READY quotes (its model, material, quantity and price); the quote becomes ACCEPTED',
     body: PlaceOrderRequest,
-    responses: { 201: ShopOrderView, 200: ShopOrderView },
+    responses: { 201: ShopOrderView },
     problems: [404, 409, 422],
   })
   async place(
     @CurrentUser() user: Principal,
     @Body() body: z.output<typeof PlaceOrderRequest>,
-    @Headers('idempotency-key') key: string | undefined,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new BadRequestException(
-        'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
-      );
-    }
-    const { order, history, replayed } = await this.orders.place(user.userId, body, key);
-    if (replayed) void reply.header('idempotent-replayed', 'true');
-    await reply
-      .status(replayed ? 200 : 201)
-      .header('location', `/orders/${order.id}`)
-      .send(toOrderView(order, history));
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { order, history } = await this.orders.place(user.userId, body).catch(refused);
+    void reply.header('location', `/orders/${order.id}`);
+    return toOrderView(order, history);
   }
 
   @Get()

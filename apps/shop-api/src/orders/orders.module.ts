@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { B2bModule } from '../b2b/b2b.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { QuotesModule } from '../quotes/quotes.module';
 import { OrderApprovedHandler } from './events/order-approved.handler';
 import { OrderReceivedHandler } from './events/order-received.handler';
@@ -10,17 +11,18 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
-const handlers = [
-  OrderReceivedHandler,
-  OrderApprovedHandler,
-  OrderRejectedHandler,
-  WorkOrderStatusChangedHandler,
-];
-
 @Module({
-  imports: [QuotesModule, B2bModule],
+  imports: [QuotesModule, NotificationsModule, IdempotencyModule],
   controllers: [OrdersController],
-  providers: [OrdersService, OrdersRepository, OrderStatusProjection, ...handlers],
-  exports: [OrdersService, ...handlers],
+  providers: [
+    OrdersService,
+    OrdersRepository,
+    OrderStatusProjection,
+    OrderReceivedHandler,
+    OrderApprovedHandler,
+    OrderRejectedHandler,
+    WorkOrderStatusChangedHandler,
+  ],
+  exports: [OrdersService],
 })
 export class OrdersModule {}

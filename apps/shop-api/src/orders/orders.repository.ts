@@ -31,15 +31,6 @@ export class OrdersRepository {
       .execute();
   }
 
-  findByIdempotencyKey(customerId: string, key: string, tx?: Transaction<ShopDatabase>) {
-    return (tx ?? this.db)
-      .selectFrom('orders')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
-  }
-
   findByQuote(tx: Transaction<ShopDatabase>, quoteId: string) {
     return tx.selectFrom('orders').select('id').where('quote_id', '=', quoteId).executeTakeFirst();
   }

@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
-import {
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import type { Principal } from '@fabflow/auth';
 import { OrderPlaced, type QuoteStatus } from '@fabflow/contracts';
-import { isUniqueViolation, uuidv7 } from '@fabflow/db';
-import type { UnitOfWork } from '@fabflow/messaging';
+import { uuidv7 } from '@fabflow/db';
+import type { EventSink, UnitOfWork } from '@fabflow/messaging';
 import { annotateContext } from '@fabflow/observability';
 import { UNIT_OF_WORK } from '@fabflow/platform';
 import { QuoteMetrics } from '../quotes/quote-metrics';
@@ -18,6 +11,7 @@ import { QuoteNotifier } from '../quotes/quote-notifier';
 import { effectiveStatus } from '../quotes/quote.mapper';
 import { QuotesRepository, type QuoteWithFile } from '../quotes/quotes.repository';
 import type { ShopDatabase } from '../shop.database';
+import { OrderRefused } from './order.errors';
 import { OrdersRepository } from './orders.repository';
 
 type OrderRow = NonNullable<Awaited<ReturnType<OrdersRepository['findOwned']>>>;
@@ -41,7 +35,6 @@ const B2C: OrderOrigin = { channel: 'B2C' };
 export interface PlaceOrderResult {
   order: OrderRow;
   history: HistoryRow[];
-  replayed: boolean;
 }
 
 @Injectable()
@@ -56,147 +49,109 @@ export class OrdersService {
 
   /**
    * Orders a READY quote: the order, the quote's move to ACCEPTED and `OrderPlaced` commit in
-   * one transaction, with the quote locked, so a quote is ordered at most once. With an
-   * Idempotency-Key, a retry of the same request returns the first order; the same key with
-   * another body is refused.
+   * one transaction, with the quote locked, so a quote is ordered at most once (which is also
+   * why a retry can never make a second order; replaying it is the idempotency interceptor's).
    */
   async place(
     customerId: string,
     input: { quoteId: string },
-    idempotencyKey?: string,
     origin: OrderOrigin = B2C,
   ): Promise<PlaceOrderResult> {
-    const requestHash = createHash('sha256')
-      .update(JSON.stringify([input.quoteId]))
-      .digest('hex');
-    if (idempotencyKey) {
-      const existing = await this.orders.findByIdempotencyKey(customerId, idempotencyKey);
-      if (existing) return this.replay(existing, requestHash);
-    }
     const id = uuidv7();
     annotateContext('order_id', id);
     annotateContext('quote_id', input.quoteId);
     const placedAt = new Date();
-    let refusal: ConflictException | undefined;
-    let placedMeanwhile: OrderRow | undefined;
-    try {
-      await this.uow.run(async (tx, events, afterCommit) => {
-        const quote = await this.quotes.lock(tx, input.quoteId);
-        if (!quote || quote.customer_id !== customerId)
-          throw new NotFoundException(`quote ${input.quoteId} not found`);
-        // A concurrent retry with the same key held the lock first: this is its replay.
-        if (idempotencyKey) {
-          placedMeanwhile = await this.orders.findByIdempotencyKey(customerId, idempotencyKey, tx);
-          if (placedMeanwhile) return;
-        }
-        const status = effectiveStatus(quote, placedAt);
-        if (status === 'EXPIRED' && quote.status !== 'EXPIRED') {
-          // Expired since the last sweep: record it, and refuse once it is committed.
-          await this.quotes.update(tx, quote.id, { status: 'EXPIRED' });
-          afterCommit(() => {
-            this.notifier.changed(quote.id);
-            this.quoteMetrics.outcome('EXPIRED');
-          });
-          refusal = await this.notOrderable(tx, quote, status, origin);
-          return;
-        }
-        if (status !== 'READY') throw await this.notOrderable(tx, quote, status, origin);
-        if (origin.channel === 'B2B') await origin.admit?.();
-        const price = quote.price!;
-        await this.orders.insert(
-          tx,
-          {
-            id,
-            customer_id: customerId,
-            quote_id: quote.id,
-            sku: null,
-            name: quote.filename,
-            material: quote.material_id,
-            quantity: quote.quantity,
-            unit_price_cents: price.unitPriceCents,
-            total_cents: price.totalCents,
-            currency: price.currency,
-            status: 'PLACED',
-            idempotency_key: idempotencyKey ?? null,
-            request_hash: idempotencyKey ? requestHash : null,
-            channel: origin.channel,
-          },
-          placedAt,
-        );
-        await this.quotes.update(tx, quote.id, { status: 'ACCEPTED' });
-        await events.emit(
-          OrderPlaced,
-          {
-            orderId: id,
-            customerId,
-            item: {
-              quoteId: quote.id,
-              name: quote.filename,
-              material: quote.material_id,
-              quantity: quote.quantity,
-              unitPriceCents: price.unitPriceCents,
-            },
-            totalCents: price.totalCents,
-            currency: price.currency,
-            placedAt: placedAt.toISOString(),
-          },
-          { subject: id, version: 1 },
-        );
+    let refusal: OrderRefused | undefined;
+    await this.uow.run(async (tx, events, afterCommit) => {
+      const quote = await this.quotes.lock(tx, input.quoteId);
+      if (!quote || quote.customer_id !== customerId)
+        throw new OrderRefused({ reason: 'quote-not-found', quoteId: input.quoteId });
+      const status = effectiveStatus(quote, placedAt);
+      if (status === 'EXPIRED' && quote.status !== 'EXPIRED') {
+        // Expired since the last sweep: record it, and refuse once it is committed.
+        await this.quotes.update(tx, quote.id, { status: 'EXPIRED' });
         afterCommit(() => {
           this.notifier.changed(quote.id);
-          this.quoteMetrics.outcome('ACCEPTED');
+          this.quoteMetrics.outcome('EXPIRED');
         });
-      });
-    } catch (err) {
-      // A concurrent request with the same key won the race: answer as its replay.
-      if (idempotencyKey && isUniqueViolation(err, 'orders_idempotency_key')) {
-        const existing = await this.orders.findByIdempotencyKey(customerId, idempotencyKey);
-        if (existing) return this.replay(existing, requestHash);
+        refusal = await this.notOrderable(tx, quote, status);
+        return;
       }
-      throw err;
-    }
-    if (placedMeanwhile) return this.replay(placedMeanwhile, requestHash);
+      if (status !== 'READY') throw await this.notOrderable(tx, quote, status);
+      if (origin.channel === 'B2B') await origin.admit?.();
+      await this.accept(tx, events, quote, { id, customerId, placedAt, channel: origin.channel });
+      afterCommit(() => {
+        this.notifier.changed(quote.id);
+        this.quoteMetrics.outcome('ACCEPTED');
+      });
+    });
     if (refusal) throw refusal;
     const order = (await this.orders.findOwned(id, customerId))!;
-    return { order, history: await this.orders.history(id), replayed: false };
+    return { order, history: await this.orders.history(id) };
   }
 
-  /** Why a quote cannot be ordered, as a 409 the customer can act on. */
+  /** The order at the quote's price, the quote ACCEPTED, and `OrderPlaced`. */
+  private async accept(
+    tx: Transaction<ShopDatabase>,
+    events: EventSink,
+    quote: QuoteWithFile,
+    o: { id: string; customerId: string; placedAt: Date; channel: OrderOrigin['channel'] },
+  ): Promise<void> {
+    const price = quote.price!;
+    await this.orders.insert(
+      tx,
+      {
+        id: o.id,
+        customer_id: o.customerId,
+        quote_id: quote.id,
+        sku: null,
+        name: quote.filename,
+        material: quote.material_id,
+        quantity: quote.quantity,
+        unit_price_cents: price.unitPriceCents,
+        total_cents: price.totalCents,
+        currency: price.currency,
+        status: 'PLACED',
+        channel: o.channel,
+      },
+      o.placedAt,
+    );
+    await this.quotes.update(tx, quote.id, { status: 'ACCEPTED' });
+    await events.emit(
+      OrderPlaced,
+      {
+        orderId: o.id,
+        customerId: o.customerId,
+        item: {
+          quoteId: quote.id,
+          name: quote.filename,
+          material: quote.material_id,
+          quantity: quote.quantity,
+          unitPriceCents: price.unitPriceCents,
+        },
+        totalCents: price.totalCents,
+        currency: price.currency,
+        placedAt: o.placedAt.toISOString(),
+      },
+      { subject: o.id, version: 1 },
+    );
+  }
+
+  /** Why a quote cannot be ordered, with the facts the customer can act on. */
   private async notOrderable(
     tx: Transaction<ShopDatabase>,
     quote: QuoteWithFile,
-    status: QuoteStatus,
-    origin: OrderOrigin,
-  ): Promise<ConflictException> {
-    const q = `quote ${quote.id}`;
-    const quotes = origin.channel === 'B2B' ? '/b2b/v1/quotes' : '/quotes';
-    switch (status) {
-      case 'DRAFT':
-      case 'CALCULATING':
-        return new ConflictException(
-          `${q} is still being calculated: order it once it is READY (GET ${quotes}/${quote.id})`,
-        );
-      case 'NEEDS_REVIEW':
-        return new ConflictException(
-          `${q} needs a review by our staff before it can be ordered; it becomes READY once reviewed`,
-        );
-      case 'FAILED':
-        return new ConflictException(
-          `${q} failed and cannot be ordered: ${quote.failure_reason ?? 'no price could be made'}`,
-        );
-      case 'ACCEPTED': {
-        const order = await this.orders.findByQuote(tx, quote.id);
-        return new ConflictException(
-          `${q} was already ordered${order ? ` (order ${order.id})` : ''}; a quote is ordered once`,
-        );
-      }
-      case 'EXPIRED':
-        return new ConflictException(
-          `${q} expired at ${quote.valid_until?.toISOString() ?? 'its validity end'}: ask for a new quote (POST ${quotes})`,
-        );
-      case 'READY':
-        return new ConflictException(`${q} is READY`);
-    }
+    status: Exclude<QuoteStatus, 'READY'>,
+  ): Promise<OrderRefused> {
+    const order = status === 'ACCEPTED' ? await this.orders.findByQuote(tx, quote.id) : undefined;
+    return new OrderRefused({
+      reason: 'quote-not-orderable',
+      quoteId: quote.id,
+      status,
+      validUntil: quote.valid_until,
+      failureReason: quote.failure_reason,
+      orderId: order?.id ?? null,
+    });
   }
 
   get(id: string, caller: Principal) {
@@ -212,14 +167,5 @@ export class OrdersService {
 
   list(customerId: string) {
     return this.orders.listByCustomer(customerId, 100);
-  }
-
-  private async replay(existing: OrderRow, requestHash: string): Promise<PlaceOrderResult> {
-    if (existing.request_hash !== requestHash) {
-      throw new UnprocessableEntityException(
-        'this Idempotency-Key was already used with a different request body',
-      );
-    }
-    return { order: existing, history: await this.orders.history(existing.id), replayed: true };
   }
 }

@@ -6,6 +6,6 @@ import { PriceListsRepository } from './price-lists.repository';
 @Module({
   controllers: [MaterialsController],
   providers: [PriceListsRepository, PriceListPublishedHandler],
-  exports: [PriceListsRepository, PriceListPublishedHandler],
+  exports: [PriceListsRepository],
 })
 export class PriceListsModule {}

@@ -7,8 +7,7 @@ import {
   type QuoteProgressed,
 } from '@fabflow/contracts';
 import { PermanentError, type EventEnvelope, type HandlerContext } from '@fabflow/messaging';
-import { B2bEvents } from '../b2b/webhooks/b2b-events';
-import { quoteCompleted, quoteFailed } from '../b2b/webhooks/b2b-webhook-events';
+import { Notifications } from '../notifications/notifications';
 import type { ShopDatabase } from '../shop.database';
 import { QuoteMetrics } from './quote-metrics';
 import { QuoteNotifier } from './quote-notifier';
@@ -24,9 +23,10 @@ type Change =
  * more than once: one applies only if its version (the MES pricing job's) is newer than the
  * last applied, progress only while the quote is CALCULATING, and a result only along
  * QUOTE_TRANSITIONS, so a quote never leaves READY, FAILED, ACCEPTED or EXPIRED for a late
- * event. Open progress streams hear of every applied change after the commit. A B2B quote's
- * outcome also records its webhook event (`quote.completed` / `quote.failed`) in the same
- * transaction, with an id derived from the MES event's, so a duplicate never makes a second.
+ * event. Open progress streams hear of every applied change after the commit. An outcome is
+ * also notified in the same transaction (for a B2B quote, its `quote.completed` /
+ * `quote.failed` webhooks), with an id derived from the MES event's, so a duplicate never
+ * makes a second.
  */
 @Injectable()
 export class QuoteProjection {
@@ -34,7 +34,7 @@ export class QuoteProjection {
     private readonly quotes: QuotesRepository,
     private readonly notifier: QuoteNotifier,
     private readonly metrics: QuoteMetrics,
-    private readonly b2bEvents: B2bEvents,
+    private readonly notifications: Notifications,
   ) {}
 
   async apply(
@@ -55,12 +55,12 @@ export class QuoteProjection {
     const update = this.changeFor(quote, change);
     if (typeof update === 'string') return ignore(update);
     await this.quotes.update(tx, quoteId, { ...update, mes_version: e.version });
-    if (quote.channel === 'B2B' && update.status !== undefined) {
-      // The organisation's webhooks, in this transaction: they exist exactly when this commits.
+    if (update.status !== undefined) {
+      // Notified in this transaction: the notifications exist exactly when this commits.
       const now = (await this.quotes.lock(tx, quoteId))!;
-      if (now.status === 'FAILED') await this.b2bEvents.record(tx, quoteFailed(now, e));
+      if (now.status === 'FAILED') await this.notifications.quoteFailed(tx, now, e);
       else if (now.status === 'READY' || now.status === 'NEEDS_REVIEW')
-        await this.b2bEvents.record(tx, quoteCompleted(now, e));
+        await this.notifications.quoteCompleted(tx, now, e);
     }
     afterCommit(() => {
       this.notifier.changed(quoteId);

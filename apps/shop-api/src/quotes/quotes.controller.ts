@@ -1,16 +1,5 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import { ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
@@ -23,11 +12,23 @@ import {
   QuoteView,
 } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
+import { Idempotent, ScopedIdempotencyKey } from '../idempotency/idempotent.decorator';
+import { UPLOAD_ROUTES } from '../uploads/uploads.controller';
 import { QuoteEventStreams } from './quote-event-streams';
 import { toQuoteView } from './quote.mapper';
+import { quoteRequestProblem, type QuoteRoutes } from './quote.problems';
 import { QuotesService } from './quotes.service';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The B2C API's routes, in its problems about quotes and orders. */
+export const QUOTE_ROUTES: QuoteRoutes = {
+  files: UPLOAD_ROUTES,
+  materials: '/materials',
+  quotes: '/quotes',
+  quote: (quoteId) => `/quotes/${quoteId}`,
+};
+const refused = (err: unknown): never => {
+  throw quoteRequestProblem(err, QUOTE_ROUTES);
+};
 
 @ApiTags('quotes')
 @Controller('quotes')
@@ -39,11 +40,8 @@ export class QuotesController {
   ) {}
 
   @Post()
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retries with the same key answer with the first quote.',
-  })
+  @HttpCode(202)
+  @Idempotent()
   @Endpoint({
     summary:
       'Ask for the price of an uploaded model (asynchronous: 202, then poll pollUrl or follow eventsUrl)',
@@ -54,23 +52,15 @@ export class QuotesController {
   async request(
     @CurrentUser() user: Principal,
     @Body() body: z.output<typeof CreateQuoteRequest>,
-    @Headers('idempotency-key') key: string | undefined,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new BadRequestException(
-        'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
-      );
-    }
-    const { quoteId, replayed } = await this.quotes.request(user.userId, body, key);
-    if (replayed) void reply.header('idempotent-replayed', 'true');
-    const accepted: z.infer<typeof QuoteAccepted> = {
-      quoteId,
-      status: 'CALCULATING',
-      pollUrl: `/quotes/${quoteId}`,
-      eventsUrl: `/quotes/${quoteId}/events`,
-    };
-    await reply.status(202).header('location', accepted.pollUrl).send(accepted);
+    @ScopedIdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<z.infer<typeof QuoteAccepted>> {
+    const { quoteId } = await this.quotes
+      .request(user.userId, body, undefined, idempotencyKey)
+      .catch(refused);
+    const pollUrl = QUOTE_ROUTES.quote(quoteId);
+    void reply.header('location', pollUrl);
+    return { quoteId, status: 'CALCULATING', pollUrl, eventsUrl: `${pollUrl}/events` };
   }
 
   @Get()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +183,24 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     body: Record<string, unknown>,
     headers?: Record<string, string>,
   ) => client.post<Accepted & Pick<Problem, 'detail'>>('/quotes', body, headers);
+  /** A POST as bytes: what an idempotent replay must repeat exactly. */
+  const rawPost = async (
+    client: HttpClient,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${client.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${client.token!}`,
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  };
   /** A new CALCULATING quote of Alice's (2 × pla-black): its id. */
   const newQuote = async () => {
     const res = await requestQuote(alice, {
@@ -416,9 +434,10 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     assert.match(other.body.detail, /already used with a different request body/);
     assert.equal(
       await count('SELECT count(*)::int AS n FROM quotes WHERE idempotency_key = $1', [
-        key['idempotency-key'],
+        `${aliceId}:${key['idempotency-key']}`,
       ]),
       1,
+      'one quote for the key, which the quote keeps scoped to its customer',
     );
 
     const firm = await requestQuote(alice, { ...body, firm: true });
@@ -667,9 +686,12 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
       quantity: 2,
       unitPriceCents: 1120,
     });
+    // A retry gets the first answer again (201, same order), marked as a replay.
     const replay = await order(alice, id, key);
-    assert.equal(replay.status, 200);
+    assert.equal(replay.status, 201);
     assert.equal(replay.body.id, placed.body.id);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.headers.get('location'), `/orders/${placed.body.id as string}`);
     const twice = await order(alice, id);
     assert.equal(twice.status, 409);
     assert.match(
@@ -720,6 +742,94 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
       1,
       'one order, from the one READY quote',
     );
+  });
+
+  it('makes B2C POST /quotes and POST /orders idempotent per customer: concurrent retries make one quote and one order, each replayed byte for byte; another body is a 422', async () => {
+    const body = {
+      fileId: aliceFile.id,
+      materialId: 'pla-black',
+      quantity: 2,
+      leadTime: 'ECONOMY',
+    };
+    const qKey = { 'idempotency-key': `q-${randomBytes(6).toString('hex')}` };
+    const quotesBefore = await count('SELECT count(*)::int AS n FROM quotes');
+    const asked = await Promise.all(
+      Array.from({ length: 5 }, () => rawPost(alice, '/quotes', body, qKey)),
+    );
+    assert.deepEqual(
+      asked.map((r) => r.status),
+      [202, 202, 202, 202, 202],
+    );
+    assert.equal(new Set(asked.map((r) => r.text)).size, 1, 'five identical answers');
+    assert.equal(asked.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
+    assert.equal(await count('SELECT count(*)::int AS n FROM quotes'), quotesBefore + 1);
+    const quoteId = (JSON.parse(asked[0]!.text) as Accepted).quoteId;
+    const later = await rawPost(alice, '/quotes', { ...body }, qKey);
+    assert.deepEqual(
+      [later.status, later.text, later.headers.get('location')],
+      [202, asked[0]!.text, `/quotes/${quoteId}`],
+    );
+    const otherBody = await rawPost(alice, '/quotes', { ...body, quantity: 3 }, qKey);
+    assert.equal(otherBody.status, 422);
+    assert.match(otherBody.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.match(otherBody.text, /already used with a different request body/);
+    // The key is Alice's: Bob's request with the same key is a request of its own.
+    const bobs = await rawPost(bob, '/quotes', { ...body, fileId: bobFileId }, qKey);
+    assert.equal(bobs.status, 202, bobs.text);
+    assert.equal(bobs.headers.get('idempotent-replayed'), null);
+    // Should the stored answer be lost (its instance died before storing it), the quote's own
+    // unique key still refuses a second quote for the retry, naming the first.
+    await shop.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+      `customer:${aliceId}`,
+      qKey['idempotency-key'],
+    ]);
+    const lost = await rawPost(alice, '/quotes', body, qKey);
+    assert.equal(lost.status, 409, lost.text);
+    assert.match(
+      lost.text,
+      new RegExp(`already asked for quote ${quoteId} \\(GET /quotes/${quoteId}\\)`),
+    );
+    assert.equal(
+      await count('SELECT count(*)::int AS n FROM quotes'),
+      quotesBefore + 2,
+      'no second quote of Alice',
+    );
+
+    await handled(
+      await publish(QuotePriced, priced(quoteId, { leadTime: 'ECONOMY' }), {
+        subject: quoteId,
+        version: 2,
+      }),
+    );
+    const oKey = { 'idempotency-key': `o-${randomBytes(6).toString('hex')}` };
+    const placed = await Promise.all(
+      Array.from({ length: 5 }, () => rawPost(alice, '/orders', { quoteId }, oKey)),
+    );
+    assert.deepEqual(
+      placed.map((r) => r.status),
+      [201, 201, 201, 201, 201],
+      placed.map((r) => r.text).join('\n'),
+    );
+    assert.equal(new Set(placed.map((r) => r.text)).size, 1, 'five identical answers');
+    assert.equal(placed.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
+    const orderId = (JSON.parse(placed[0]!.text) as { id: string }).id;
+    assert.equal(
+      await count('SELECT count(*)::int AS n FROM orders WHERE quote_id = $1', [quoteId]),
+      1,
+      'one order',
+    );
+    const retried = await rawPost(alice, '/orders', { quoteId }, oKey);
+    assert.deepEqual(
+      [retried.status, retried.text, retried.headers.get('location')],
+      [201, placed[0]!.text, `/orders/${orderId}`],
+    );
+    assert.equal(retried.headers.get('idempotent-replayed'), 'true');
+    const refused = await rawPost(alice, '/orders', { quoteId: randomUUID() }, oKey);
+    assert.equal(refused.status, 422);
+    // Without a key nothing is replayed: the quote is ordered once, so a second order is a 409.
+    const unkeyed = await rawPost(alice, '/orders', { quoteId });
+    assert.equal(unkeyed.status, 409);
+    assert.match(unkeyed.text, new RegExp(`already ordered \\(order ${orderId}\\)`));
   });
 
   it('marks priced quotes EXPIRED once their validity has passed, and counts quotes on /metrics', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { B2bModule } from '../b2b/b2b.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PriceListsModule } from '../price-lists/price-lists.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { QuoteFailedHandler } from './events/quote-failed.handler';
@@ -15,10 +16,8 @@ import { QuotesController } from './quotes.controller';
 import { QuotesRepository } from './quotes.repository';
 import { QuotesService } from './quotes.service';
 
-const handlers = [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler];
-
 @Module({
-  imports: [UploadsModule, PriceListsModule, B2bModule],
+  imports: [UploadsModule, PriceListsModule, NotificationsModule, IdempotencyModule],
   controllers: [QuotesController],
   providers: [
     QuotesService,
@@ -29,8 +28,10 @@ const handlers = [QuoteProgressedHandler, QuotePricedHandler, QuoteFailedHandler
     QuoteEventsHub,
     QuoteEventStreams,
     QuoteExpiryService,
-    ...handlers,
+    QuoteProgressedHandler,
+    QuotePricedHandler,
+    QuoteFailedHandler,
   ],
-  exports: [QuotesService, QuotesRepository, QuoteNotifier, QuoteMetrics, ...handlers],
+  exports: [QuotesService, QuotesRepository, QuoteNotifier, QuoteMetrics],
 })
 export class QuotesModule {}

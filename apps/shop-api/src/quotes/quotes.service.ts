@@ -1,24 +1,22 @@
-import { createHash } from 'node:crypto';
-import {
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  ServiceUnavailableException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { z } from 'zod';
 import type { Principal } from '@fabflow/auth';
-import { QuoteRequested, type CreateQuoteRequest } from '@fabflow/contracts';
+import {
+  QuoteRequested,
+  type CreateQuoteRequest,
+  type EventData,
+  type PricingMode,
+} from '@fabflow/contracts';
 import { isUniqueViolation, uuidv7 } from '@fabflow/db';
 import type { UnitOfWork } from '@fabflow/messaging';
 import { annotateContext } from '@fabflow/observability';
 import { UNIT_OF_WORK } from '@fabflow/platform';
 import { PriceListsRepository } from '../price-lists/price-lists.repository';
 import type { ShopDatabase } from '../shop.database';
-import { UploadsRepository } from '../uploads/uploads.repository';
+import { UploadsRepository, type ModelFileRow } from '../uploads/uploads.repository';
+import { QuoteRequestRefused } from './quote.errors';
 import { QuoteMetrics } from './quote-metrics';
-import { QuotesRepository, type QuoteRow, type QuoteWithFile } from './quotes.repository';
+import { QuotesRepository, type QuoteWithFile } from './quotes.repository';
 
 /**
  * Who asks for a quote: a B2C customer, or a B2B organisation through an API key (the
@@ -39,9 +37,45 @@ export type QuoteOrigin =
 
 const B2C: QuoteOrigin = { channel: 'B2C' };
 
-export interface RequestQuoteResult {
-  quoteId: string;
-  replayed: boolean;
+/** A model file uploaded and checked: its digest and format are known. */
+type ReadyFile = ModelFileRow & {
+  sha256: string;
+  format: NonNullable<ModelFileRow['format']>;
+};
+
+/** What the MES is asked to price. */
+function requestedEvent(q: {
+  id: string;
+  customerId: string;
+  origin: QuoteOrigin;
+  file: ReadyFile;
+  input: z.output<typeof CreateQuoteRequest>;
+  mode: PricingMode;
+  now: Date;
+}): EventData<typeof QuoteRequested> {
+  const { file, origin } = q;
+  return {
+    quoteId: q.id,
+    customerId: q.customerId,
+    channel: origin.channel,
+    accountId: origin.channel === 'B2B' ? q.customerId : null,
+    ...(origin.channel === 'B2B' ? { maxConcurrentJobs: origin.maxConcurrentJobs } : {}),
+    file: {
+      fileId: file.id,
+      bucket: file.bucket,
+      key: file.key,
+      sha256: file.sha256,
+      sizeBytes: file.size_bytes,
+      format: file.format,
+      unit: file.unit,
+      filename: file.filename,
+    },
+    materialId: q.input.materialId,
+    quantity: q.input.quantity,
+    leadTime: q.input.leadTime,
+    mode: q.mode,
+    requestedAt: q.now.toISOString(),
+  };
 }
 
 @Injectable()
@@ -57,64 +91,25 @@ export class QuotesService {
   /**
    * Asks the MES for a price: the quote (CALCULATING) and its `QuoteRequested` commit in one
    * transaction. The file must be the caller's and READY; the material and lead time must be on
-   * the current price list. With an Idempotency-Key a retry answers with the first quote.
+   * the current price list. `idempotencyKey` (the request's, scoped to its principal) is kept
+   * on the quote: replaying a retry is the idempotency interceptor's job, but should its stored
+   * answer be lost, the key's unique index still refuses a second quote for it.
    */
   async request(
     customerId: string,
     input: z.output<typeof CreateQuoteRequest>,
-    idempotencyKey?: string,
     origin: QuoteOrigin = B2C,
-  ): Promise<RequestQuoteResult> {
-    const b2b = origin.channel === 'B2B';
-    const paths = b2b
-      ? { file: 'model', complete: (id: string) => `/b2b/v1/models/${id}/complete` }
-      : { file: 'upload', complete: (id: string) => `/uploads/${id}/complete` };
-    const requestHash = createHash('sha256')
-      .update(
-        JSON.stringify([
-          input.fileId,
-          input.materialId,
-          input.quantity,
-          input.leadTime,
-          input.firm,
-        ]),
-      )
-      .digest('hex');
-    if (idempotencyKey) {
-      const existing = await this.quotes.findByIdempotencyKey(customerId, idempotencyKey);
-      if (existing) return this.replay(existing, requestHash);
-    }
-    const file = await this.files.findOwned(input.fileId, customerId);
-    if (!file) throw new NotFoundException(`${paths.file} ${input.fileId} not found`);
-    if (file.status !== 'READY' || !file.sha256 || !file.format)
-      throw new ConflictException(
-        `${paths.file} ${file.id} is not complete: PUT the file, then POST ${paths.complete(file.id)}`,
-      );
-    const priceList = await this.priceLists.current();
-    if (!priceList)
-      throw new ServiceUnavailableException(
-        'prices are not available yet (no price list has arrived from production); retry shortly',
-      );
-    if (!priceList.materials.some((m) => m.id === input.materialId))
-      throw new UnprocessableEntityException(
-        `unknown material "${input.materialId}"; valid materials: ${priceList.materials
-          .map((m) => m.id)
-          .join(', ')} (GET /materials)`,
-      );
-    if (!priceList.lead_times.some((l) => l.tier === input.leadTime))
-      throw new UnprocessableEntityException(
-        `lead time ${input.leadTime} is not offered; valid lead times: ${priceList.lead_times
-          .map((l) => l.tier)
-          .join(', ')}`,
-      );
-
+    idempotencyKey?: string,
+  ): Promise<{ quoteId: string }> {
+    const file = await this.orderableFile(customerId, input.fileId);
+    await this.checkPriceList(input);
     if (origin.channel === 'B2B') await origin.admit?.();
 
     const id = uuidv7();
     annotateContext('order_id', id);
     annotateContext('quote_id', id);
     const now = new Date();
-    const mode = input.firm ? 'FIRM' : 'INDICATIVE';
+    const mode: PricingMode = input.firm ? 'FIRM' : 'INDICATIVE';
     try {
       await this.uow.run(async (tx, events) => {
         await this.quotes.insert(tx, {
@@ -136,48 +131,52 @@ export class QuotesService {
           failure_reason: null,
           valid_until: null,
           idempotency_key: idempotencyKey ?? null,
-          request_hash: idempotencyKey ? requestHash : null,
           channel: origin.channel,
           created_at: now,
           updated_at: now,
         });
         await events.emit(
           QuoteRequested,
-          {
-            quoteId: id,
-            customerId,
-            channel: origin.channel,
-            accountId: b2b ? customerId : null,
-            ...(origin.channel === 'B2B' ? { maxConcurrentJobs: origin.maxConcurrentJobs } : {}),
-            file: {
-              fileId: file.id,
-              bucket: file.bucket,
-              key: file.key,
-              sha256: file.sha256!,
-              sizeBytes: file.size_bytes,
-              format: file.format!,
-              unit: file.unit,
-              filename: file.filename,
-            },
-            materialId: input.materialId,
-            quantity: input.quantity,
-            leadTime: input.leadTime,
-            mode,
-            requestedAt: now.toISOString(),
-          },
+          requestedEvent({ id, customerId, origin, file, input, mode, now }),
           { subject: id, version: 1 },
         );
       });
     } catch (err) {
-      // A concurrent request with the same key won the race: answer as its replay.
       if (idempotencyKey && isUniqueViolation(err, 'quotes_idempotency_key')) {
-        const existing = await this.quotes.findByIdempotencyKey(customerId, idempotencyKey);
-        if (existing) return this.replay(existing, requestHash);
+        const first = await this.quotes.findByIdempotencyKey(customerId, idempotencyKey);
+        throw new QuoteRequestRefused({ reason: 'key-already-used', quoteId: first?.id });
       }
       throw err;
     }
     this.metrics.quoteRequested();
-    return { quoteId: id, replayed: false };
+    return { quoteId: id };
+  }
+
+  /** The caller's file, if it is complete (uploaded and checked). */
+  private async orderableFile(customerId: string, fileId: string): Promise<ReadyFile> {
+    const file = await this.files.findOwned(fileId, customerId);
+    if (!file) throw new QuoteRequestRefused({ reason: 'file-not-found', fileId });
+    if (file.status !== 'READY' || !file.sha256 || !file.format)
+      throw new QuoteRequestRefused({ reason: 'file-not-complete', fileId: file.id });
+    return { ...file, sha256: file.sha256, format: file.format };
+  }
+
+  /** The material and lead time must be on the current price list. */
+  private async checkPriceList(input: z.output<typeof CreateQuoteRequest>): Promise<void> {
+    const priceList = await this.priceLists.current();
+    if (!priceList) throw new QuoteRequestRefused({ reason: 'prices-unavailable' });
+    if (!priceList.materials.some((m) => m.id === input.materialId))
+      throw new QuoteRequestRefused({
+        reason: 'unknown-material',
+        materialId: input.materialId,
+        materials: priceList.materials.map((m) => m.id),
+      });
+    if (!priceList.lead_times.some((l) => l.tier === input.leadTime))
+      throw new QuoteRequestRefused({
+        reason: 'lead-time-not-offered',
+        leadTime: input.leadTime,
+        leadTimes: priceList.lead_times.map((l) => l.tier),
+      });
   }
 
   get(id: string, caller: Principal): Promise<QuoteWithFile> {
@@ -193,13 +192,5 @@ export class QuotesService {
 
   list(customerId: string, limit: number): Promise<QuoteWithFile[]> {
     return this.quotes.listByCustomer(customerId, limit);
-  }
-
-  private replay(existing: QuoteRow, requestHash: string): RequestQuoteResult {
-    if (existing.request_hash !== requestHash)
-      throw new UnprocessableEntityException(
-        'this Idempotency-Key was already used with a different request body',
-      );
-    return { quoteId: existing.id, replayed: true };
   }
 }

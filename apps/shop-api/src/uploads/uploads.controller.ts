@@ -5,7 +5,18 @@ import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
 import { CreateUploadRequest, IdParam, ModelFileView, UploadTicket } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
 import { toModelFileView } from './upload.mapper';
+import { uploadProblem, type UploadRoutes } from './upload.problems';
 import { UploadsService } from './uploads.service';
+
+/** The B2C API's words for model files, in its problems. */
+export const UPLOAD_ROUTES: UploadRoutes = {
+  noun: 'upload',
+  create: '/uploads',
+  complete: (fileId) => `/uploads/${fileId}/complete`,
+};
+const refused = (err: unknown): never => {
+  throw uploadProblem(err, UPLOAD_ROUTES);
+};
 
 @ApiTags('uploads')
 @Controller('uploads')
@@ -35,7 +46,7 @@ export class UploadsController {
     problems: [404, 409, 422],
   })
   async complete(@CurrentUser() user: Principal, @Param() p: z.output<typeof IdParam>) {
-    return toModelFileView(await this.uploads.complete(p.id, user));
+    return toModelFileView(await this.uploads.complete(p.id, user).catch(refused));
   }
 
   @Get(':id')
@@ -46,6 +57,6 @@ export class UploadsController {
     problems: [404],
   })
   async get(@CurrentUser() user: Principal, @Param() p: z.output<typeof IdParam>) {
-    return toModelFileView(await this.uploads.get(p.id, user));
+    return toModelFileView(await this.uploads.get(p.id, user).catch(refused));
   }
 }

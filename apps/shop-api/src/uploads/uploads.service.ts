@@ -1,8 +1,6 @@
 import {
-  ConflictException,
   Inject,
   Injectable,
-  NotFoundException,
   PayloadTooLargeException,
   UnprocessableEntityException,
 } from '@nestjs/common';
@@ -14,6 +12,7 @@ import { APP_CONFIG } from '@fabflow/platform';
 import type { ShopConfig } from '../shop.config';
 import { ModelStorage } from '../storage/model-storage';
 import { sniffModelFormat, SNIFF_BYTES } from './model-format';
+import { UploadRefused } from './upload.errors';
 import { UploadMetrics } from './upload-metrics';
 import { UploadsRepository, type ModelFileRow } from './uploads.repository';
 
@@ -87,7 +86,7 @@ export class UploadsService {
   /** The file of `ownerId` (a customer or a B2B organisation; undefined: anyone's), else 404. */
   async getOwned(id: string, ownerId: string | undefined): Promise<ModelFileRow> {
     const file = await this.files.findOwned(id, ownerId);
-    if (!file) throw new NotFoundException(`upload ${id} not found`);
+    if (!file) throw new UploadRefused({ reason: 'not-found', fileId: id });
     return file;
   }
 
@@ -104,18 +103,14 @@ export class UploadsService {
     const file = await this.getOwned(id, ownerId);
     if (file.status === 'READY') return file;
     const object = await this.storage.head(file.key);
-    if (!object)
-      throw new ConflictException(
-        `upload ${id} has no file yet: PUT the file to its uploadUrl first, then complete it ` +
-          '(an expired URL needs a new upload: POST /uploads)',
-      );
+    if (!object) throw new UploadRefused({ reason: 'no-file-yet', fileId: id });
     if (object.sizeBytes !== file.size_bytes)
       this.reject(
         file,
         `the uploaded file has ${object.sizeBytes} bytes but ${file.size_bytes} were announced; upload it again`,
       );
     const digest = await this.storage.digest(file.key, SNIFF_BYTES);
-    if (!digest) throw new ConflictException(`upload ${id} has no file any more: upload it again`);
+    if (!digest) throw new UploadRefused({ reason: 'file-gone', fileId: id });
     if (digest.sizeBytes !== file.size_bytes)
       this.reject(
         file,

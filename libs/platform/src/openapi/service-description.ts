@@ -4,10 +4,10 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig, type ConfigOf, type EnvSpec } from '@fabflow/config';
 import { createDatabase } from '@fabflow/db';
-import type { EventHandler, MessagingTables, QueueSubscription } from '@fabflow/messaging';
+import type { MessagingTables, QueueSubscription } from '@fabflow/messaging';
 import { createLogger, createMetricsRegistry } from '@fabflow/observability';
 import { serviceModule, type RunServiceOptions, type ServiceConfig } from '../run-service';
-import { EVENT_SUBSCRIPTIONS } from '../service-core.module';
+import { EventSubscriptions } from '../event-subscriptions.module';
 import { createOpenApiDocument } from './openapi-document';
 
 /**
@@ -66,10 +66,8 @@ export function serviceSubscriptions<S extends EnvSpec>(
   opts: RunServiceOptions<S>,
 ): Promise<QueueSubscription[]> {
   return withDetachedService(opts, false, (app) => {
-    const byQueue = app.get<Record<string, EventHandler<MessagingTables>[]>>(EVENT_SUBSCRIPTIONS, {
-      strict: false,
-    });
-    return Object.entries(byQueue).map(([queue, handlers]) => ({
+    const subscriptions = app.get(EventSubscriptions, { strict: false });
+    return subscriptions.resolve().map(([queue, handlers]) => ({
       service: opts.service,
       queue,
       events: handlers.map((h) => h.event),

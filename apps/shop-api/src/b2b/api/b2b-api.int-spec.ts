@@ -37,7 +37,7 @@ import {
   waitFor,
   type HttpClient,
 } from '@fabflow/testing';
-import { webhookEventId } from '../webhooks/b2b-webhook-events';
+import { webhookEventId } from '../../notifications/webhooks/webhook-events';
 
 const credentials = { accessKeyId: 'b2b-test-key', secretAccessKey: 'b2b-test-secret' };
 const TIER = {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { B2bModelTicket, CreateUploadRequest, IdParam, ModelFileView } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
 import { toModelFileView } from '../../uploads/upload.mapper';
+import { uploadProblem, type UploadRoutes } from '../../uploads/upload.problems';
 import { UploadsService } from '../../uploads/uploads.service';
 import {
   B2bController,
@@ -23,6 +24,16 @@ const MODEL_EXAMPLE = {
   format: 'STL_BINARY',
   createdAt: '2026-12-03T09:10:00.000Z',
   completedAt: '2026-12-03T09:10:02.000Z',
+};
+
+/** The B2B API's words for model files, in its problems. */
+export const B2B_MODEL_ROUTES: UploadRoutes = {
+  noun: 'model',
+  create: '/b2b/v1/models',
+  complete: (modelId) => `/b2b/v1/models/${modelId}/complete`,
+};
+const refused = (err: unknown): never => {
+  throw uploadProblem(err, B2B_MODEL_ROUTES);
 };
 
 /** Model files of the organisation: a presigned PUT straight to object storage, then complete. */
@@ -58,7 +69,7 @@ export class B2bModelsController {
   ): Promise<z.infer<typeof B2bModelTicket>> {
     const { fileId, ...ticket } = await this.uploads.create(p.organisation.id, body);
     void reply.header('location', `/b2b/v1/models/${fileId}`);
-    return { modelId: fileId, ...ticket, completeUrl: `/b2b/v1/models/${fileId}/complete` };
+    return { modelId: fileId, ...ticket, completeUrl: B2B_MODEL_ROUTES.complete(fileId) };
   }
 
   @Post(':id/complete')
@@ -73,7 +84,8 @@ export class B2bModelsController {
     responseExamples: { 200: MODEL_EXAMPLE },
   })
   async complete(@CurrentApiKey() p: B2bPrincipal, @Param() params: z.output<typeof IdParam>) {
-    return toModelFileView(await this.uploads.completeOwned(params.id, p.organisation.id));
+    const file = await this.uploads.completeOwned(params.id, p.organisation.id).catch(refused);
+    return toModelFileView(file);
   }
 
   @Get(':id')
@@ -85,6 +97,8 @@ export class B2bModelsController {
     responseExamples: { 200: MODEL_EXAMPLE },
   })
   async get(@CurrentApiKey() p: B2bPrincipal, @Param() params: z.output<typeof IdParam>) {
-    return toModelFileView(await this.uploads.getOwned(params.id, p.organisation.id));
+    return toModelFileView(
+      await this.uploads.getOwned(params.id, p.organisation.id).catch(refused),
+    );
   }
 }

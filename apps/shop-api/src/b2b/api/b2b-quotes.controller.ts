@@ -12,17 +12,20 @@ import {
   ShopOrderView,
 } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
+import { ScopedIdempotencyKey } from '../../idempotency/idempotent.decorator';
 import { toOrderView } from '../../orders/order.mapper';
+import { orderProblem } from '../../orders/order.problems';
 import { OrdersService } from '../../orders/orders.service';
 import { toQuoteView } from '../../quotes/quote.mapper';
+import { quoteRequestProblem, type QuoteRoutes } from '../../quotes/quote.problems';
 import { QuotesService } from '../../quotes/quotes.service';
 import {
   B2bController,
   CurrentApiKey,
   RequireScope,
-  ScopedIdempotencyKey,
   type B2bPrincipal,
 } from '../keys/b2b-principal';
+import { B2B_MODEL_ROUTES } from './b2b-models.controller';
 import { B2bQuotas } from './b2b-quotas';
 import {
   CALCULATING_QUOTE_EXAMPLE,
@@ -30,6 +33,14 @@ import {
   QUOTE_ID,
   READY_QUOTE_EXAMPLE,
 } from './b2b-examples';
+
+/** The B2B API's routes, in its problems about quotes and orders. */
+const B2B_QUOTE_ROUTES: QuoteRoutes = {
+  files: B2B_MODEL_ROUTES,
+  materials: '/materials',
+  quotes: '/b2b/v1/quotes',
+  quote: (quoteId) => `/b2b/v1/quotes/${quoteId}`,
+};
 
 /**
  * Quotes of the organisation: asynchronous (202 + pollUrl; `quote.completed` / `quote.failed`
@@ -67,21 +78,21 @@ export class B2bQuotesController {
   async request(
     @CurrentApiKey() p: B2bPrincipal,
     @Body() body: z.output<typeof B2bCreateQuoteRequest>,
-    @ScopedIdempotencyKey() idempotencyKey: string,
+    @ScopedIdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<z.infer<typeof B2bQuoteAccepted>> {
     const { modelId, ...rest } = body;
-    const { quoteId } = await this.quotes.request(
-      p.organisation.id,
-      { fileId: modelId, ...rest },
-      idempotencyKey,
-      {
-        channel: 'B2B',
-        maxConcurrentJobs: p.tier.maxConcurrentPricingJobs,
-        admit: () => this.quotas.take(p, 'quotes', reply),
-      },
-    );
-    const pollUrl = `/b2b/v1/quotes/${quoteId}`;
+    const origin = {
+      channel: 'B2B' as const,
+      maxConcurrentJobs: p.tier.maxConcurrentPricingJobs,
+      admit: () => this.quotas.take(p, 'quotes', reply),
+    };
+    const { quoteId } = await this.quotes
+      .request(p.organisation.id, { fileId: modelId, ...rest }, origin, idempotencyKey)
+      .catch((err: unknown) => {
+        throw quoteRequestProblem(err, B2B_QUOTE_ROUTES);
+      });
+    const pollUrl = B2B_QUOTE_ROUTES.quote(quoteId);
     void reply.header('location', pollUrl);
     return { quoteId, status: 'CALCULATING', pollUrl };
   }
@@ -130,15 +141,14 @@ export class B2bQuotesController {
   async accept(
     @CurrentApiKey() p: B2bPrincipal,
     @Param() params: z.output<typeof IdParam>,
-    @ScopedIdempotencyKey() idempotencyKey: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { order, history } = await this.orders.place(
-      p.organisation.id,
-      { quoteId: params.id },
-      idempotencyKey,
-      { channel: 'B2B', admit: () => this.quotas.take(p, 'orders', reply) },
-    );
+    const origin = { channel: 'B2B' as const, admit: () => this.quotas.take(p, 'orders', reply) };
+    const { order, history } = await this.orders
+      .place(p.organisation.id, { quoteId: params.id }, origin)
+      .catch((err: unknown) => {
+        throw orderProblem(err, B2B_QUOTE_ROUTES);
+      });
     void reply.header('location', `/b2b/v1/orders/${order.id}`);
     return toOrderView(order, history);
   }

@@ -10,9 +10,9 @@ import {
 import { ApiTags, type SecuritySchemeObject } from '@nestjs/swagger';
 import { AuthScheme } from '@fabflow/auth';
 import type { ApiKeyScope, TierLimits } from '@fabflow/contracts';
-import { IdempotentPosts } from '@fabflow/platform';
 import { RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import type { IdempotencyPrincipal } from '../../idempotency/idempotency-options';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 export const API_KEY_SCHEME = 'api-key';
 /** How the OpenAPI document declares the `api-key` scheme (see `presentedKey`). */
@@ -39,9 +39,11 @@ export interface B2bPrincipal {
 export interface B2bRequest {
   headers: Record<string, string | string[] | undefined>;
   b2b?: B2bPrincipal;
-  /** The POST's Idempotency-Key, once the idempotency interceptor has parsed and claimed it. */
-  idempotencyKey?: string;
 }
+
+/** B2B Idempotency-Keys are the API key's: another key of the organisation is another scope. */
+const apiKeyPrincipal = (req: B2bRequest): IdempotencyPrincipal | undefined =>
+  req.b2b && { kind: 'api-key', id: req.b2b.keyId };
 
 /** The scope a B2B route needs (403 without it); `read` when not declared. */
 export const RequireScope = (scope: ApiKeyScope) => SetMetadata(B2B_SCOPE, scope);
@@ -57,13 +59,7 @@ export function B2bController(path: string): ClassDecorator {
     AuthScheme(API_KEY_SCHEME),
     UseGuards(RateLimitGuard),
     RateLimit(B2B_RATE_LIMIT_POLICY),
-    IdempotentPosts(IdempotencyInterceptor, {
-      required: true,
-      description:
-        'A key unique to this request (a UUID, say), kept 24 hours by default: a retry with the same key and body gets the first response again (`Idempotent-Replayed: true`); the same key with another body is a 422, and a retry while the first is still running a 409 with Retry-After.',
-      schema: { type: 'string', minLength: 1, maxLength: 257 },
-      problems: [409, 422],
-    }),
+    Idempotent({ required: true, principal: apiKeyPrincipal }),
     ApiTags('b2b'),
   );
 }
@@ -73,19 +69,5 @@ export const CurrentApiKey = createParamDecorator(
     const principal = ctx.switchToHttp().getRequest<B2bRequest>().b2b;
     if (!principal) throw new UnauthorizedException('API key required');
     return principal;
-  },
-);
-
-/**
- * The POST's Idempotency-Key scoped to the API key (`<key id>:<Idempotency-Key>`), as the
- * quote and order rows store it: their unique (owner, key) index is the second line of defence
- * should the stored response be lost (an instance dying between the write and storing it).
- */
-export const ScopedIdempotencyKey = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): string => {
-    const req = ctx.switchToHttp().getRequest<B2bRequest>();
-    if (!req.b2b || req.idempotencyKey === undefined)
-      throw new Error('ScopedIdempotencyKey needs a POST of a B2B controller');
-    return `${req.b2b.keyId}:${req.idempotencyKey}`;
   },
 );

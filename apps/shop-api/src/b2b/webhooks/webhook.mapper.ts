@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
-import type { ShopB2bTables } from '../b2b.database';
+import type { WebhookTables } from '../../notifications/webhooks/webhooks.database';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toWebhookView(s: Selectable<ShopB2bTables['b2b_webhook_subscriptions']>) {
+export function toWebhookView(s: Selectable<WebhookTables['b2b_webhook_subscriptions']>) {
   return {
     id: s.id,
     url: s.url,
@@ -20,7 +20,7 @@ export function toWebhookView(s: Selectable<ShopB2bTables['b2b_webhook_subscript
   };
 }
 
-export function toDeliveryView(d: Selectable<ShopB2bTables['b2b_webhook_deliveries']>) {
+export function toDeliveryView(d: Selectable<WebhookTables['b2b_webhook_deliveries']>) {
   return {
     id: d.id,
     subscriptionId: d.subscription_id,
@@ -36,7 +36,7 @@ export function toDeliveryView(d: Selectable<ShopB2bTables['b2b_webhook_deliveri
   };
 }
 
-export function toAttemptView(a: Selectable<ShopB2bTables['b2b_webhook_attempts']>) {
+export function toAttemptView(a: Selectable<WebhookTables['b2b_webhook_attempts']>) {
   return {
     attempt: a.attempt,
     startedAt: a.started_at.toISOString(),

@@ -31,8 +31,8 @@ import {
   RequireScope,
   type B2bPrincipal,
 } from '../keys/b2b-principal';
+import { WebhooksRepository } from '../../notifications/webhooks/webhooks.repository';
 import { toAttemptView, toDeliveryView, toWebhookView } from './webhook.mapper';
-import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
 const SUBSCRIPTION_EXAMPLE = {

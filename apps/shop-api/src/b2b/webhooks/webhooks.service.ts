@@ -9,15 +9,14 @@ import type { WebhookEventType } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
 import type { UnitOfWork } from '@fabflow/messaging';
 import { APP_CONFIG, UNIT_OF_WORK } from '@fabflow/platform';
-import type { ShopB2bConfig } from '../b2b.config';
-import type { ShopB2bDatabase } from '../b2b.database';
+import { newWebhookSecret, SecretBox } from '../../notifications/webhooks/webhook-crypto';
+import type { WebhookDeliverer } from '../../notifications/webhooks/webhook-deliverer';
+import { WEBHOOK_DELIVERER } from '../../notifications/webhooks/webhook-deliverer.provider';
+import { webhookUrlProblem } from '../../notifications/webhooks/webhook-policy';
+import type { WebhooksConfig } from '../../notifications/webhooks/webhooks.config';
+import type { WebhooksDatabase } from '../../notifications/webhooks/webhooks.database';
+import { WebhooksRepository } from '../../notifications/webhooks/webhooks.repository';
 import type { B2bPrincipal } from '../keys/b2b-principal';
-import { newWebhookSecret, SecretBox } from './webhook-crypto';
-import type { WebhookDeliverer } from './webhook-deliverer';
-import { webhookUrlProblem } from './webhook-policy';
-import { WebhooksRepository } from './webhooks.repository';
-
-export const WEBHOOK_DELIVERER = Symbol('WEBHOOK_DELIVERER');
 const MAX_SUBSCRIPTIONS = 20;
 
 /** An organisation's webhook subscriptions: create, rotate the secret, enable, delete, redeliver. */
@@ -27,8 +26,8 @@ export class WebhooksService {
     private readonly repo: WebhooksRepository,
     private readonly box: SecretBox,
     @Inject(WEBHOOK_DELIVERER) private readonly deliverer: WebhookDeliverer,
-    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<ShopB2bDatabase>,
-    @Inject(APP_CONFIG) private readonly config: ShopB2bConfig,
+    @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<WebhooksDatabase>,
+    @Inject(APP_CONFIG) private readonly config: WebhooksConfig,
   ) {}
 
   async create(

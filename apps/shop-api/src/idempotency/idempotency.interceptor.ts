@@ -8,13 +8,14 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER, toProblem } from '@fabflow/platform';
-import type { ShopB2bConfig } from '../b2b.config';
-import type { B2bRequest } from '../keys/b2b-principal';
 import { parseIdempotencyKey, requestFingerprint } from './idempotency-key';
+import { IDEMPOTENT, type IdempotentOptions, type IdempotentRequest } from './idempotency-options';
+import type { IdempotencyConfig } from './idempotency.config';
 import {
   IdempotencyRepository,
   type Claim,
@@ -35,8 +36,9 @@ function asResponse(status: number, headers: Record<string, string>, body: Buffe
 }
 
 /**
- * `Idempotency-Key` on every POST of a B2B controller (draft-ietf-httpapi-idempotency-key-header):
- * required (400 without), scoped to the API key, kept IDEMPOTENCY_TTL_HOURS. The first request
+ * `Idempotency-Key` on the POSTs of a route declared @Idempotent()
+ * (draft-ietf-httpapi-idempotency-key-header): required there or optional, scoped to the
+ * request's principal (a customer, an API key), kept IDEMPOTENCY_TTL_HOURS. The first request
  * claims the key with one atomic INSERT … ON CONFLICT; its response (status, content type,
  * location, body bytes) is stored, and every later request with the key gets exactly those
  * bytes back with `Idempotent-Replayed: true`. The same key with another method, path or body
@@ -49,21 +51,28 @@ function asResponse(status: number, headers: Record<string, string>, body: Buffe
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly repo: IdempotencyRepository,
-    @Inject(APP_CONFIG) private readonly config: ShopB2bConfig,
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: IdempotencyConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const req = ctx.switchToHttp().getRequest<FastifyRequest & B2bRequest>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & IdempotentRequest>();
     if (req.method !== 'POST') return next.handle();
-    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    const principal = req.b2b;
-    if (!principal) throw new Error('IdempotencyInterceptor needs an authenticated B2B request');
-    const parsed = parseIdempotencyKey(req.headers['idempotency-key']);
+    const options = this.reflector.getAllAndOverride<IdempotentOptions | undefined>(IDEMPOTENT, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
+    if (!options) throw new Error('IdempotencyInterceptor runs only on @Idempotent() routes');
+    const header = req.headers['idempotency-key'];
+    if (!options.required && (header === undefined || header === '')) return next.handle();
+    const parsed = parseIdempotencyKey(header);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
-    req.idempotencyKey = parsed.key;
+    const principal = options.principal(req);
+    if (!principal) throw new Error('an idempotent POST needs an authenticated principal');
+    req.idempotency = { principal, key: parsed.key };
     const claim: Claim = {
-      apiKeyId: principal.keyId,
+      scope: `${principal.kind}:${principal.id}`,
       key: parsed.key,
       fingerprint: requestFingerprint(req.method, req.url, req.body),
       method: req.method,
@@ -71,6 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ttlMs: this.config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
       leaseMs: this.config.IDEMPOTENCY_LEASE_MS,
     };
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     const earlier = await this.acquire(claim, reply);
     if (earlier) return of(earlier);
     return next.handle().pipe(
@@ -84,11 +94,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const deadline = Date.now() + this.config.IDEMPOTENCY_INFLIGHT_WAIT_MS;
     for (let wait = 10; ; wait = Math.min(wait * 2, 100)) {
       if (await this.repo.claim(c)) return undefined;
-      const record = await this.repo.find(c.apiKeyId, c.key);
+      const record = await this.repo.find(c.scope, c.key);
       if (!record) continue; // released after a 5xx a moment ago: claim it again
       if (record.fingerprint !== c.fingerprint)
         throw new UnprocessableEntityException(
-          `this Idempotency-Key was used for another request (${record.method} ${record.path} with a different body); use a new key for a new request`,
+          `this Idempotency-Key was already used with a different request body: it was used for another request (${record.method} ${record.path}); use a new key for a new request`,
         );
       if (record.status === 'COMPLETE') return this.replay(record);
       if (Date.now() >= deadline) {
@@ -118,7 +128,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (typeof v === 'string' && name !== 'content-type') headers[name] = v;
     }
     const stored = { status: reply.statusCode, headers, body };
-    await this.repo.complete(c.apiKeyId, c.key, stored);
+    await this.repo.complete(c.scope, c.key, stored);
     return asResponse(stored.status, headers, body);
   }
 
@@ -126,12 +136,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const problem = toProblem(err, req.url, this.logger);
     // A 5xx, or a 429 (a daily quota used up), decided nothing: the key is free for the retry.
     if (problem.status >= 500 || problem.status === 429) {
-      await this.repo.release(c.apiKeyId, c.key);
+      await this.repo.release(c.scope, c.key);
       throw err;
     }
     const headers = { 'content-type': 'application/problem+json' };
     const body = Buffer.from(JSON.stringify(problem));
-    await this.repo.complete(c.apiKeyId, c.key, { status: problem.status, headers, body });
+    await this.repo.complete(c.scope, c.key, { status: problem.status, headers, body });
     return asResponse(problem.status, headers, body);
   }
 }

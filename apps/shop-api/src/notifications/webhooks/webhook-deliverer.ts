@@ -3,7 +3,7 @@ import type { Counter } from 'prom-client';
 import { WebhookSubscriptionDisabled } from '@fabflow/contracts';
 import type { EventSink, UnitOfWork } from '@fabflow/messaging';
 import type { Logger } from '@fabflow/observability';
-import type { ShopB2bDatabase, ShopB2bTables } from '../b2b.database';
+import type { WebhooksDatabase, WebhookTables } from './webhooks.database';
 import type { SecretBox } from './webhook-crypto';
 import { classifyResponse, retryDelayMs, type AttemptResult } from './webhook-policy';
 import { webhookHeaders } from './webhook-signature';
@@ -32,8 +32,8 @@ interface ClaimedDelivery {
   attempts: number;
 }
 
-type Tx = Transaction<ShopB2bDatabase>;
-type SubscriptionRow = Selectable<ShopB2bTables['b2b_webhook_subscriptions']>;
+type Tx = Transaction<WebhooksDatabase>;
+type SubscriptionRow = Selectable<WebhookTables['b2b_webhook_subscriptions']>;
 
 function describeError(err: unknown, timeoutMs: number): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
@@ -59,8 +59,8 @@ export class WebhookDeliverer {
   private woken = false;
 
   constructor(
-    private readonly db: Kysely<ShopB2bDatabase>,
-    private readonly uow: UnitOfWork<ShopB2bDatabase>,
+    private readonly db: Kysely<WebhooksDatabase>,
+    private readonly uow: UnitOfWork<WebhooksDatabase>,
     private readonly secrets: SecretBox,
     private readonly opts: WebhookDelivererOptions,
     private readonly logger: Logger,

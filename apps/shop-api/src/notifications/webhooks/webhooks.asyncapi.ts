@@ -7,7 +7,7 @@ import {
   type JsonSchema,
 } from '@fabflow/messaging';
 import { loadConfig } from '@fabflow/config';
-import { shopB2bEnv } from '../b2b.config';
+import { webhooksEnv } from './webhooks.config';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER } from './webhook-signature';
 
 const UUID = { type: 'string', format: 'uuid' };
@@ -80,7 +80,7 @@ function message(type: WebhookEventType): AsyncApiMessage {
  */
 export function webhooksAsyncApi(): AsyncApiDocument {
   const ids = WEBHOOK_EVENT_TYPES.map((type) => [type, idOf(type)] as const);
-  const defaults = loadConfig(shopB2bEnv, {});
+  const defaults = loadConfig(webhooksEnv, {});
   const seconds = defaults.WEBHOOK_TIMEOUT_MS / 1000;
   const hours = defaults.WEBHOOK_DISABLE_AFTER_MS / 3_600_000;
   return {

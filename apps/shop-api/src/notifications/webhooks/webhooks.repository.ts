@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { DB } from '@fabflow/platform';
-import type { ShopB2bDatabase, ShopB2bTables } from '../b2b.database';
+import type { WebhooksDatabase, WebhookTables } from './webhooks.database';
 
-type Status = ShopB2bTables['b2b_webhook_deliveries']['status'];
+type Status = WebhookTables['b2b_webhook_deliveries']['status'];
 
 /** Subscriptions, deliveries and attempts, always within one organisation. */
 @Injectable()
 export class WebhooksRepository {
-  constructor(@Inject(DB) private readonly db: Kysely<ShopB2bDatabase>) {}
+  constructor(@Inject(DB) private readonly db: Kysely<WebhooksDatabase>) {}
 
-  insert(row: Insertable<ShopB2bTables['b2b_webhook_subscriptions']>) {
+  insert(row: Insertable<WebhookTables['b2b_webhook_subscriptions']>) {
     return this.db
       .insertInto('b2b_webhook_subscriptions')
       .values(row)
@@ -50,8 +50,8 @@ export class WebhooksRepository {
   update(
     organisationId: string,
     id: string,
-    change: Updateable<ShopB2bTables['b2b_webhook_subscriptions']>,
-    tx?: Transaction<ShopB2bDatabase>,
+    change: Updateable<WebhookTables['b2b_webhook_subscriptions']>,
+    tx?: Transaction<WebhooksDatabase>,
   ) {
     return (tx ?? this.db)
       .updateTable('b2b_webhook_subscriptions')
@@ -63,7 +63,7 @@ export class WebhooksRepository {
       .executeTakeFirst();
   }
 
-  async failPending(tx: Transaction<ShopB2bDatabase>, subscriptionId: string, reason: string) {
+  async failPending(tx: Transaction<WebhooksDatabase>, subscriptionId: string, reason: string) {
     await tx
       .updateTable('b2b_webhook_deliveries')
       .set({ status: 'FAILED', last_error: reason })
@@ -113,7 +113,7 @@ export class WebhooksRepository {
   async redeliver(
     organisationId: string,
     which: { deliveryIds?: string[]; eventIds?: string[]; failedSince?: Date },
-    tx?: Transaction<ShopB2bDatabase>,
+    tx?: Transaction<WebhooksDatabase>,
   ): Promise<number> {
     let q = (tx ?? this.db)
       .updateTable('b2b_webhook_deliveries')

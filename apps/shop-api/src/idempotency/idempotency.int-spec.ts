@@ -9,24 +9,39 @@ import {
   type CallHandler,
   type ExecutionContext,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, of, type Observable } from 'rxjs';
 import { sql } from 'kysely';
 import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
 import { createLogger } from '@fabflow/observability';
 import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
-import type { ShopB2bConfig } from '../b2b.config';
-import type { ShopB2bDatabase } from '../b2b.database';
+import type { IdempotencyConfig } from './idempotency.config';
+import type { IdempotencyDatabase } from './idempotency.database';
 import { requestFingerprint } from './idempotency-key';
 import { IdempotencyCleanupJob } from './idempotency-cleanup.job';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
+import { Idempotent } from './idempotent.decorator';
 
 /*
  * The interceptor and its repository on the real Postgres (the shop's migrations). The route
  * handler is a stand-in the test controls (fast, slow, failing): the interceptor is what is
- * under test, and it only sees the handler's Observable.
+ * under test, and it only sees the handler's Observable and the @Idempotent() metadata of the
+ * stand-in controllers below (a B2B one: key required, per API key; a B2C one: key optional,
+ * per customer).
  */
+const apiKeyId = uuidv7();
+
+@Idempotent({ required: true, principal: () => ({ kind: 'api-key', id: apiKeyId }) })
+class B2bThings {
+  create(this: void): void {}
+}
+
+class B2cThings {
+  @Idempotent()
+  create(this: void): void {}
+}
 interface FakeReply {
   statusCode: number;
   headers: Record<string, string>;
@@ -50,29 +65,25 @@ function reply(status = 201): FakeReply {
 
 describe('Idempotency-Key interceptor (real Postgres)', () => {
   let tdb: TestDatabase;
-  let database: Database<ShopB2bDatabase>;
+  let database: Database<IdempotencyDatabase>;
   let repo: IdempotencyRepository;
   const logger = createLogger({ service: 'idem-test', level: 'silent' });
   const config = {
     IDEMPOTENCY_TTL_HOURS: 24,
     IDEMPOTENCY_INFLIGHT_WAIT_MS: 300,
     IDEMPOTENCY_LEASE_MS: 60_000,
-  } as ShopB2bConfig;
+  } as IdempotencyConfig;
   let interceptor: IdempotencyInterceptor;
-  const apiKeyId = uuidv7();
 
   before(async () => {
     tdb = await createTestDatabase('idem');
-    database = createDatabase<ShopB2bDatabase>(tdb.url);
+    database = createDatabase<IdempotencyDatabase>(tdb.url);
     await migrate(
       database.pool,
-      await readMigrations(
-        MESSAGING_MIGRATIONS_DIR,
-        join(__dirname, '..', '..', '..', 'migrations'),
-      ),
+      await readMigrations(MESSAGING_MIGRATIONS_DIR, join(__dirname, '..', '..', 'migrations')),
     );
     repo = new IdempotencyRepository(database.db);
-    interceptor = new IdempotencyInterceptor(repo, config, logger);
+    interceptor = new IdempotencyInterceptor(repo, new Reflector(), config, logger);
   });
 
   after(async () => {
@@ -85,16 +96,25 @@ describe('Idempotency-Key interceptor (real Postgres)', () => {
     body: unknown,
     handler: (r: FakeReply) => Observable<unknown> | Promise<unknown>,
     r: FakeReply = reply(),
+    route: { controller: 'b2b' } | { controller: 'b2c'; customerId: string } = {
+      controller: 'b2b',
+    },
   ) => {
     const req = {
       method: 'POST',
-      url: '/b2b/v1/things',
+      url: route.controller === 'b2b' ? '/b2b/v1/things' : '/things',
       body,
       headers: key === undefined ? {} : { 'idempotency-key': key },
-      b2b: { keyId: apiKeyId },
+      principal: route.controller === 'b2c' ? { userId: route.customerId } : undefined,
     };
+    const [cls, method] =
+      route.controller === 'b2b'
+        ? [B2bThings, B2bThings.prototype.create]
+        : [B2cThings, B2cThings.prototype.create];
     const ctx = {
       switchToHttp: () => ({ getRequest: () => req, getResponse: () => r }),
+      getHandler: () => method,
+      getClass: () => cls,
     } as unknown as ExecutionContext;
     let ran = 0;
     const next: CallHandler = {
@@ -104,15 +124,19 @@ describe('Idempotency-Key interceptor (real Postgres)', () => {
         return out instanceof Promise ? from(out) : out;
       },
     };
-    const res = (await lastValueFrom(await interceptor.intercept(ctx, next))) as Response;
-    return { res, ran, reply: r, bytes: Buffer.from(await res.arrayBuffer()) };
+    const out: unknown = await lastValueFrom(await interceptor.intercept(ctx, next));
+    // Without a key the handler's own value goes through untouched (Nest serialises it).
+    const res = out instanceof Response ? out : Response.json(out, { status: r.statusCode });
+    return {
+      res,
+      ran,
+      reply: r,
+      bytes: Buffer.from(await res.arrayBuffer()),
+      passedThrough: !(out instanceof Response),
+    };
   };
-  const rows = () =>
-    database.db
-      .selectFrom('b2b_idempotency_keys')
-      .selectAll()
-      .where('api_key_id', '=', apiKeyId)
-      .execute();
+  const rows = (scope = `api-key:${apiKeyId}`) =>
+    database.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).execute();
 
   it('refuses a POST without a key, writing nothing', async () => {
     await assert.rejects(
@@ -196,16 +220,16 @@ describe('Idempotency-Key interceptor (real Postgres)', () => {
   });
 
   it('takes over an expired record and a dead instance’s stale claim; cleanup deletes expired ones', async () => {
-    await sql`UPDATE b2b_idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k1'`.execute(
+    await sql`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'k1'`.execute(
       database.db,
     );
     const fresh = await call('k1', { different: true }, () => of({ fresh: true }));
     assert.equal(fresh.ran, 1, 'an expired key is a new request');
     // A claim whose instance died (lease over) is taken over by the same request.
     await database.db
-      .insertInto('b2b_idempotency_keys')
+      .insertInto('idempotency_keys')
       .values({
-        api_key_id: apiKeyId,
+        scope: `api-key:${apiKeyId}`,
         key: 'k6',
         fingerprint: requestFingerprint('POST', '/b2b/v1/things', {}),
         method: 'POST',
@@ -219,11 +243,52 @@ describe('Idempotency-Key interceptor (real Postgres)', () => {
     assert.equal(taken.ran, 1);
     assert.equal(taken.res.status, 201);
 
-    await sql`UPDATE b2b_idempotency_keys SET expires_at = now() - interval '1 second' WHERE key IN ('k2', 'k3')`.execute(
+    await sql`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key IN ('k2', 'k3')`.execute(
       database.db,
     );
     const deleted = await new IdempotencyCleanupJob(repo, logger).run();
     assert.equal(deleted, 2);
     assert.deepEqual((await rows()).map((r) => r.key).sort(), ['k1', 'k4', 'k5', 'k6']);
+  });
+
+  it('lets a B2C POST without a key run unprotected, and scopes B2C keys per customer', async () => {
+    const b2c = (customerId: string) => ({ controller: 'b2c' as const, customerId });
+    const [alice, bob] = [uuidv7(), uuidv7()];
+    let n = 0;
+    const handler = () => of({ n: ++n });
+    const unkeyed = [
+      await call(undefined, { x: 1 }, handler, reply(), b2c(alice)),
+      await call(undefined, { x: 1 }, handler, reply(), b2c(alice)),
+    ];
+    assert.deepEqual(
+      unkeyed.map((c) => [c.ran, c.passedThrough, c.bytes.toString()]),
+      [
+        [1, true, '{"n":1}'],
+        [1, true, '{"n":2}'],
+      ],
+    );
+    assert.equal((await rows(`customer:${alice}`)).length, 0, 'nothing stored without a key');
+
+    const first = await call('shared', { x: 1 }, handler, reply(), b2c(alice));
+    const again = await call('shared', { x: 1 }, handler, reply(), b2c(alice));
+    assert.equal(again.ran, 0);
+    assert.deepEqual(again.bytes, first.bytes);
+    assert.equal(again.res.headers.get('idempotent-replayed'), 'true');
+    await assert.rejects(
+      call('shared', { x: 2 }, handler, reply(), b2c(alice)),
+      UnprocessableEntityException,
+    );
+    const bobs = await call('shared', { x: 1 }, handler, reply(), b2c(bob));
+    assert.equal(bobs.ran, 1, "Bob's key is not Alice's");
+    assert.equal(bobs.res.headers.get('idempotent-replayed'), null);
+    assert.deepEqual(
+      (await rows(`customer:${alice}`)).map((r) => [r.key, r.path, r.status]),
+      [['shared', '/things', 'COMPLETE']],
+    );
+    await assert.rejects(
+      call('two words', {}, handler, reply(), b2c(alice)),
+      BadRequestException,
+      'a key that is sent must be a valid one',
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { WebhookEventType } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
-import type { ShopB2bDatabase } from '../b2b.database';
 import type { WebhookDeliverer } from './webhook-deliverer';
+import type { WebhooksDatabase } from './webhooks.database';
 
 /** Something a B2B organisation's webhooks may want to hear about. */
-export interface B2bEvent {
+export interface WebhookEvent {
   organisationId: string;
   type: WebhookEventType;
   data: Record<string, unknown>;
@@ -15,20 +15,19 @@ export interface B2bEvent {
 }
 
 /**
- * The webhooks' outbox: a shop handler that changes B2B state calls `record` with its own
- * transaction, so a delivery exists exactly when the change committed (and never for a change
- * that rolled back). One delivery per matching active subscription, all with the same event id
- * and the same body bytes. The quote and order projections call it for B2B quotes and orders.
+ * The webhooks' outbox: `record` runs in the caller's transaction, so a delivery exists exactly
+ * when the change committed (and never for a change that rolled back). One delivery per
+ * matching active subscription, all with the same event id and the same body bytes.
  */
-export class B2bEvents {
+export class WebhookOutbox {
   constructor(private readonly deliverer: Pick<WebhookDeliverer, 'wakeSoon'>) {}
 
   async record<DB>(
-    handlerTx: Transaction<DB>,
-    e: B2bEvent,
+    callerTx: Transaction<DB>,
+    e: WebhookEvent,
   ): Promise<{ eventId: string; deliveries: number }> {
-    // Any shop handler's transaction: they all run on the one shop database.
-    const tx = handlerTx as unknown as Transaction<ShopB2bDatabase>;
+    // Any shop transaction: every module of the shop runs on the one shop database.
+    const tx = callerTx as unknown as Transaction<WebhooksDatabase>;
     const eventId = e.eventId ?? uuidv7();
     const subs = await tx
       .selectFrom('b2b_webhook_subscriptions')

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { WebhookRedeliveryRequested, type EventData } from '@fabflow/contracts';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
-import type { ShopB2bDatabase } from '../b2b.database';
 import type { WebhookDeliverer } from './webhook-deliverer';
-import { WEBHOOK_DELIVERER } from './webhooks.service';
+import { WEBHOOK_DELIVERER } from './webhook-deliverer.provider';
 import { WebhooksRepository } from './webhooks.repository';
+import type { WebhooksDatabase } from './webhooks.database';
 
 /** A manager's redelivery from the CRM: the finished deliveries asked for go out again. */
 @Injectable()
 export class WebhookRedeliveryRequestedHandler implements EventHandler<
-  ShopB2bDatabase,
+  WebhooksDatabase,
   typeof WebhookRedeliveryRequested
 > {
   readonly event = WebhookRedeliveryRequested;
@@ -19,7 +19,7 @@ export class WebhookRedeliveryRequestedHandler implements EventHandler<
   ) {}
 
   async handle(
-    ctx: HandlerContext<ShopB2bDatabase>,
+    ctx: HandlerContext<WebhooksDatabase>,
     e: EventEnvelope<EventData<typeof WebhookRedeliveryRequested>>,
   ) {
     const d = e.data;

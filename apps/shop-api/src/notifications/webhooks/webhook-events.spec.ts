@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { uuidv7 } from '@fabflow/db';
-import { webhookEventId } from './b2b-webhook-events';
+import { webhookEventId } from './webhook-events';
 
 describe('webhookEventId', () => {
   it('is the same UUID for the same source event and type, and another for another', () => {

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DB } from '@fabflow/platform';
-import type { ShopB2bDatabase, ShopB2bTables } from '../b2b.database';
+import type { IdempotencyDatabase, IdempotencyTables } from './idempotency.database';
 
-export type IdempotencyRecord = Selectable<ShopB2bTables['b2b_idempotency_keys']>;
+export type IdempotencyRecord = Selectable<IdempotencyTables['idempotency_keys']>;
 
 export interface Claim {
-  apiKeyId: string;
+  /** Whose key it is: `customer:<id>`, `api-key:<id>`. */
+  scope: string;
   key: string;
   fingerprint: string;
   method: string;
@@ -21,10 +22,10 @@ export interface StoredResponse {
   body: Buffer;
 }
 
-/** The idempotency records of B2B POSTs, scoped to the API key. */
+/** The stored answers of idempotent POSTs, scoped to their principal. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(@Inject(DB) private readonly db: Kysely<ShopB2bDatabase>) {}
+  constructor(@Inject(DB) private readonly db: Kysely<IdempotencyDatabase>) {}
 
   /**
    * Claims the key atomically: inserts it in flight, or takes over an expired record or an
@@ -34,7 +35,7 @@ export class IdempotencyRepository {
   async claim(c: Claim): Promise<boolean> {
     const ms = (n: number) => sql<Date>`now() + ${n} * interval '1 millisecond'`;
     const values = {
-      api_key_id: c.apiKeyId,
+      scope: c.scope,
       key: c.key,
       fingerprint: c.fingerprint,
       method: c.method,
@@ -44,11 +45,11 @@ export class IdempotencyRepository {
       expires_at: ms(c.ttlMs),
     };
     const row = await this.db
-      .insertInto('b2b_idempotency_keys')
+      .insertInto('idempotency_keys')
       .values(values)
       .onConflict((oc) =>
         oc
-          .columns(['api_key_id', 'key'])
+          .columns(['scope', 'key'])
           .doUpdateSet({
             ...values,
             response_status: null,
@@ -59,11 +60,11 @@ export class IdempotencyRepository {
           })
           .where((eb) =>
             eb.or([
-              eb('b2b_idempotency_keys.expires_at', '<', sql<Date>`now()`),
+              eb('idempotency_keys.expires_at', '<', sql<Date>`now()`),
               eb.and([
-                eb('b2b_idempotency_keys.status', '=', 'IN_FLIGHT'),
-                eb('b2b_idempotency_keys.locked_until', '<', sql<Date>`now()`),
-                eb('b2b_idempotency_keys.fingerprint', '=', c.fingerprint),
+                eb('idempotency_keys.status', '=', 'IN_FLIGHT'),
+                eb('idempotency_keys.locked_until', '<', sql<Date>`now()`),
+                eb('idempotency_keys.fingerprint', '=', c.fingerprint),
               ]),
             ]),
           ),
@@ -73,18 +74,18 @@ export class IdempotencyRepository {
     return row !== undefined;
   }
 
-  find(apiKeyId: string, key: string) {
+  find(scope: string, key: string) {
     return this.db
-      .selectFrom('b2b_idempotency_keys')
+      .selectFrom('idempotency_keys')
       .selectAll()
-      .where('api_key_id', '=', apiKeyId)
+      .where('scope', '=', scope)
       .where('key', '=', key)
       .executeTakeFirst();
   }
 
-  async complete(apiKeyId: string, key: string, response: StoredResponse): Promise<void> {
+  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     await this.db
-      .updateTable('b2b_idempotency_keys')
+      .updateTable('idempotency_keys')
       .set({
         status: 'COMPLETE',
         response_status: response.status,
@@ -92,17 +93,17 @@ export class IdempotencyRepository {
         response_body: response.body,
         completed_at: sql<Date>`now()`,
       })
-      .where('api_key_id', '=', apiKeyId)
+      .where('scope', '=', scope)
       .where('key', '=', key)
       .where('status', '=', 'IN_FLIGHT')
       .execute();
   }
 
   /** A failed (5xx) first attempt gives the key back: the retry runs the request again. */
-  async release(apiKeyId: string, key: string): Promise<void> {
+  async release(scope: string, key: string): Promise<void> {
     await this.db
-      .deleteFrom('b2b_idempotency_keys')
-      .where('api_key_id', '=', apiKeyId)
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', scope)
       .where('key', '=', key)
       .where('status', '=', 'IN_FLIGHT')
       .execute();
@@ -112,8 +113,8 @@ export class IdempotencyRepository {
   async deleteExpired(limit: number): Promise<number> {
     const r = await sql<{ n: number }>`
       WITH gone AS (
-        DELETE FROM b2b_idempotency_keys WHERE ctid IN (
-          SELECT ctid FROM b2b_idempotency_keys WHERE expires_at < now() LIMIT ${limit})
+        DELETE FROM idempotency_keys WHERE ctid IN (
+          SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT ${limit})
         RETURNING 1)
       SELECT count(*)::int AS n FROM gone`.execute(this.db);
     return r.rows[0]?.n ?? 0;

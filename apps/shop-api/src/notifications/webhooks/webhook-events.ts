@@ -7,8 +7,8 @@ import type {
   QuoteFailedWebhookData,
   WebhookEventType,
 } from '@fabflow/contracts';
-import type { QuoteWithFile } from '../../quotes/quotes.repository';
-import type { B2bEvent } from './b2b-events';
+import type { OrderFacts, QuoteFacts, SourceEvent } from '../notification-facts';
+import type { WebhookEvent } from './webhook-outbox';
 
 /**
  * The webhook event id for the change a source event (a CloudEvents envelope) caused: a UUID
@@ -23,14 +23,8 @@ export function webhookEventId(sourceEventId: string, type: WebhookEventType): s
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-interface Source {
-  /** The envelope id of the event that caused the change. */
-  id: string;
-  time: string;
-}
-
 /** `quote.completed`: a B2B quote was priced (READY, or NEEDS_REVIEW before it can be accepted). */
-export function quoteCompleted(q: QuoteWithFile, src: Source): B2bEvent {
+export function quoteCompleted(q: QuoteFacts, src: SourceEvent): WebhookEvent {
   const price = q.price!;
   const data: z.infer<typeof QuoteCompletedWebhookData> = {
     quoteId: q.id,
@@ -54,7 +48,7 @@ export function quoteCompleted(q: QuoteWithFile, src: Source): B2bEvent {
 }
 
 /** `quote.failed`: no price could be made; the reason says what to change. */
-export function quoteFailed(q: QuoteWithFile, src: Source): B2bEvent {
+export function quoteFailed(q: QuoteFacts, src: SourceEvent): WebhookEvent {
   const data: z.infer<typeof QuoteFailedWebhookData> = {
     quoteId: q.id,
     status: 'FAILED',
@@ -66,11 +60,11 @@ export function quoteFailed(q: QuoteWithFile, src: Source): B2bEvent {
 
 /** `order.status_changed`: a B2B order moved from one status to another. */
 export function orderStatusChanged(
-  o: { id: string; customer_id: string; quote_id: string | null },
+  o: OrderFacts,
   from: OrderStatus,
   to: OrderStatus,
-  src: Source,
-): B2bEvent {
+  src: SourceEvent,
+): WebhookEvent {
   const data: z.infer<typeof OrderStatusChangedWebhookData> = {
     orderId: o.id,
     quoteId: o.quote_id,
@@ -86,8 +80,8 @@ function event(
   organisationId: string,
   type: WebhookEventType,
   data: Record<string, unknown>,
-  src: Source,
-): B2bEvent {
+  src: SourceEvent,
+): WebhookEvent {
   return {
     organisationId,
     type,

@@ -4,9 +4,9 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { WEBHOOK_EVENT_TYPES } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
-import type { QuoteWithFile } from '../../quotes/quotes.repository';
-import type { B2bEvent } from './b2b-events';
-import { orderStatusChanged, quoteFailed } from './b2b-webhook-events';
+import type { QuoteFacts } from '../notification-facts';
+import { orderStatusChanged, quoteFailed } from './webhook-events';
+import type { WebhookEvent } from './webhook-outbox';
 import { webhookHeaders } from './webhook-signature';
 import { webhooksAsyncApi } from './webhooks.asyncapi';
 
@@ -18,8 +18,8 @@ const messageOf = (type: string) => {
   assert.ok(m, `${type} documented`);
   return m;
 };
-/** The body B2bEvents.record stores and the deliverer sends. */
-const bodyOf = (e: B2bEvent) => ({
+/** The body WebhookOutbox.record stores and the deliverer sends. */
+const bodyOf = (e: WebhookEvent) => ({
   id: e.eventId,
   type: e.type,
   createdAt: e.occurredAt?.toISOString(),
@@ -50,7 +50,7 @@ describe('the AsyncAPI document of the B2B webhooks', () => {
   });
 
   it('gives body schemas that the bodies of real webhook events satisfy', () => {
-    const order = { id: uuidv7(), customer_id: uuidv7(), quote_id: null };
+    const order = { id: uuidv7(), customer_id: uuidv7(), quote_id: null, channel: 'B2B' as const };
     const changed = bodyOf(orderStatusChanged(order, 'PLACED', 'CONFIRMED', source));
     const payload = messageOf('order.status_changed').payload;
     assert.ok(ajv.validate(payload, changed), ajv.errorsText());
@@ -60,7 +60,7 @@ describe('the AsyncAPI document of the B2B webhooks', () => {
       customer_id: uuidv7(),
       failure_code: 'TRUNCATED',
       failure_reason: 'The file ends early',
-    } as unknown as QuoteWithFile;
+    } as unknown as QuoteFacts;
     const failed = bodyOf(quoteFailed(quote, source));
     assert.ok(ajv.validate(messageOf('quote.failed').payload, failed), ajv.errorsText());
   });

@@ -12,7 +12,11 @@ export type ParsedIdempotencyKey = { ok: true; key: string } | { ok: false; reas
 
 export function parseIdempotencyKey(header: string | string[] | undefined): ParsedIdempotencyKey {
   if (header === undefined || header === '')
-    return { ok: false, reason: 'Idempotency-Key is required on every POST of the B2B API' };
+    return {
+      ok: false,
+      reason:
+        'Idempotency-Key is required on this POST (a retry with the same key gets the first answer back)',
+    };
   if (Array.isArray(header)) return { ok: false, reason: 'send one Idempotency-Key' };
   const quoted = SF_STRING.exec(header);
   const key = quoted ? quoted[1]!.replace(/\\(["\\])/g, '$1') : header;

@@ -9,17 +9,17 @@ import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '
 import { MESSAGING_MIGRATIONS_DIR, UnitOfWork } from '@fabflow/messaging';
 import { createLogger } from '@fabflow/observability';
 import { createTestDatabase, waitFor, type TestDatabase } from '@fabflow/testing';
-import type { ShopB2bDatabase } from '../b2b.database';
-import { B2bEvents } from './b2b-events';
 import { newWebhookSecret, SecretBox } from './webhook-crypto';
 import { WebhookDeliverer, type WebhookDelivererOptions } from './webhook-deliverer';
+import { WebhookOutbox } from './webhook-outbox';
 import { verifySignature } from './webhook-signature';
+import type { WebhooksDatabase } from './webhooks.database';
 import { WebhooksRepository } from './webhooks.repository';
 
 /*
  * The delivery engine on the real Postgres (the shop's migrations) against real HTTP receivers
- * started here. Deliveries are recorded through B2bEvents inside a UnitOfWork transaction,
- * exactly as the shop's quote/order handlers will (issue 7 part 2).
+ * started here. Deliveries are recorded through the WebhookOutbox inside a UnitOfWork transaction,
+ * exactly as the webhook channel of the shop's notifications does for quote and order changes.
  */
 interface Received {
   eventId: string;
@@ -67,8 +67,8 @@ async function receiver(
 
 describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
   let tdb: TestDatabase;
-  let database: Database<ShopB2bDatabase>;
-  let uow: UnitOfWork<ShopB2bDatabase>;
+  let database: Database<WebhooksDatabase>;
+  let uow: UnitOfWork<WebhooksDatabase>;
   const box = new SecretBox('webhook-int-test-key-that-is-long-enough');
   const logger = createLogger({ service: 'webhook-test', level: 'warn' });
   const deliverers: WebhookDeliverer[] = [];
@@ -89,8 +89,8 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
 
   before(async () => {
     tdb = await createTestDatabase('webhooks');
-    database = createDatabase<ShopB2bDatabase>(tdb.url);
-    // dist/apps/shop-api/src/b2b/webhooks → dist/apps/shop-api/migrations
+    database = createDatabase<WebhooksDatabase>(tdb.url);
+    // <out>/apps/shop-api/src/notifications/webhooks → <out>/apps/shop-api/migrations
     await migrate(
       database.pool,
       await readMigrations(
@@ -139,7 +139,7 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
     closers.push(r.close);
     const { organisationId } = await subscribe(r.url, secret);
     const d = deliverer();
-    const events = new B2bEvents(d);
+    const events = new WebhookOutbox(d);
 
     // As a handler does: the state change and the delivery in one transaction.
     const recorded = await uow.run(async (tx) => {
@@ -227,7 +227,7 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
 
   it('writes no delivery when the transaction rolls back, and none for an event not subscribed', async () => {
     const { organisationId } = await subscribe('https://hooks.example.com/x', newWebhookSecret());
-    const events = new B2bEvents({ wakeSoon: () => undefined });
+    const events = new WebhookOutbox({ wakeSoon: () => undefined });
     let eventId = '';
     await assert.rejects(
       uow.run(async (tx) => {
@@ -260,7 +260,7 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
     });
     const [a, b] = [deliverer({ concurrency: 3 }), deliverer({ concurrency: 3 })];
     const ids = await uow.run(async (tx) => {
-      const events = new B2bEvents({ wakeSoon: () => undefined });
+      const events = new WebhookOutbox({ wakeSoon: () => undefined });
       const out: string[] = [];
       for (let i = 0; i < 30; i++)
         out.push(
@@ -291,7 +291,7 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
     closers.push(r.close);
     const { organisationId, subscriptionId } = await subscribe(r.url, secret);
     const d = deliverer({ disableAfterMs: 1000, backoffBaseMs: 100, backoffMaxMs: 300 });
-    const events = new B2bEvents(d);
+    const events = new WebhookOutbox(d);
     const { eventId } = await uow.run((tx) =>
       events.record(tx, { organisationId, type: 'quote.completed', data: {} }),
     );
