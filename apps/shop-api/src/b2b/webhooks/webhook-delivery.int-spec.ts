@@ -90,7 +90,7 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
   before(async () => {
     tdb = await createTestDatabase('webhooks');
     database = createDatabase<ShopB2bDatabase>(tdb.url);
-    // dist/apps/shop-api/src/b2b/webhooks → dist/apps/shop-api/migrations
+    // apps/shop-api/dist/b2b/webhooks → apps/shop-api/migrations
     await migrate(
       database.pool,
       await readMigrations(
