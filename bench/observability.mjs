@@ -82,7 +82,7 @@ const CLK_TCK = 100;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
-const lib = (name) => require(join(ROOT, 'dist/node_modules/@fabflow', name));
+const lib = (name) => require(`@fabflow/${name}`);
 const {
   ServiceProcess,
   createTestVhost,
@@ -95,7 +95,7 @@ const {
 const { EmbeddedS3Server } = lib('storage');
 // The e2e fixture that writes READY quotes straight into the shop's database (a seed, as the
 // order-stream and kill tests use it): every order of the run needs a quote of its own.
-const { readyQuotes } = require(join(ROOT, 'dist/apps/e2e/src/support/quotes.js'));
+const { readyQuotes } = require(join(ROOT, 'apps/e2e/dist/support/quotes.js'));
 const pg = require('pg');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

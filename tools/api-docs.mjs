@@ -13,22 +13,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const API_DOCS_DIR = join(root, 'docs', 'api');
 const SERVICES = ['shop', 'crm', 'mes'];
 
-/** A module of the build (tools/build.mjs compiles everything into dist/). */
-const compiled = (path) => createRequire(import.meta.url)(join(root, 'dist', path));
+/** A compiled module of a project (tools/build.mjs compiles each into its own dist/). */
+const compiled = (project, path) =>
+  createRequire(import.meta.url)(join(root, project, 'dist', path));
 
 /** Every document of docs/api by file name, as the code generates it now (the build must be fresh). */
 export async function generateApiDocuments() {
   const documents = new Map();
   const subscriptions = [];
   for (const service of SERVICES) {
-    const docs = await compiled(`apps/${service}-api/src/api-docs.js`).apiDocuments();
+    const docs = await compiled(`apps/${service}-api`, 'api-docs.js').apiDocuments();
     documents.set(`${service}.openapi.json`, docs.openapi);
     for (const [name, doc] of Object.entries(docs.asyncapi ?? {}))
       documents.set(`${service}.${name}.asyncapi.json`, doc);
     subscriptions.push(...docs.subscriptions);
   }
-  const { EVENT_CATALOGUE } = compiled('libs/contracts/src/index.js');
-  const { eventBusAsyncApi } = compiled('libs/messaging/src/index.js');
+  const { EVENT_CATALOGUE } = compiled('libs/contracts', 'index.js');
+  const { eventBusAsyncApi } = compiled('libs/messaging', 'index.js');
   documents.set('events.asyncapi.json', eventBusAsyncApi(EVENT_CATALOGUE, subscriptions));
   return new Map([...documents].map(([file, doc]) => [file, `${JSON.stringify(doc, null, 2)}\n`]));
 }

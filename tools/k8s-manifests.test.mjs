@@ -16,14 +16,14 @@ const require = createRequire(import.meta.url);
 
 /** Each service's config spec, compiled: the variables it reads and which are sensitive. */
 const SPECS = {
-  'shop-api': ['apps/shop-api/src/app.config.js', 'appConfigSpec'],
-  'crm-api': ['apps/crm-api/src/crm.config.js', 'crmConfigSpec'],
-  'mes-api': ['apps/mes-api/src/mes.config.js', 'mesConfigSpec'],
-  'pricing-worker': ['apps/pricing-worker/src/worker.config.js', 'workerConfigSpec'],
+  'shop-api': ['apps/shop-api/dist/app.config.js', 'appConfigSpec'],
+  'crm-api': ['apps/crm-api/dist/crm.config.js', 'crmConfigSpec'],
+  'mes-api': ['apps/mes-api/dist/mes.config.js', 'mesConfigSpec'],
+  'pricing-worker': ['apps/pricing-worker/dist/worker.config.js', 'workerConfigSpec'],
 };
 const spec = (name) => {
   const [file, exported] = SPECS[name];
-  return require(join(root, 'dist', file))[exported];
+  return require(join(root, file))[exported];
 };
 
 function loadAll(file) {
@@ -60,7 +60,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     for (const d of of('Deployment')) {
       const [c] = d.spec.template.spec.containers;
       const entry = c.command.find((a) => a.endsWith('/main.js'));
-      assert.equal(entry, `dist/apps/${d.metadata.name}/src/main.js`);
+      assert.equal(entry, `apps/${d.metadata.name}/dist/main.js`);
       assert.ok(existsSync(join(root, entry)), `${entry} is built`);
     }
   });

@@ -13,7 +13,7 @@ const EMBEDDED_S3 = process.env.S3_ENDPOINT
   : [
       {
         name: 'embedded-s3',
-        entry: 'libs/storage/src/embedded-s3/main.js',
+        entry: 'libs/storage/dist/embedded-s3/main.js',
         ready: 4569,
         color: 34,
       },
@@ -58,7 +58,7 @@ function run(svc) {
   const env = { ...process.env, ...(svc.port ? { PORT: String(svc.port) } : {}) };
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', join(root, 'dist', svc.entry ?? `apps/${svc.name}/src/main.js`)],
+    ['--enable-source-maps', join(root, svc.entry ?? `apps/${svc.name}/dist/main.js`)],
     {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,21 +1,39 @@
 // `npm test`: builds, then runs the unit, integration, end-to-end and fault (chaos) tiers with Node's test
 // runner against the real servers, and prints one closing line for all of them.
-// `node tools/test.mjs unit|int|e2e|chaos` runs one tier.
+// `node tools/test.mjs unit|int|e2e|chaos` runs one tier; project folders after it (for example
+// `node tools/test.mjs unit int apps/shop-api`) build and test only those projects.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unreachableServers } from './servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Each project compiles into its own dist/ (tools/build.mjs); a tier's files are looked for in
+// every project's dist/, or only in those of the projects named on the command line.
 const TIERS = {
   unit: { files: ['dist/**/*.spec.js'], concurrency: 2 },
-  int: { files: ['dist/**/*.int-spec.js', 'tools/**/*.test.mjs'], concurrency: 2 },
-  e2e: { files: ['dist/apps/e2e/**/*.e2e-spec.js'], concurrency: 1 },
+  int: { files: ['dist/**/*.int-spec.js'], extra: ['tools/**/*.test.mjs'], concurrency: 2 },
+  e2e: { files: ['dist/**/*.e2e-spec.js'], concurrency: 1 },
   // Fault tests: a 3-node RabbitMQ cluster, a private Postgres, services killed and restarted.
   chaos: { files: ['dist/**/*.chaos-spec.js'], concurrency: 1 },
 };
-const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(TIERS);
+const args = process.argv.slice(2);
+const projects = args.filter((a) => !(a in TIERS)).map((p) => p.replace(/\/+$/, ''));
+for (const p of projects) {
+  if (!existsSync(join(root, p, 'tsconfig.json'))) {
+    console.error(
+      `"${p}" is neither a tier (${Object.keys(TIERS).join(', ')}) nor a project folder`,
+    );
+    process.exit(2);
+  }
+}
+const tiers = args.filter((a) => a in TIERS);
+const wanted = tiers.length > 0 ? tiers : Object.keys(TIERS);
+const testFiles = (spec) =>
+  projects.length === 0
+    ? [...spec.files.map((f) => `{apps,libs}/*/${f}`), ...(spec.extra ?? [])]
+    : projects.flatMap((p) => spec.files.map((f) => `${p}/${f}`));
 
 const down = await unreachableServers();
 if (down.length > 0 && wanted.some((t) => t !== 'unit')) {
@@ -26,7 +44,7 @@ if (down.length > 0 && wanted.some((t) => t !== 'unit')) {
   process.exit(1);
 }
 
-const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], {
+const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs'), ...projects], {
   cwd: root,
   stdio: 'inherit',
 });
@@ -37,17 +55,13 @@ const totals = { pass: 0, fail: 0, skipped: 0, todo: 0 };
 let failedTier = false;
 for (const tier of wanted) {
   const spec = TIERS[tier];
-  if (!spec) {
-    console.error(`unknown tier "${tier}"; use ${Object.keys(TIERS).join(', ')}`);
-    process.exit(2);
-  }
   console.log(`\n=== ${tier} tests ===`);
   const args = [
     '--enable-source-maps',
     '--test',
     `--test-concurrency=${spec.concurrency}`,
     '--test-reporter=spec',
-    ...spec.files,
+    ...testFiles(spec),
   ];
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, args, {

@@ -4,14 +4,14 @@ import { defineConfig } from 'vite';
 
 const dir = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// Built by tools/build.mjs into dist/apps/mes-dashboard; mes-api serves it at /dashboard/.
+// Built by tools/build.mjs into apps/mes-dashboard/dist/bundle; mes-api serves it at /dashboard/.
 export default defineConfig({
   root: dir('.'),
   base: '/dashboard/',
   plugins: [react()],
   logLevel: 'warn',
   build: {
-    outDir: dir('../../dist/apps/mes-dashboard'),
+    outDir: dir('dist/bundle'),
     emptyOutDir: true,
     sourcemap: true,
     // Tests (*.spec.tsx) are compiled by tsc for the unit tier, never bundled.

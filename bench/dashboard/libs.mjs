@@ -1,4 +1,4 @@
-// The compiled libraries and MES modules (node tools/build.mjs writes dist/).
+// The compiled libraries and MES modules (node tools/build.mjs writes each project's dist/).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +8,13 @@ const require = createRequire(import.meta.url);
 
 function load(path, what) {
   try {
-    return require(join(ROOT, path));
+    return require(path.startsWith('@') ? path : join(ROOT, path));
   } catch (err) {
-    console.error(`Cannot load ${what} from dist/: run \`node tools/build.mjs\` first.`);
+    console.error(`Cannot load ${what}: run \`node tools/build.mjs\` first.`);
     throw err;
   }
 }
-const lib = (name) => load(`dist/node_modules/@fabflow/${name}`, `@fabflow/${name}`);
+const lib = (name) => load(`@fabflow/${name}`, `@fabflow/${name}`);
 
 export const { createDatabase, migrate, readMigrations } = lib('db');
 export const { encodeWorkQueueCursor, OPEN_WORK_ORDER_STATUSES } = lib('contracts');
@@ -31,15 +31,15 @@ export const {
   dropDatabase,
 } = lib('testing');
 export const { seedWorkOrders, SEED_OPERATORS } = load(
-  'dist/apps/mes-api/src/seed/work-order-seed.js',
+  'apps/mes-api/dist/seed/work-order-seed.js',
   'the MES seed',
 );
 export const { WorkQueueRepository } = load(
-  'dist/apps/mes-api/src/work-orders/work-queue.repository.js',
+  'apps/mes-api/dist/work-orders/work-queue.repository.js',
   'the work-queue repository',
 );
 export const { WorkQueueKeys } = load(
-  'dist/apps/mes-api/src/work-orders/work-queue.keys.js',
+  'apps/mes-api/dist/work-orders/work-queue.keys.js',
   'the work-queue keys',
 );
-export const MES_MIGRATIONS_DIR = join(ROOT, 'dist/apps/mes-api/migrations');
+export const MES_MIGRATIONS_DIR = join(ROOT, 'apps/mes-api/migrations');

@@ -1,16 +1,14 @@
-// The compiled libraries (node tools/build.mjs writes dist/ and its @fabflow shims).
+// The compiled libraries (node tools/build.mjs writes their dist/; the npm workspace links in
+// node_modules/@fabflow resolve them).
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
 
 function lib(name) {
   try {
-    return require(join(ROOT, 'dist/node_modules/@fabflow', name));
+    return require(`@fabflow/${name}`);
   } catch (err) {
-    console.error(`Cannot load @fabflow/${name} from dist/: run \`node tools/build.mjs\` first.`);
+    console.error(`Cannot load @fabflow/${name}: run \`node tools/build.mjs\` first.`);
     throw err;
   }
 }

@@ -37,7 +37,7 @@ if (args.help) {
                     nodestl  new NodeStl(buffer): volume, area, bbox, centre of mass, watertight
   --engine-before DIR
                     also run ours from another build, interleaved with the rest: DIR is a
-                    copy of dist/ made from an older commit (column "before")
+                    built checkout of an older commit (column "before")
   --firm M          size (millions of triangles) whose FIRM and INDICATIVE quotes are timed
                     with priceModel (default 2; 0 = skip)
   --firm-reps N     child processes for the quote timing (default 3)

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import amqp, { type ChannelModel } from 'amqplib';
 import {
@@ -14,11 +13,11 @@ import {
 } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
 import { declareSubscription, dlqName, envelopeHeaders, publishOptions } from '@fabflow/messaging';
-import { createTestVhost, REPO_ROOT, type TestVhost } from '@fabflow/testing';
+import { createTestVhost, serviceMain, type TestVhost } from '@fabflow/testing';
 
 const QUEUE = SUBSCRIPTION_QUEUES.crm.orders;
 const DLQ = dlqName(QUEUE);
-const CLI = join(REPO_ROOT, 'dist', 'apps', 'dlq-cli', 'src', 'main.js');
+const CLI = serviceMain('dlq-cli');
 
 interface CliRun {
   code: number | null;

@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '@fabflow/testing';
+import { REPO_ROOT, serviceMain } from '@fabflow/testing';
 import { FabflowSystem } from './support/fabflow-system';
 
 describe('service boot', () => {
   it('refuses to start with bad configuration and names every bad variable', () => {
-    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/apps/shop-api/src/main.js')], {
+    const run = spawnSync(process.execPath, [serviceMain('shop-api')], {
       env: {
         ...process.env,
         PORT: 'eighty',

@@ -76,7 +76,7 @@ export const mesConfigSpec = defineConfig({
   DASHBOARD_DIR: {
     schema: z.string().min(1).optional(),
     description:
-      'Directory of the built dashboard served at /dashboard/ (default: dist/apps/mes-dashboard, written by npm run build).',
+      'Directory of the built dashboard served at /dashboard/ (default: apps/mes-dashboard/dist/bundle, written by npm run build).',
   },
   ...pricingDispatchEnv,
 });

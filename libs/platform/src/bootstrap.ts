@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoNestLogger, runWithContext, type Logger, type Registry } from '@fabflow/observability';
 import { instrumentHttp } from './http-metrics';
 import { createOpenApiDocument, type OpenApiInfo } from './openapi/openapi-document';
-import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import { ProblemFilter } from './problem.filter';
 
 export interface ServiceBootstrapOptions {
   module: unknown;
@@ -126,14 +126,15 @@ export async function bootstrapService(
   });
   closeUnusedConnectionsOnClose(fastify);
   if (opts.metrics) instrumentHttp(fastify, opts.metrics);
-  fastify.setErrorHandler((err, req, reply) =>
-    sendProblem(reply, toProblem(err, req.url, opts.logger)),
-  );
 
   const app = await NestFactory.create<NestFastifyApplication>(opts.module as never, adapter, {
     logger: new PinoNestLogger(opts.logger),
     abortOnError: false,
   });
+  // Every error answers problem+json through this filter, Fastify's own 4xx (malformed JSON, body
+  // too large, wrong content type) included: Nest installs Fastify's error handler at init and
+  // hands those errors to the global filters as HttpExceptions. A handler of our own set on the
+  // instance would only be overridden (Fastify's FSTWRN004 warning).
   app.useGlobalFilters(new ProblemFilter(opts.logger));
   if (opts.corsOrigins && opts.corsOrigins.length > 0) {
     // Tokens travel in the Authorization header, never in cookies: no credentials mode.

@@ -38,7 +38,7 @@ let loaded: PricingEngineFixtures | undefined;
 
 export function pricingEngineFixtures(): PricingEngineFixtures {
   loaded ??= createRequire(__filename)(
-    join(REPO_ROOT, 'dist', 'libs', 'pricing-engine', 'src', 'testing.js'),
+    join(REPO_ROOT, 'libs', 'pricing-engine', 'dist', 'testing.js'),
   ) as PricingEngineFixtures;
   return loaded;
 }

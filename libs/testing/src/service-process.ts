@@ -4,8 +4,13 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { waitFor } from './wait-for';
 
-/** The repository root, from this compiled file at dist/libs/testing/src. */
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+/** The repository root, from this compiled file at libs/testing/dist. */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** The compiled entry point of an app (`apps/<name>/dist/main.js`, written by `npm run build`). */
+export function serviceMain(name: string): string {
+  return join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+}
 
 /** A free TCP port on 127.0.0.1 (asked of the OS). */
 export function freePort(): Promise<number> {
@@ -22,7 +27,7 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A built service (`dist/apps/<name>/src/main.js`) run as a real child process, logging to
+ * A built service (`apps/<name>/dist/main.js`) run as a real child process, logging to
  * test-results/<log>.log. It can be stopped (SIGTERM), killed (SIGKILL) and started again.
  */
 export class ServiceProcess {
@@ -50,20 +55,16 @@ export class ServiceProcess {
     const dir = join(REPO_ROOT, 'test-results');
     mkdirSync(dir, { recursive: true });
     const log = createWriteStream(join(dir, `${this.logName}.log`), { flags: 'a' });
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', join(REPO_ROOT, 'dist', 'apps', this.name, 'src', 'main.js')],
-      {
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'info',
-          PORT: String(this.port),
-          ...this.env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, ['--enable-source-maps', serviceMain(this.name)], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        PORT: String(this.port),
+        ...this.env,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     this.child = child;

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   createTestVhost,
   dropDatabase,
   freePort,
-  REPO_ROOT,
+  serviceMain,
   ServiceProcess,
   testDatabaseUrl,
   testEnv,
@@ -94,7 +93,7 @@ describe('crm-api staff login from the dashboard origin (CORS, real process)', (
   });
 
   it('refuses to start with an origin that is not one, naming the variable', () => {
-    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/apps/crm-api/src/main.js')], {
+    const run = spawnSync(process.execPath, [serviceMain('crm-api')], {
       env: { ...process.env, CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:3002/dashboard/' },
       encoding: 'utf8',
       timeout: 20_000,

@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER } from '@fabflow/platform';
 
-/** dist/apps/mes-api/src/dashboard → dist/apps/mes-dashboard, where the build puts the page. */
-const BUILT = join(__dirname, '..', '..', '..', 'mes-dashboard');
+/** apps/mes-api/dist/dashboard → apps/mes-dashboard/dist/bundle, where the build puts the page. */
+const BUILT = join(__dirname, '..', '..', '..', 'mes-dashboard', 'dist', 'bundle');
 
 /**
  * Serves the built dashboard at /dashboard/. The page may only talk to this origin and to the

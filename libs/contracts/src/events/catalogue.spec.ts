@@ -16,9 +16,9 @@ describe('event catalogue', () => {
   });
 
   it('is documented event by event in docs/architecture.md', () => {
-    // dist/libs/contracts/src/events → repository root
+    // libs/contracts/dist/events → repository root
     const doc = readFileSync(
-      join(__dirname, '..', '..', '..', '..', '..', 'docs', 'architecture.md'),
+      join(__dirname, '..', '..', '..', '..', 'docs', 'architecture.md'),
       'utf8',
     );
     for (const e of EVENT_CATALOGUE)

@@ -90,7 +90,7 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
   before(async () => {
     tdb = await createTestDatabase('webhooks');
     database = createDatabase<WebhooksDatabase>(tdb.url);
-    // <out>/apps/shop-api/src/notifications/webhooks → <out>/apps/shop-api/migrations
+    // apps/shop-api/dist/notifications/webhooks → apps/shop-api/migrations
     await migrate(
       database.pool,
       await readMigrations(
