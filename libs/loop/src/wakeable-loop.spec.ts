@@ -114,6 +114,11 @@ describe('WakeableLoop', { timeout: 10_000 }, () => {
       backoffs.map((b) => [b.failures, b.retryInMs, b.error?.message]),
       [1, 2, 3, 4, 5].map((n, i) => [n, [100, 200, 400, 800, 1000][i], 'broker unavailable']),
     );
+    assert.deepEqual(
+      backoffs.map((b) => b.worthReporting),
+      [true, false, false, false, false],
+      'the first failure of a run is worth a log line',
+    );
     assert.equal(loop.failures, 0, 'a pass that went well forgets the failures');
     await loop.stop();
   });
@@ -147,7 +152,12 @@ describe('WakeableLoop', { timeout: 10_000 }, () => {
     await settle();
     assert.equal(passes.length, 5, 'resumed: ran at once');
     assert.equal(loop.failures, 0);
-    assert.deepEqual(backoffs.at(-1), { failures: 4, retryInMs: 800, error: boom });
+    assert.deepEqual(backoffs.at(-1), {
+      failures: 4,
+      retryInMs: 800,
+      error: boom,
+      worthReporting: false,
+    });
     await loop.stop();
   });
 

@@ -26,6 +26,11 @@ export interface BackoffEvent {
   retryInMs: number;
   /** What the pass threw; undefined for a blocked pass. */
   error?: Error;
+  /**
+   * The first failure of a run of them, or every 20th: when to log, so an outage is reported
+   * when it starts and while it lasts without a line per retry.
+   */
+  worthReporting: boolean;
 }
 
 export interface WakeableLoopOptions {
@@ -142,7 +147,9 @@ export class WakeableLoop {
       const retryInMs = again
         ? 0
         : backoffDelayMs(this.consecutiveFailures, this.policy, this.opts.random);
-      this.report({ failures: this.consecutiveFailures, retryInMs, error });
+      const failures = this.consecutiveFailures;
+      const worthReporting = failures === 1 || failures % 20 === 0;
+      this.report({ failures, retryInMs, error, worthReporting });
       if (!again) await this.wait(run, retryInMs, error ? 'failed' : 'blocked');
     }
   }
