@@ -5,10 +5,11 @@ import { EVENT_CATALOGUE, PRICING_JOB_NAMES } from '@fabflow/contracts';
 import { createDatabase, type Database } from '@fabflow/db';
 import { MessagingRuntime } from '@fabflow/messaging';
 import { createMetricsRegistry, type Logger } from '@fabflow/observability';
+import { PricingJobRunRepository } from '@fabflow/pricing-jobs';
 import { ObjectStorage } from '@fabflow/storage';
 import { EnginePool } from './engine/engine-pool';
 import { WorkerHttpServer } from './infra/http-server';
-import { PricingJobsRepository } from './infra/pricing-jobs.repository';
+import { PricingContextRepository } from './infra/pricing-context.repository';
 import { ResultsCacheRepository } from './infra/results-cache.repository';
 import { WorkerMetrics, type QueueCounts } from './infra/worker-metrics';
 import { JobHandlerRegistry } from './jobs/job-handler-registry';
@@ -102,12 +103,13 @@ export class PricingWorker {
       () => this.counts(),
       () => ({ busy: this.pool.busy, size: this.pool.size }),
     );
-    const jobs = new PricingJobsRepository(db);
+    const jobs = new PricingJobRunRepository(db);
     const cache = new ResultsCacheRepository(db);
     const events = new QuoteEventWriter(this.runtime.unitOfWork, jobs, config.QUOTE_VALIDITY_DAYS);
     const processor = new PriceQuoteProcessor({
       config,
       jobs,
+      pricingContext: new PricingContextRepository(db),
       cache,
       storage: (bucket) => this.storage(bucket),
       pool: this.pool,

@@ -10,9 +10,9 @@ import { WakeableLoop, type BackoffEvent, type PassOutcome } from '@fabflow/loop
 import { failSpan } from '@fabflow/messaging';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, DB, LOGGER } from '@fabflow/platform';
+import { PricingJobDispatchRepository, type UndispatchedJob } from '@fabflow/pricing-jobs';
 import type { MesConfig } from '../mes.config';
 import type { MesDatabase } from '../mes.database';
-import { PricingJobsRepository, type UndispatchedJob } from './pricing-jobs.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
 import { startPricingPublishSpan } from './pricing-tracing';
@@ -38,7 +38,7 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(DB) private readonly db: Kysely<MesDatabase>,
-    private readonly jobs: PricingJobsRepository,
+    private readonly jobs: PricingJobDispatchRepository,
     private readonly queue: PricingQueue,
     private readonly metrics: PricingMetrics,
     @Inject(APP_CONFIG) config: MesConfig,
