@@ -1,16 +1,9 @@
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
-import type {
-  LeadTimeTier,
-  PricedModel,
-  PricingJobStatus,
-  PricingMode,
-  SalesChannel,
-  WorkOrderStatus,
-} from '@fabflow/contracts';
+import type { PricedModel, PricingMode, WorkOrderStatus } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
 import type { PricingJobsTables } from '@fabflow/pricing-jobs';
 
-/** The MES database; `pricing_jobs` is declared once, in @fabflow/pricing-jobs (the worker writes it too). */
+/** The MES database. `pricing_jobs` is declared once, in @fabflow/pricing-jobs: the worker writes it too. */
 export interface MesDatabase extends MessagingTables, PricingJobsTables {
   machines: {
     id: string;
