@@ -233,7 +233,8 @@ export class OutboxRelay {
       for (const row of result.published)
         metrics.relayLag.observe((now - new Date(row.created_at).getTime()) / 1000);
     }
-    this.opts.onBatch?.({
+    if (!this.opts.onBatch) return;
+    this.opts.onBatch({
       claimStartedAt,
       publishStartedAt: result.publishStartedAt,
       confirmedAt: result.confirmedAt,
