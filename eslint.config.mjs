@@ -8,7 +8,8 @@ import tseslint from 'typescript-eslint';
  * Module boundaries: two tag dimensions, each with a real constraint matrix.
  * type: app → feature | data-access | util; data-access → data-access | util; util → util;
  *       testing → data-access | util | testing; e2e → testing | data-access | util.
- * scope: a scope depends only on itself and `shared`.
+ * scope: a scope depends only on itself and `shared`; `pricing-jobs` (the MES pricing-jobs
+ *        table, written by mes-api and the pricing worker) is open to exactly `mes` and `pricing`.
  */
 const depConstraints = [
   {
@@ -31,8 +32,18 @@ const depConstraints = [
   },
   { sourceTag: 'scope:shop', onlyDependOnLibsWithTags: ['scope:shop', 'scope:shared'] },
   { sourceTag: 'scope:crm', onlyDependOnLibsWithTags: ['scope:crm', 'scope:shared'] },
-  { sourceTag: 'scope:mes', onlyDependOnLibsWithTags: ['scope:mes', 'scope:shared'] },
-  { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:pricing', 'scope:shared'] },
+  {
+    sourceTag: 'scope:mes',
+    onlyDependOnLibsWithTags: ['scope:mes', 'scope:pricing-jobs', 'scope:shared'],
+  },
+  {
+    sourceTag: 'scope:pricing',
+    onlyDependOnLibsWithTags: ['scope:pricing', 'scope:pricing-jobs', 'scope:shared'],
+  },
+  {
+    sourceTag: 'scope:pricing-jobs',
+    onlyDependOnLibsWithTags: ['scope:pricing-jobs', 'scope:shared'],
+  },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 

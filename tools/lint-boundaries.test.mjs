@@ -63,6 +63,26 @@ describe('Nx module boundaries', () => {
     );
   });
 
+  it('open the pricing-jobs table library to exactly the MES and the pricing worker', async () => {
+    const importIt = "import '@fabflow/pricing-jobs';";
+    assert.deepEqual(await boundaryErrors('apps/mes-api/src/main.ts', importIt), []);
+    assert.deepEqual(await boundaryErrors('apps/pricing-worker/src/main.ts', importIt), []);
+    for (const [file, scope] of [
+      ['apps/shop-api/src/main.ts', 'shop'],
+      ['apps/crm-api/src/main.ts', 'crm'],
+    ])
+      assert.deepEqual(
+        await boundaryErrors(file, importIt),
+        [
+          `A project tagged with "scope:${scope}" can only depend on libs tagged with "scope:${scope}", "scope:shared"`,
+        ],
+        `${scope} may not import it`,
+      );
+    assert.deepEqual(await boundaryErrors('libs/messaging/src/index.ts', importIt), [
+      'A project tagged with "scope:shared" can only depend on libs tagged with "scope:shared"',
+    ]);
+  });
+
   it('allow what the matrix allows (an app importing shared libraries)', async () => {
     assert.deepEqual(
       await boundaryErrors('apps/mes-api/src/main.ts', "import '@fabflow/contracts';"),

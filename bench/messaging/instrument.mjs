@@ -1,37 +1,25 @@
-// Instrumentation of ours from outside, no library change: each function wraps one method
-// and records into the recorder that `current()` returns when the call happens.
+// Instrumentation of ours. The relay side goes through the relay's own `onBatch` report (a typed
+// option of OutboxRelay, covered by its integration test), not through wrappers around its
+// private methods: those broke silently when the relay changed. The consumer side wraps the
+// unit of work's public `run`. `requireSamples` makes the run fail if any stage measured nothing.
 import { now } from './stats.mjs';
 
-/** The relay's publisher: when each row starts being published, and when it is confirmed. */
-export function timePublishes(publisher, current) {
-  const publishAll = publisher.publishAll.bind(publisher);
-  publisher.publishAll = async (messages) => {
-    const t = now();
+/**
+ * An `onBatch` for OutboxRelayOptions: when each row started being published and when the
+ * broker confirmed it, the batch size, the confirm wait and the whole relay cycle.
+ */
+export function relayBatchRecorder(current) {
+  return (batch) => {
     const r = current();
-    for (const m of messages) {
-      const i = r.idx.get(m.options.messageId);
-      if (i !== undefined && r.pubStart[i] === 0) r.pubStart[i] = t;
+    for (const id of [...batch.published, ...batch.unroutable]) {
+      const i = r.idx.get(id);
+      if (i === undefined) continue;
+      if (r.pubStart[i] === 0) r.pubStart[i] = batch.publishStartedAt;
+      if (r.confirmed[i] === 0) r.confirmed[i] = batch.confirmedAt;
     }
-    r.batches.push(messages.length);
-    await publishAll(messages);
-    const t2 = now();
-    r.confirmMs.push(t2 - t);
-    for (const m of messages) {
-      const i = r.idx.get(m.options.messageId);
-      if (i !== undefined && r.confirmed[i] === 0) r.confirmed[i] = t2;
-    }
-  };
-}
-
-/** One relay cycle (claim with SKIP LOCKED, publish with confirms, mark, commit). */
-export function timeRelayCycles(relay, current) {
-  if (typeof relay.publishBatch !== 'function') return;
-  const publishBatch = relay.publishBatch.bind(relay);
-  relay.publishBatch = async (limit) => {
-    const t = now();
-    const sent = await publishBatch(limit);
-    if (sent > 0) current().cycles.push(now() - t);
-    return sent;
+    r.batches.push(batch.published.length + batch.unroutable.length);
+    r.confirmMs.push(batch.confirmedAt - batch.publishStartedAt);
+    r.cycles.push(batch.committedAt - batch.claimStartedAt);
   };
 }
 
@@ -54,4 +42,26 @@ export function timeConsumerTransactions(uow, current) {
     }
     return result;
   };
+}
+
+/**
+ * Fails loudly when a figure of a mode has no samples: a hook that stopped firing must break
+ * the benchmark, not print "—" or "not measured".
+ */
+export function requireSamples(mode, summary) {
+  const figures = {
+    ...Object.fromEntries(Object.entries(summary.latencyMs).map(([k, v]) => [`latency ${k}`, v])),
+    ...Object.fromEntries(Object.entries(summary.stagesMs).map(([k, v]) => [`stage ${k}`, v])),
+    'relay batch size': summary.relay.batchSize,
+    'relay confirm wait': summary.relay.confirmWaitMs,
+    'relay cycle': summary.relay.cycleMs,
+  };
+  const empty = Object.entries(figures)
+    .filter(([, s]) => !s || !(s.n > 0))
+    .map(([name]) => name);
+  if (empty.length > 0)
+    throw new Error(
+      `messaging bench, ${mode} mode: no samples for ${empty.join(', ')} — the instrumentation ` +
+        'no longer sees that stage (see bench/messaging/instrument.mjs)',
+    );
 }

@@ -3,7 +3,7 @@
 import { opts } from './cli-args.mjs';
 import { onCleanup } from '../common/cleanup.mjs';
 import { startCpu } from './cpu.mjs';
-import { timeConsumerTransactions, timePublishes, timeRelayCycles } from './instrument.mjs';
+import { relayBatchRecorder, timeConsumerTransactions } from './instrument.mjs';
 import { ConfirmPublisher, OutboxRelay } from './libs.mjs';
 import { drain, drive } from './load.mjs';
 import { QUEUE, effectHandler, logger, placeOrder, runtimes, waitConnected } from './pipeline.mjs';
@@ -36,18 +36,17 @@ function newRecorder(n) {
  * Variation: more relays on the same outbox (as several service instances would run), each
  * with its own confirm channel; every commit wakes all of them, SKIP LOCKED splits the rows.
  */
-function withExtraRelays(shop, shopDb) {
+function withExtraRelays(shop, shopDb, onBatch) {
   const relays = [shop.relay];
-  const publishers = [shop.publisher];
   for (let k = 1; k < opts.relays; k++) {
     const publisher = new ConfirmPublisher(shop.connection, logger);
     relays.push(
       new OutboxRelay(shopDb.db, publisher, logger, {
         pollIntervalMs: opts.pollMs,
         batchSize: opts.batchSize,
+        onBatch,
       }),
     );
-    publishers.push(publisher);
   }
   if (relays.length > 1) {
     const wake = shop.relay.wake.bind(shop.relay);
@@ -56,21 +55,18 @@ function withExtraRelays(shop, shopDb) {
       for (const extra of relays.slice(1)) extra.wake();
     };
   }
-  return { relays, publishers };
+  return relays;
 }
 
 export async function setupOurs(env) {
   let rec = newRecorder(0);
   const current = () => rec;
-  const { shopDb, crmDb, shop, crm, close: closeRuntimes } = runtimes(env);
+  const onBatch = relayBatchRecorder(current);
+  const { shopDb, crmDb, shop, crm, close: closeRuntimes } = runtimes(env, { onBatch });
   const close = () => closeRuntimes(relays.slice(1));
   onCleanup(close);
 
-  const { relays, publishers } = withExtraRelays(shop, shopDb);
-  for (const [k, relay] of relays.entries()) {
-    timePublishes(publishers[k], current);
-    timeRelayCycles(relay, current);
-  }
+  const relays = withExtraRelays(shop, shopDb, onBatch);
   timeConsumerTransactions(crm.unitOfWork, current);
 
   crm.subscribe(QUEUE, [

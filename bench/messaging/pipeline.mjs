@@ -52,8 +52,11 @@ export const effectHandler = (onHandled) => ({
   },
 });
 
-/** The shop (publisher) and crm (consumer) sides, wired by MessagingRuntime as services do. */
-export function runtimes(env) {
+/**
+ * The shop (publisher) and crm (consumer) sides, wired by MessagingRuntime as services do; the
+ * shop's relay with the bench's batch size and `onBatch` (its timing report), if given.
+ */
+export function runtimes(env, { onBatch } = {}) {
   const shopDb = createDatabase(env.shopUrl, { max: opts.pool, applicationName: 'bench-shop' });
   const crmDb = createDatabase(env.crmUrl, { max: opts.pool, applicationName: 'bench-crm' });
   const common = {
@@ -64,15 +67,13 @@ export function runtimes(env) {
     prefetch: opts.prefetch,
     retryDelaysMs: RETRY_DELAYS_MS,
   };
-  const shop = new MessagingRuntime({ ...common, service: 'shop', db: shopDb.db });
+  const shop = new MessagingRuntime({
+    ...common,
+    service: 'shop',
+    db: shopDb.db,
+    relay: { batchSize: opts.batchSize, onBatch },
+  });
   const crm = new MessagingRuntime({ ...common, service: 'crm', db: crmDb.db });
-  // Bench-only tuning: MessagingRuntime does not expose the relay batch size, so a variation
-  // sets it on the relay's options before start (the relay reads it when its loop starts).
-  if (opts.batchSize !== 100) {
-    if (!shop.relay.opts || typeof shop.relay.opts.pollIntervalMs !== 'number')
-      throw new Error('cannot set the relay batch size: OutboxRelay options not where expected');
-    shop.relay.opts.batchSize = opts.batchSize;
-  }
   let closed = false;
   const close = async (extraRelays = []) => {
     if (closed) return;

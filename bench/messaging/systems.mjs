@@ -2,6 +2,7 @@
 import { setupRawAmqp } from './ceiling-amqp.mjs';
 import { setupRawPg } from './ceiling-pg.mjs';
 import { STAGE_EVENTS, TRICKLE, opts } from './cli-args.mjs';
+import { requireSamples } from './instrument.mjs';
 import { setupOurs, summariseOurs } from './ours.mjs';
 import { resetTables } from './setup.mjs';
 import { runStages } from './stages.mjs';
@@ -37,10 +38,11 @@ export async function runSystems(env) {
     const ours = await setupOurs(env);
     results.ours = await runModes('ours', modes, {
       warmup: (n) => ours.run(n, 0),
-      run: async (n, rate) => ({
-        ...summariseOurs(await ours.run(n, rate), rate),
-        check: await ours.verify(),
-      }),
+      run: async (n, rate) => {
+        const summary = summariseOurs(await ours.run(n, rate), rate);
+        requireSamples(`ours ${rate ? `${rate}/s` : 'max'}`, summary);
+        return { ...summary, check: await ours.verify() };
+      },
       reset,
     });
     await ours.close(); // its relay would otherwise publish ceiling B's outbox rows

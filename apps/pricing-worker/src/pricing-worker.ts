@@ -4,11 +4,12 @@ import { sql } from 'kysely';
 import { EVENT_CATALOGUE, PRICING_JOB_NAMES } from '@fabflow/contracts';
 import { createDatabase, type Database } from '@fabflow/db';
 import { MessagingRuntime } from '@fabflow/messaging';
-import { createMetricsRegistry, type Logger } from '@fabflow/observability';
+import { createMetricsRegistry, type Logger, type Registry } from '@fabflow/observability';
+import { PricingJobRunRepository } from '@fabflow/pricing-jobs';
 import { ObjectStorage } from '@fabflow/storage';
 import { EnginePool } from './engine/engine-pool';
 import { WorkerHttpServer } from './infra/http-server';
-import { PricingJobsRepository } from './infra/pricing-jobs.repository';
+import { PricingContextRepository } from './infra/pricing-context.repository';
 import { ResultsCacheRepository } from './infra/results-cache.repository';
 import { WorkerMetrics, type QueueCounts } from './infra/worker-metrics';
 import { JobHandlerRegistry } from './jobs/job-handler-registry';
@@ -45,36 +46,67 @@ export class PricingWorker {
     private readonly logger: Logger,
   ) {}
 
+  /** Starts every part in dependency order; the worker takes jobs once all are up. */
   async start(): Promise<void> {
-    const { config, logger } = this;
     const registry = createMetricsRegistry('pricing-worker');
+    await this.openDatabase();
+    await this.startMessaging(registry);
+    this.pool = new EnginePool({
+      size: this.config.PRICING_CONCURRENCY,
+      maxHeapMb: this.config.PRICING_THREAD_MAX_HEAP_MB,
+      logger: this.logger,
+    });
+    this.connectRedis();
+    const metrics = new WorkerMetrics(
+      registry,
+      this.config.PRICING_QUEUE,
+      () => this.counts(),
+      () => ({ busy: this.pool.busy, size: this.pool.size }),
+    );
+    const { handlers, events, cache } = this.jobHandlers(metrics);
+    await this.startHttp(registry);
+    await this.startBullWorker(handlers, metrics, events);
+    this.scheduleCacheExpiry(cache);
+    this.logger.info(
+      {
+        queue: this.config.PRICING_QUEUE,
+        concurrency: this.config.PRICING_CONCURRENCY,
+        metrics: `http://${this.config.HOST}:${this.port}/metrics`,
+      },
+      'pricing worker running',
+    );
+  }
+
+  private async openDatabase(): Promise<void> {
+    const { config, logger } = this;
     this.database = createDatabase<WorkerDatabase>(config.DATABASE_URL, {
       max: config.PRICING_CONCURRENCY * 2 + 4,
       applicationName: 'fabflow-pricing-worker',
       onError: (err) => logger.warn({ err: err.message }, 'database connection error'),
     });
-    const db = this.database.db;
     await this.waitForSchema();
+  }
 
+  /** A publish-only runtime: the worker's outbox rows are the MES's events. */
+  private async startMessaging(registry: Registry): Promise<void> {
     this.runtime = new MessagingRuntime<WorkerDatabase>({
       // Its events are the MES's: same source, same exchange, same outbox.
       service: 'mes',
-      urls: config.AMQP_URLS,
-      db,
-      logger,
+      urls: this.config.AMQP_URLS,
+      db: this.database.db,
+      logger: this.logger,
       catalogue: EVENT_CATALOGUE,
-      outboxPollMs: config.OUTBOX_POLL_MS,
+      outboxPollMs: this.config.OUTBOX_POLL_MS,
       prefetch: 1,
       retryDelaysMs: [],
       metricsRegistry: registry,
     });
     await this.runtime.start();
+  }
 
-    this.pool = new EnginePool({
-      size: config.PRICING_CONCURRENCY,
-      maxHeapMb: config.PRICING_THREAD_MAX_HEAP_MB,
-      logger,
-    });
+  /** BullMQ's connection (blocking commands wait out a Redis restart) and one for metrics. */
+  private connectRedis(): void {
+    const { config, logger } = this;
     this.redis = new Redis(config.REDIS_URL, {
       connectionName: 'fabflow-pricing-worker',
       // BullMQ's blocking commands must wait out a Redis restart, not fail.
@@ -95,19 +127,19 @@ export class PricingWorker {
     }
     this.queue = new Queue(config.PRICING_QUEUE, { connection: this.queueRedis });
     this.queue.on('error', () => undefined);
+  }
 
-    const metrics = new WorkerMetrics(
-      registry,
-      config.PRICING_QUEUE,
-      () => this.counts(),
-      () => ({ busy: this.pool.busy, size: this.pool.size }),
-    );
-    const jobs = new PricingJobsRepository(db);
+  /** The job handlers (one: PriceQuote) with what they write through. */
+  private jobHandlers(metrics: WorkerMetrics) {
+    const { config, logger } = this;
+    const db = this.database.db;
+    const jobs = new PricingJobRunRepository(db);
     const cache = new ResultsCacheRepository(db);
     const events = new QuoteEventWriter(this.runtime.unitOfWork, jobs, config.QUOTE_VALIDITY_DAYS);
     const processor = new PriceQuoteProcessor({
       config,
       jobs,
+      pricingContext: new PricingContextRepository(db),
       cache,
       storage: (bucket) => this.storage(bucket),
       pool: this.pool,
@@ -115,8 +147,12 @@ export class PricingWorker {
       metrics,
       logger,
     });
-    const handlers = new JobHandlerRegistry([processor], PRICING_JOB_NAMES);
+    return { handlers: new JobHandlerRegistry([processor], PRICING_JOB_NAMES), events, cache };
+  }
 
+  /** /metrics and the health checks: database, Redis, RabbitMQ, and the BullMQ worker running. */
+  private async startHttp(registry: Registry): Promise<void> {
+    const db = this.database.db;
     this.http = new WorkerHttpServer(registry, [
       { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db)) },
       {
@@ -140,8 +176,16 @@ export class PricingWorker {
             : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
       },
     ]);
-    this.port = await this.http.listen(config.WORKER_METRICS_PORT, config.HOST);
+    this.port = await this.http.listen(this.config.WORKER_METRICS_PORT, this.config.HOST);
+  }
 
+  /** The BullMQ worker on the pricing queue; resolves once it takes jobs. */
+  private async startBullWorker(
+    handlers: JobHandlerRegistry,
+    metrics: WorkerMetrics,
+    events: QuoteEventWriter,
+  ): Promise<void> {
+    const { config, logger } = this;
     // Three parameters: BullMQ then passes an AbortSignal, aborted when the job's lock is lost.
     const processJob = (job: Job, token?: string, signal?: AbortSignal) => {
       const handler = handlers.get(job.name);
@@ -166,30 +210,39 @@ export class PricingWorker {
         'pricing job stalled (its worker died or lost the lock); running it again',
       );
     });
-    // A job failed for good by BullMQ itself (stalled too often) never reached the processor's
-    // own failure handling; its quote is failed here. Idempotent: a quote already finished is left.
-    this.worker.on('failed', (job, err) => {
-      if (!job?.id) return;
-      const final =
-        err instanceof UnrecoverableError ||
-        err.name === 'UnrecoverableError' ||
-        job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (!final) return;
-      void events
-        .failed(job.id, internalFailure.code, internalFailure.reason)
-        .then((changed) => {
-          if (changed)
-            logger.error(
-              { jobId: job.id, err: err.message },
-              'pricing job failed by BullMQ; quote FAILED (INTERNAL)',
-            );
-        })
-        .catch((e: Error) =>
-          logger.error({ jobId: job.id, err: e.message }, 'could not fail the quote'),
-        );
-    });
+    this.worker.on('failed', (job, err) => this.onFailedByBull(job, err, events));
     await this.worker.waitUntilReady();
+  }
 
+  /**
+   * A job failed for good by BullMQ itself (stalled too often) never reached the processor's
+   * own failure handling; its quote is failed here. Idempotent: a quote already finished is left.
+   */
+  private onFailedByBull(job: Job | undefined, err: Error, events: QuoteEventWriter): void {
+    if (!job?.id) return;
+    const final =
+      err instanceof UnrecoverableError ||
+      err.name === 'UnrecoverableError' ||
+      job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    const { logger } = this;
+    void events
+      .failed(job.id, internalFailure.code, internalFailure.reason)
+      .then((changed) => {
+        if (changed)
+          logger.error(
+            { jobId: job.id, err: err.message },
+            'pricing job failed by BullMQ; quote FAILED (INTERNAL)',
+          );
+      })
+      .catch((e: Error) =>
+        logger.error({ jobId: job.id, err: e.message }, 'could not fail the quote'),
+      );
+  }
+
+  /** Removes cached engine results past PRICING_CACHE_TTL_DAYS, hourly. */
+  private scheduleCacheExpiry(cache: ResultsCacheRepository): void {
+    const { config, logger } = this;
     this.expiry = setInterval(() => {
       cache
         .expire(config.PRICING_CACHE_TTL_DAYS)
@@ -197,14 +250,6 @@ export class PricingWorker {
         .catch((err: Error) => logger.warn({ err: err.message }, 'cache expiry failed'));
     }, HOUR_MS);
     this.expiry.unref();
-    logger.info(
-      {
-        queue: config.PRICING_QUEUE,
-        concurrency: config.PRICING_CONCURRENCY,
-        metrics: `http://${config.HOST}:${this.port}/metrics`,
-      },
-      'pricing worker running',
-    );
   }
 
   /**

@@ -1,60 +1,14 @@
 import type { ColumnType, Generated } from 'kysely';
-import type {
-  LeadTimeTier,
-  ModelFormat,
-  ModelUnit,
-  PricedModel,
-  PricingJobStatus,
-  PricingMode,
-  SalesChannel,
-} from '@fabflow/contracts';
+import type { PricedModel, PricingMode } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
+import type { PricingJobsTables } from '@fabflow/pricing-jobs';
 
 /**
  * The MES tables the worker reads and writes. The MES owns them (mes-api migrations); the worker
  * is the MES's calculation arm and writes results and outbox rows into the same database.
+ * `pricing_jobs` is declared once, in @fabflow/pricing-jobs, for both.
  */
-export interface WorkerDatabase extends MessagingTables {
-  pricing_jobs: {
-    quote_id: string;
-    customer_id: string;
-    channel: SalesChannel;
-    account_id: string | null;
-    priority: number;
-    file: {
-      fileId: string;
-      bucket: string;
-      key: string;
-      sha256: string;
-      sizeBytes: number;
-      format: ModelFormat;
-      unit: ModelUnit;
-      filename: string;
-    };
-    material_id: string;
-    quantity: number;
-    lead_time: LeadTimeTier;
-    requested_mode: PricingMode;
-    mode: PricingMode | null;
-    status: PricingJobStatus;
-    correlation_id: string | null;
-    trace_context: unknown;
-    requested_at: Date;
-    created_at: ColumnType<Date, never, never>;
-    enqueued_at: Date | null;
-    started_at: Date | null;
-    attempts: number;
-    finished_at: Date | null;
-    progress_stage: string | null;
-    progress_overall: number | null;
-    result: ColumnType<PricedModel | null, never, string | null>;
-    price_list_version: string | null;
-    failure_code: string | null;
-    failure_reason: string | null;
-    cache_hit: boolean | null;
-    version: number;
-    updated_at: Date;
-  };
+export interface WorkerDatabase extends MessagingTables, PricingJobsTables {
   pricing_results_cache: {
     cache_key: string;
     file_sha256: string;

@@ -7,7 +7,7 @@ import { EventConsumer } from './event-consumer';
 import { HandlerRegistry, type EventHandler } from './event-handler';
 import { MessagingMetrics } from './messaging-metrics';
 import { outboxStats } from './outbox';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import type { MessagingTables } from './tables';
 import { declareExchange, dlqName } from './topology';
 import { UnitOfWork } from './unit-of-work';
@@ -24,6 +24,8 @@ export interface MessagingRuntimeOptions<DB extends MessagingTables> {
   retryDelaysMs: number[];
   /** Where the messaging metrics are registered (the service's /metrics registry). */
   metricsRegistry?: Registry;
+  /** Relay tuning beyond the poll interval (batch size; benchmarks observe batches). */
+  relay?: Pick<OutboxRelayOptions, 'batchSize' | 'onBatch'>;
 }
 
 /** A service's whole messaging side: connection, outbox relay, unit of work and consumers. */
@@ -49,6 +51,7 @@ export class MessagingRuntime<DB extends MessagingTables> {
       () => this.dlqDepths(),
     );
     this.relay = new OutboxRelay(db, this.publisher, opts.logger, {
+      ...opts.relay,
       pollIntervalMs: opts.outboxPollMs,
       metrics: this.metrics,
     });
@@ -97,7 +100,11 @@ export class MessagingRuntime<DB extends MessagingTables> {
     return depths;
   }
 
-  /** Starts without waiting for the broker: writes go to the outbox until it is reachable. */
+  /**
+   * Starts without waiting for the broker: writes go to the outbox until it is reachable. The
+   * relay starts on the first connection, once its setup hooks have declared this service's
+   * exchange and its consumers' queues: a relay started before could only fail to publish.
+   */
   async start(): Promise<void> {
     await this.connection.onConnect(async (conn) => {
       const ch = await conn.createChannel();
@@ -105,9 +112,11 @@ export class MessagingRuntime<DB extends MessagingTables> {
       await ch.close();
     });
     for (const c of this.consumers) await c.start();
+    this.connection.once('connected', this.startRelay);
     this.connection.start();
-    this.relay.start();
   }
+
+  private readonly startRelay = (): void => this.relay.start();
 
   /** Stops taking deliveries and waits for in-flight handlers. */
   async stopConsuming(timeoutMs: number): Promise<void> {
@@ -116,6 +125,7 @@ export class MessagingRuntime<DB extends MessagingTables> {
 
   /** Consumers drain first, then the relay stops, then the connection closes. */
   async stop(timeoutMs: number): Promise<void> {
+    this.connection.off('connected', this.startRelay);
     await this.stopConsuming(timeoutMs);
     await this.relay.stop();
     await this.publisher.close();

@@ -11,6 +11,7 @@ import {
 } from '@fabflow/testing';
 import { envelopeHeaders, newEnvelope } from './envelope';
 import { EffectsTestBed } from './effects-test-bed';
+import type { RelayBatchTiming } from './outbox-relay';
 
 describe('outbox relay (real RabbitMQ and Postgres)', () => {
   let pg: TestDatabase;
@@ -88,6 +89,42 @@ describe('outbox relay (real RabbitMQ and Postgres)', () => {
       );
     } finally {
       await r.stop();
+    }
+  });
+
+  it('reports each confirmed batch with its ids and its steps in time order (onBatch)', async () => {
+    await sql`DELETE FROM outbox`.execute(bed.database.db);
+    await bed.emitOrders(25);
+    const ids = (
+      await sql<{ id: string }>`SELECT id FROM outbox WHERE published_at IS NULL`.execute(
+        bed.database.db,
+      )
+    ).rows.map((r) => r.id);
+    const batches: RelayBatchTiming[] = [];
+    const r = bed.relay({ batchSize: 10, onBatch: (b) => batches.push(b) });
+    r.start();
+    try {
+      await waitFor(
+        'every row reported',
+        () => batches.reduce((n, b) => n + b.published.length, 0) >= 25,
+      );
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(
+      batches.map((b) => b.published.length),
+      [10, 10, 5],
+      'full batches, then the rest',
+    );
+    assert.deepEqual(new Set(batches.flatMap((b) => b.published)), new Set(ids));
+    for (const b of batches) {
+      assert.deepEqual(b.unroutable, []);
+      assert.ok(
+        b.claimStartedAt <= b.publishStartedAt &&
+          b.publishStartedAt <= b.confirmedAt &&
+          b.confirmedAt <= b.committedAt,
+        `claim ≤ publish ≤ confirm ≤ commit: ${JSON.stringify(b)}`,
+      );
     }
   });
 

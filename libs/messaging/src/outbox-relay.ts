@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type { Span } from '@opentelemetry/api';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { WakeableLoop, type BackoffEvent, type PassOutcome } from '@fabflow/loop';
 import type { Logger } from '@fabflow/observability';
 import { publishOptions } from './envelope';
 import type { ConfirmPublisher, OutgoingMessage } from './confirm-publisher';
@@ -15,6 +17,12 @@ export interface OutboxRelayOptions {
   /** How often the relay looks for rows past retention (default a minute). */
   cleanupIntervalMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long rows may stay unroutable before the relay warns (default 30 s). At start-up the
+   * services that subscribe to an event may not have declared their queues yet; until then its
+   * rows are retried quietly (debug). Rows still unroutable after this are worth a warning.
+   */
+  unroutableWarnAfterMs?: number;
   metrics?: MessagingMetrics;
   /**
    * Runs after the broker has confirmed a batch and before its rows are marked published.
@@ -22,21 +30,57 @@ export interface OutboxRelayOptions {
    * Fault tests use it to crash at exactly this point.
    */
   afterPublish?: (ids: string[]) => Promise<void>;
+  /** Told of every batch the broker confirmed, once its rows are marked (benchmarks use it). */
+  onBatch?: (batch: RelayBatchTiming) => void;
 }
+
+/** One confirmed batch, with `performance.now()` timestamps of its steps. */
+export interface RelayBatchTiming {
+  /** Before the claim (`FOR UPDATE SKIP LOCKED`). */
+  claimStartedAt: number;
+  /** The batch handed to the confirm channel. */
+  publishStartedAt: number;
+  /** Every message of the batch confirmed (or returned unroutable) by the broker. */
+  confirmedAt: number;
+  /** The rows marked and the transaction committed. */
+  committedAt: number;
+  /** Ids (message ids) of the rows published. */
+  published: string[];
+  /** Ids of the rows the broker returned as unroutable (left in the outbox). */
+  unroutable: string[];
+}
+
+type OutboxRow = Pick<
+  Selectable<MessagingTables['outbox']>,
+  'id' | 'exchange' | 'routing_key' | 'payload' | 'headers' | 'created_at'
+>;
+
+interface BatchOutcome {
+  published: OutboxRow[];
+  unroutable: string[];
+  publishStartedAt: number;
+  confirmedAt: number;
+}
+
+const NOTHING: BatchOutcome = {
+  published: [],
+  unroutable: [],
+  publishStartedAt: 0,
+  confirmedAt: 0,
+};
 
 /**
  * Publishes outbox rows in batches with confirms and marks them published. Rows are claimed
  * with `FOR UPDATE SKIP LOCKED`, so several relays (instances) can run at once. It is woken
- * in-process right after a commit that wrote rows, and polls as a safety net; while the
- * broker is down it retries forever with backoff, leaving rows in place.
+ * in-process right after a commit that wrote rows, and polls as a safety net (a WakeableLoop);
+ * while the broker is down it retries forever with backoff, leaving rows in place.
  */
 export class OutboxRelay {
-  private stopped = true;
-  private loop: Promise<void> | undefined;
-  private wakeUp: ((force?: boolean) => void) | undefined;
-  private woken = false;
-  private failures = 0;
+  private readonly loop: WakeableLoop;
   private lastCleanup = 0;
+  private lastUnroutable = 0;
+  private unroutableSince: number | undefined;
+  private unroutableWarned = false;
   /** Published in total by this relay; for metrics and tests. */
   published = 0;
 
@@ -45,79 +89,71 @@ export class OutboxRelay {
     private readonly publisher: ConfirmPublisher,
     private readonly logger: Logger,
     private readonly opts: OutboxRelayOptions,
-  ) {}
+  ) {
+    this.loop = new WakeableLoop({
+      pass: () => this.pass(),
+      pollIntervalMs: opts.pollIntervalMs,
+      backoff: { maxMs: opts.maxBackoffMs ?? 5000 },
+      onBackoff: (event) => this.onBackoff(event),
+    });
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Signals that rows were committed; the relay publishes them now rather than at the next poll. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** The broker is reachable again: cut any backoff short and publish now. */
   resume(): void {
-    this.failures = 0;
-    this.woken = true;
-    this.wakeUp?.(true);
+    this.loop.resume();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.loop;
+  /** Stops; resolves once the batch in progress (if any) is published and marked, or failed. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async run(): Promise<void> {
+  private async pass(): Promise<PassOutcome> {
     const batchSize = this.opts.batchSize ?? 100;
-    while (!this.stopped) {
-      this.woken = false;
-      let sent = 0;
-      let unroutable = 0;
-      try {
-        ({ sent, unroutable } = await this.publishBatch(batchSize));
-        if (unroutable === 0) this.failures = 0;
-        await this.cleanupIfDue();
-      } catch (err) {
-        this.failures += 1;
-        this.opts.metrics?.publishFailures.inc();
-        const delay = Math.min(
-          this.opts.maxBackoffMs ?? 5000,
-          100 * 2 ** Math.min(this.failures, 10),
+    const { sent, unroutable } = await this.publishBatch(batchSize);
+    await this.cleanupIfDue();
+    this.lastUnroutable = unroutable;
+    // Rows no queue is bound for yet: retried with backoff, but a commit still wakes the relay,
+    // so the other rows are not held back behind them.
+    if (unroutable > 0) return 'blocked';
+    this.unroutableSince = undefined;
+    this.unroutableWarned = false;
+    return sent === batchSize ? 'more' : 'idle';
+  }
+
+  private onBackoff({ failures, retryInMs, error, worthReporting }: BackoffEvent): void {
+    this.opts.metrics?.publishFailures.inc();
+    if (error) {
+      if (worthReporting)
+        this.logger.warn(
+          { err: error.message, failures, retryInMs },
+          'outbox relay: publish failed',
         );
-        if (this.failures === 1 || this.failures % 20 === 0) {
-          this.logger.warn(
-            { err: (err as Error).message, failures: this.failures, retryInMs: delay },
-            'outbox relay: publish failed',
-          );
-        }
-        await this.sleep(delay, false);
-        continue;
-      }
-      if (unroutable > 0) {
-        // Rows no queue is bound for yet: retried with backoff, but a commit still wakes the
-        // relay, so the other rows are not held back behind them.
-        this.failures += 1;
-        this.opts.metrics?.publishFailures.inc();
-        const delay = Math.min(
-          this.opts.maxBackoffMs ?? 5000,
-          100 * 2 ** Math.min(this.failures, 10),
-        );
-        if (this.failures === 1 || this.failures % 20 === 0) {
-          this.logger.warn(
-            { unroutable, failures: this.failures, retryInMs: delay },
-            'outbox relay: unroutable rows (no queue bound for them yet) stay in the outbox',
-          );
-        }
-        if (!this.woken) await this.sleep(delay, true);
-        continue;
-      }
-      if (sent === batchSize || this.woken) continue;
-      await this.sleep(this.opts.pollIntervalMs, true);
+      return;
+    }
+    const now = Date.now();
+    this.unroutableSince ??= now;
+    const fields = { unroutable: this.lastUnroutable, failures, retryInMs };
+    if (now - this.unroutableSince < (this.opts.unroutableWarnAfterMs ?? 30_000)) {
+      this.logger.debug(
+        fields,
+        'outbox relay: unroutable rows wait for their subscribers to declare their queues',
+      );
+    } else if (!this.unroutableWarned || failures % 20 === 0) {
+      this.unroutableWarned = true;
+      this.logger.warn(
+        { ...fields, forMs: now - this.unroutableSince },
+        'outbox relay: unroutable rows (no queue bound for them yet) stay in the outbox',
+      );
     }
   }
 
@@ -127,95 +163,85 @@ export class OutboxRelay {
    * counted, without holding back the rest of the batch.
    */
   private async publishBatch(limit: number): Promise<{ sent: number; unroutable: number }> {
-    type Outcome = { published: Date[]; unroutable: number };
-    const result = await this.db.transaction().execute(async (tx): Promise<Outcome | Error> => {
-      const rows = await tx
-        .selectFrom('outbox')
-        .select(['id', 'exchange', 'routing_key', 'payload', 'headers', 'created_at'])
-        .where('published_at', 'is', null)
-        .orderBy('created_at')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (rows.length === 0) return { published: [], unroutable: 0 };
-      const spans: Span[] = [];
-      const messages: OutgoingMessage[] = rows.map((r) => {
-        const content = Buffer.from(JSON.stringify(r.payload));
-        // One publish span per row, child of the span that wrote it; the message carries its context.
-        const { span, headers } = startPublishSpan({
-          id: r.id,
-          exchange: r.exchange,
-          routingKey: r.routing_key,
-          headers: r.headers,
-          data: r.payload,
-          bodySize: content.length,
-        });
-        spans.push(span);
-        return {
-          exchange: r.exchange,
-          routingKey: r.routing_key,
-          content,
-          options: { ...publishOptions(headers), messageId: r.id },
-        };
-      });
-      const ids = rows.map((r) => r.id);
-      let unroutable: Set<string>;
-      try {
-        unroutable = await this.publisher.publishReportingUnroutable(messages);
-        endPublishSpans(spans.filter((_, i) => !unroutable.has(rows[i]!.id)));
-        endPublishSpans(
-          spans.filter((_, i) => unroutable.has(rows[i]!.id)),
-          new Error('unroutable: no queue is bound for this event yet'),
-        );
-      } catch (err) {
-        endPublishSpans(spans, err as Error);
-        await tx
-          .updateTable('outbox')
-          .set({ attempts: sql`attempts + 1`, last_error: (err as Error).message.slice(0, 500) })
-          .where('id', 'in', ids)
-          .execute();
-        // Commit the attempt count (visible to operators), then back off: rows stay unpublished.
-        return err as Error;
-      }
-      await this.opts.afterPublish?.(ids);
-      const routed = rows.filter((r) => !unroutable.has(r.id));
-      if (routed.length > 0) {
-        await tx
-          .updateTable('outbox')
-          .set({ published_at: sql`clock_timestamp()` as unknown as Date, last_error: null })
-          .where(
-            'id',
-            'in',
-            routed.map((r) => r.id),
-          )
-          .execute();
-      }
-      if (unroutable.size > 0) {
-        await tx
-          .updateTable('outbox')
-          .set({
-            attempts: sql`attempts + 1`,
-            last_error: 'unroutable: no queue is bound for this exchange and routing key yet',
-          })
-          .where('id', 'in', [...unroutable])
-          .execute();
-      }
-      return {
-        published: routed.map((r) => new Date(r.created_at)),
-        unroutable: unroutable.size,
-      };
+    const claimStartedAt = performance.now();
+    const result = await this.db.transaction().execute(async (tx) => {
+      const rows = await this.claim(tx, limit);
+      return rows.length === 0 ? NOTHING : this.publishClaimed(tx, rows);
     });
+    // A failed publish committed its attempt count (visible to operators); now it fails the pass.
     if (result instanceof Error) throw result;
+    if (result === NOTHING) return { sent: 0, unroutable: 0 };
     this.published += result.published.length;
+    this.record(result, claimStartedAt);
+    return {
+      sent: result.published.length + result.unroutable.length,
+      unroutable: result.unroutable.length,
+    };
+  }
+
+  private claim(tx: Transaction<MessagingTables>, limit: number): Promise<OutboxRow[]> {
+    return tx
+      .selectFrom('outbox')
+      .select(['id', 'exchange', 'routing_key', 'payload', 'headers', 'created_at'])
+      .where('published_at', 'is', null)
+      .orderBy('created_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+  }
+
+  /** Publishes claimed rows and marks them in the claim's transaction; an Error if the publish failed. */
+  private async publishClaimed(
+    tx: Transaction<MessagingTables>,
+    rows: OutboxRow[],
+  ): Promise<BatchOutcome | Error> {
+    const ids = rows.map((r) => r.id);
+    const { messages, spans } = toMessages(rows);
+    const publishStartedAt = performance.now();
+    let unroutable: Set<string>;
+    try {
+      unroutable = await this.publisher.publishReportingUnroutable(messages);
+    } catch (err) {
+      endPublishSpans(spans, err as Error);
+      await tx
+        .updateTable('outbox')
+        .set({ attempts: sql`attempts + 1`, last_error: (err as Error).message.slice(0, 500) })
+        .where('id', 'in', ids)
+        .execute();
+      // Commit the attempt count, then back off: rows stay unpublished.
+      return err as Error;
+    }
+    const confirmedAt = performance.now();
+    endPublishSpans(spans.filter((_, i) => !unroutable.has(ids[i]!)));
+    endPublishSpans(
+      spans.filter((_, i) => unroutable.has(ids[i]!)),
+      new Error('unroutable: no queue is bound for this event yet'),
+    );
+    await this.opts.afterPublish?.(ids);
+    const routed = rows.filter((r) => !unroutable.has(r.id));
+    await markPublished(tx, routed);
+    await markUnroutable(tx, [...unroutable]);
+    return { published: routed, unroutable: [...unroutable], publishStartedAt, confirmedAt };
+  }
+
+  private record(result: BatchOutcome, claimStartedAt: number): void {
     const metrics = this.opts.metrics;
     if (metrics) {
       metrics.published.inc(result.published.length);
       const now = Date.now();
-      for (const createdAt of result.published)
-        metrics.relayLag.observe((now - createdAt.getTime()) / 1000);
+      for (const row of result.published)
+        metrics.relayLag.observe((now - new Date(row.created_at).getTime()) / 1000);
     }
-    return { sent: result.published.length + result.unroutable, unroutable: result.unroutable };
+    if (!this.opts.onBatch) return;
+    this.opts.onBatch({
+      claimStartedAt,
+      publishStartedAt: result.publishStartedAt,
+      confirmedAt: result.confirmedAt,
+      committedAt: performance.now(),
+      published: result.published.map((r) => r.id),
+      unroutable: result.unroutable,
+    });
   }
 
   private async cleanupIfDue(): Promise<void> {
@@ -226,19 +252,53 @@ export class OutboxRelay {
       SELECT id FROM outbox WHERE published_at < clock_timestamp() - ${retention} * interval '1 millisecond'
       LIMIT 5000)`.execute(this.db);
   }
+}
 
-  /** Waits `ms`; `wake()` cuts a wakeable wait short, `stop()` and `resume()` cut any wait short. */
-  private sleep(ms: number, wakeable: boolean): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wakeUp = (force = false) => {
-        if (wakeable || force || this.stopped) finish();
-      };
+/** The rows as AMQP messages, each with its publish span (a child of the span that wrote the row). */
+function toMessages(rows: OutboxRow[]): { messages: OutgoingMessage[]; spans: Span[] } {
+  const spans: Span[] = [];
+  const messages = rows.map((r) => {
+    const content = Buffer.from(JSON.stringify(r.payload));
+    const { span, headers } = startPublishSpan({
+      id: r.id,
+      exchange: r.exchange,
+      routingKey: r.routing_key,
+      headers: r.headers,
+      data: r.payload,
+      bodySize: content.length,
     });
-  }
+    spans.push(span);
+    return {
+      exchange: r.exchange,
+      routingKey: r.routing_key,
+      content,
+      options: { ...publishOptions(headers), messageId: r.id },
+    };
+  });
+  return { messages, spans };
+}
+
+async function markPublished(tx: Transaction<MessagingTables>, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .updateTable('outbox')
+    .set({ published_at: sql`clock_timestamp()` as unknown as Date, last_error: null })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
+}
+
+async function markUnroutable(tx: Transaction<MessagingTables>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .updateTable('outbox')
+    .set({
+      attempts: sql`attempts + 1`,
+      last_error: 'unroutable: no queue is bound for this exchange and routing key yet',
+    })
+    .where('id', 'in', ids)
+    .execute();
 }

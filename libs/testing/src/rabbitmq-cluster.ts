@@ -8,8 +8,17 @@ import { waitFor } from './wait-for';
 
 const exec = promisify(execFile);
 
-/** tools/rabbitmq-cluster.sh: starts, stops, kills and inspects the local 3-node cluster. */
-export const RABBITMQ_CLUSTER_SCRIPT = join(REPO_ROOT, 'tools', 'rabbitmq-cluster.sh');
+/**
+ * This library's script (libs/testing/scripts/rabbitmq-cluster.sh): starts, stops, kills and
+ * inspects the local 3-node cluster.
+ */
+export const RABBITMQ_CLUSTER_SCRIPT = join(
+  REPO_ROOT,
+  'libs',
+  'testing',
+  'scripts',
+  'rabbitmq-cluster.sh',
+);
 
 /** rabbitmqctl's exit code when it cannot reach the node (EX_UNAVAILABLE). */
 const NODE_UNREACHABLE = 69;
@@ -66,7 +75,7 @@ async function processGone(pid: number): Promise<boolean> {
 }
 
 /**
- * The local 3-node RabbitMQ cluster (tools/rabbitmq-cluster.sh) for fault tests: vhosts on it,
+ * The local 3-node RabbitMQ cluster (libs/testing/scripts/rabbitmq-cluster.sh) for fault tests: vhosts on it,
  * quorum queue leaders, nodes killed (SIGKILL) and restarted, the whole cluster stopped and
  * started. Needs root, like the script. Leaves the cluster running; `stopAll()` stops it.
  */

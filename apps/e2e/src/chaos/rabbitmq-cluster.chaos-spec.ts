@@ -21,7 +21,7 @@ function longestGap(times: Date[], from: number): number {
 }
 
 /**
- * Fault tests 1 and 2, on a 3-node RabbitMQ cluster of the test's own (tools/rabbitmq-cluster.sh)
+ * Fault tests 1 and 2, on a 3-node RabbitMQ cluster of the test's own (libs/testing/scripts/rabbitmq-cluster.sh)
  * with the services given all three node URLs.
  */
 describe('RabbitMQ faults on a 3-node cluster', () => {

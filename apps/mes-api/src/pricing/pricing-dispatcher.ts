@@ -6,12 +6,13 @@ import {
 } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
+import { WakeableLoop, type BackoffEvent, type PassOutcome } from '@fabflow/loop';
 import { failSpan } from '@fabflow/messaging';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, DB, LOGGER } from '@fabflow/platform';
+import { PricingJobDispatchRepository, type UndispatchedJob } from '@fabflow/pricing-jobs';
 import type { MesConfig } from '../mes.config';
 import type { MesDatabase } from '../mes.database';
-import { PricingJobsRepository, type UndispatchedJob } from './pricing-jobs.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
 import { startPricingPublishSpan } from './pricing-tracing';
@@ -27,26 +28,29 @@ const MAX_BACKOFF_MS = 5000;
  * enqueued that may go now (`claimUndispatched`: per-account caps, round-robin between accounts,
  * B2C first), adds each to BullMQ with the quote id as job id, in that order, and marks it
  * enqueued in the same transaction. An add that fails leaves the job unmarked and it is retried
- * with backoff; a dispatcher that dies after the add but before the commit re-adds it later,
- * which BullMQ ignores (same job id).
+ * with backoff (the passes run in a WakeableLoop); a dispatcher that dies after the add but
+ * before the commit re-adds it later, which BullMQ ignores (same job id).
  */
 @Injectable()
 export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private stopped = true;
-  private loop: Promise<void> | undefined;
-  private wakeUp: ((force?: boolean) => void) | undefined;
-  private woken = false;
-  private failures = 0;
+  private readonly loop: WakeableLoop;
   private listening = false;
 
   constructor(
     @Inject(DB) private readonly db: Kysely<MesDatabase>,
-    private readonly jobs: PricingJobsRepository,
+    private readonly jobs: PricingJobDispatchRepository,
     private readonly queue: PricingQueue,
     private readonly metrics: PricingMetrics,
-    @Inject(APP_CONFIG) private readonly config: MesConfig,
+    @Inject(APP_CONFIG) config: MesConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new WakeableLoop({
+      pass: () => this.pass(),
+      pollIntervalMs: config.PRICING_DISPATCH_POLL_MS,
+      backoff: { maxMs: MAX_BACKOFF_MS },
+      onBackoff: (event) => this.onBackoff(event),
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -57,25 +61,21 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
     if (!this.listening) {
       this.listening = true;
       this.queue.onJobFinished(() => this.wake());
     }
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.(true);
-    await this.loop;
+  /** Stops; resolves once the pass in progress (if any) has committed. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** A pricing job was committed, or one finished: dispatch now rather than at the next poll. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** One pass: claims, enqueues and marks up to `limit` jobs; how many were dispatched. */
@@ -126,47 +126,20 @@ export class PricingDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.woken = false;
-      let dispatched = 0;
-      let failed: Error | undefined;
-      try {
-        ({ dispatched, failed } = await this.dispatchOnce());
-      } catch (err) {
-        failed = err as Error;
-      }
-      if (failed) {
-        this.failures += 1;
-        const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 10));
-        if (this.failures === 1 || this.failures % 20 === 0) {
-          this.logger.warn(
-            { err: failed.message, failures: this.failures, retryInMs: delay },
-            'pricing dispatcher: could not enqueue; the jobs stay recorded and are retried',
-          );
-        }
-        await this.sleep(delay, false);
-        continue;
-      }
-      this.failures = 0;
-      if (dispatched > 0)
-        this.logger.debug({ dispatched }, 'pricing dispatcher: jobs added to BullMQ');
-      if (dispatched === BATCH || this.woken) continue;
-      await this.sleep(this.config.PRICING_DISPATCH_POLL_MS, true);
-    }
+  private async pass(): Promise<PassOutcome> {
+    const { dispatched, failed } = await this.dispatchOnce();
+    // The jobs claimed before the failure went; the rest stay recorded and wait out the backoff.
+    if (failed) throw failed;
+    if (dispatched > 0)
+      this.logger.debug({ dispatched }, 'pricing dispatcher: jobs added to BullMQ');
+    return dispatched === BATCH ? 'more' : 'idle';
   }
 
-  private sleep(ms: number, wakeable: boolean): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wakeUp = (force = false) => {
-        if (wakeable || force || this.stopped) finish();
-      };
-    });
+  private onBackoff({ failures, retryInMs, error, worthReporting }: BackoffEvent): void {
+    if (worthReporting)
+      this.logger.warn(
+        { err: error?.message, failures, retryInMs },
+        'pricing dispatcher: could not enqueue; the jobs stay recorded and are retried',
+      );
   }
 }

@@ -10,12 +10,12 @@ import { Registry } from 'prom-client';
 import { createDatabase, migrate, readMigrations, type Database } from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
 import { createLogger } from '@fabflow/observability';
+import { PricingJobDispatchRepository, type NewPricingJob } from '@fabflow/pricing-jobs';
 import { createTestDatabase, testEnv, uniqueName, type TestDatabase } from '@fabflow/testing';
 import type { MesConfig } from '../mes.config';
 import type { MesDatabase } from '../mes.database';
 import { PricingDispatcher } from './pricing-dispatcher';
 import { newPricingJob } from './pricing-job.fixture';
-import { PricingJobsRepository, type NewPricingJob } from './pricing-jobs.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
 
@@ -41,7 +41,7 @@ function job(s: JobSpec = {}): NewPricingJob {
 describe('pricing dispatch: per-account caps and fairness (real Postgres, real Redis)', () => {
   let pg: TestDatabase;
   let database: Database<MesDatabase>;
-  let repo: PricingJobsRepository;
+  let repo: PricingJobDispatchRepository;
 
   before(async () => {
     pg = await createTestDatabase('mes_pfair');
@@ -50,7 +50,7 @@ describe('pricing dispatch: per-account caps and fairness (real Postgres, real R
       database.pool,
       await readMigrations(MESSAGING_MIGRATIONS_DIR, join(__dirname, '..', '..', 'migrations')),
     );
-    repo = new PricingJobsRepository(database.db);
+    repo = new PricingJobDispatchRepository(database.db);
   });
   after(async () => {
     await database?.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewPricingJob } from './pricing-jobs.repository';
+import type { NewPricingJob } from '@fabflow/pricing-jobs';
 
 /**
  * A pricing job as the QuoteRequested handler records it (QUEUED, not yet in BullMQ), for the

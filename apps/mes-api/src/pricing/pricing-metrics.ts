@@ -3,7 +3,7 @@ import { Counter, Gauge } from 'prom-client';
 import { SALES_CHANNELS } from '@fabflow/contracts';
 import type { Registry } from '@fabflow/observability';
 import { METRICS_REGISTRY } from '@fabflow/platform';
-import { PricingJobsRepository, type OpenJobStats } from './pricing-jobs.repository';
+import { PricingJobDispatchRepository, type OpenJobStats } from '@fabflow/pricing-jobs';
 import { PricingQueue, QUEUE_STATES, type QueueState } from './pricing-queue';
 
 /**
@@ -18,7 +18,7 @@ export class PricingMetrics {
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
-    jobs: PricingJobsRepository,
+    jobs: PricingJobDispatchRepository,
     queue: PricingQueue,
   ) {
     this.dispatched = new Counter({

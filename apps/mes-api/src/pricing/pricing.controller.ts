@@ -4,9 +4,10 @@ import type { z } from 'zod';
 import { Roles } from '@fabflow/auth';
 import { PriceListList, PricingJobView, QuoteIdParam } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
+import type { PricingJobRow } from '@fabflow/pricing-jobs';
 import { materialsOf } from './price-lists/price-list-body';
 import { PriceListsRepository } from './price-lists/price-lists.repository';
-import { PricingJobsRepository, type PricingJobRow } from './pricing-jobs.repository';
+import { PricingJobReadRepository } from './pricing-job-read.repository';
 
 export function toPricingJobView(j: PricingJobRow): z.input<typeof PricingJobView> {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -49,7 +50,7 @@ export function toPricingJobView(j: PricingJobRow): z.input<typeof PricingJobVie
 @Controller()
 export class PricingController {
   constructor(
-    private readonly jobs: PricingJobsRepository,
+    private readonly jobs: PricingJobReadRepository,
     private readonly priceLists: PriceListsRepository,
   ) {}
 

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG } from '@fabflow/platform';
+import { APP_CONFIG, DB } from '@fabflow/platform';
+import { PricingJobDispatchRepository } from '@fabflow/pricing-jobs';
+import type { Kysely } from 'kysely';
 import type { MesConfig } from '../mes.config';
+import type { MesDatabase } from '../mes.database';
 import { QuoteRequestedHandler } from './events/quote-requested.handler';
 import { PriceListPublisher } from './price-lists/price-list-publisher';
 import { PriceListsRepository } from './price-lists/price-lists.repository';
 import { PricingController } from './pricing.controller';
 import { PricingDispatcher } from './pricing-dispatcher';
-import { PricingJobsRepository } from './pricing-jobs.repository';
+import { PricingJobReadRepository } from './pricing-job-read.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
 import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
@@ -32,13 +35,18 @@ import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
       inject: [APP_CONFIG],
     },
     PricingQueueLifecycle,
-    PricingJobsRepository,
+    {
+      provide: PricingJobDispatchRepository,
+      useFactory: (db: Kysely<MesDatabase>) => new PricingJobDispatchRepository(db),
+      inject: [DB],
+    },
+    PricingJobReadRepository,
     PricingMetrics,
     PricingDispatcher,
     QuoteRequestedHandler,
     PriceListsRepository,
     PriceListPublisher,
   ],
-  exports: [PricingJobsRepository],
+  exports: [PricingJobReadRepository],
 })
 export class PricingModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import type { QuoteModelSummary, QuotePriceBreakdown } from '@fabflow/contracts';
-import { PricingJobsRepository } from '../pricing/pricing-jobs.repository';
+import { PricingJobReadRepository } from '../pricing/pricing-job-read.repository';
 
 export interface WorkOrderPricing {
   model: z.infer<typeof QuoteModelSummary> | null;
@@ -15,7 +15,7 @@ export interface WorkOrderPricing {
  */
 @Injectable()
 export class WorkOrderPricingReader {
-  constructor(private readonly pricingJobs: PricingJobsRepository) {}
+  constructor(private readonly pricingJobs: PricingJobReadRepository) {}
 
   async read(workOrder: { id: string; quoteId: string | null }): Promise<WorkOrderPricing> {
     if (!workOrder.quoteId) return { model: null, quote: null };

@@ -9,14 +9,11 @@ import {
 import { failSpan, MessagingAttr } from '@fabflow/messaging';
 import { runWithContext, type Logger } from '@fabflow/observability';
 import type { PriceList } from '@fabflow/pricing-engine';
+import type { PricingJobRunRepository, RunningJob } from '@fabflow/pricing-jobs';
 import type { ObjectStorage } from '@fabflow/storage';
 import type { EnginePool } from '../engine/engine-pool';
 import type { EngineOutcome } from '../engine/engine-task';
-import type {
-  PricingContext,
-  PricingJobsRepository,
-  RunningJob,
-} from '../infra/pricing-jobs.repository';
+import type { PricingContext, PricingContextRepository } from '../infra/pricing-context.repository';
 import { readModelFile } from '../infra/model-file.reader';
 import { cacheKey, type ResultsCacheRepository } from '../infra/results-cache.repository';
 import type { RunOutcome, WorkerMetrics } from '../infra/worker-metrics';
@@ -46,7 +43,9 @@ export interface PriceQuoteDeps {
     | 'PRICING_PROGRESS_INTERVAL_MS'
     | 'UPLOAD_MAX_BYTES'
   >;
-  jobs: PricingJobsRepository;
+  jobs: PricingJobRunRepository;
+  /** The active price list and machines. */
+  pricingContext: PricingContextRepository;
   cache: ResultsCacheRepository;
   /** The object storage holding a bucket's model files. */
   storage: (bucket: string) => ObjectStorage;
@@ -191,7 +190,7 @@ export class PriceQuoteProcessor implements JobHandler {
     ctx: Context,
     signal: AbortSignal | undefined,
   ): Promise<{ priced: PricedModel; cacheHit: boolean }> {
-    const pricing = await this.deps.jobs.pricingContext();
+    const pricing = await this.deps.pricingContext.load();
     // Not the customer's doing and perhaps fixed in a moment: retried, then INTERNAL.
     if (!pricing) throw new Error('no active price list in the MES database');
     const keyOf = (mode: PricingMode) =>

@@ -6,7 +6,7 @@ import {
   type PricingMode,
 } from '@fabflow/contracts';
 import type { UnitOfWork } from '@fabflow/messaging';
-import type { PricingJobsRepository, RunningJob } from '../infra/pricing-jobs.repository';
+import type { PricingJobRunRepository, RunningJob } from '@fabflow/pricing-jobs';
 import type { WorkerDatabase } from '../worker.database';
 
 const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 export class QuoteEventWriter {
   constructor(
     private readonly uow: UnitOfWork<WorkerDatabase>,
-    private readonly jobs: PricingJobsRepository,
+    private readonly jobs: PricingJobRunRepository,
     private readonly validityDays: number,
   ) {}
 

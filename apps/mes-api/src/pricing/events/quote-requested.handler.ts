@@ -3,10 +3,10 @@ import { QuoteRequested, type EventData } from '@fabflow/contracts';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
 import { traceHeaders } from '@fabflow/observability';
 import { APP_CONFIG } from '@fabflow/platform';
+import { PricingJobDispatchRepository } from '@fabflow/pricing-jobs';
 import type { MesConfig } from '../../mes.config';
 import type { MesDatabase } from '../../mes.database';
 import { PricingDispatcher } from '../pricing-dispatcher';
-import { PricingJobsRepository } from '../pricing-jobs.repository';
 import { pricingPriority } from '../pricing-priority';
 
 /**
@@ -19,7 +19,7 @@ export class QuoteRequestedHandler implements EventHandler<MesDatabase, typeof Q
   readonly event = QuoteRequested;
 
   constructor(
-    private readonly jobs: PricingJobsRepository,
+    private readonly jobs: PricingJobDispatchRepository,
     private readonly dispatcher: PricingDispatcher,
     @Inject(APP_CONFIG) private readonly config: MesConfig,
   ) {}

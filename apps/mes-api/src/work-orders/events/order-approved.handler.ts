@@ -3,7 +3,7 @@ import { OrderApproved, WorkOrderCreated, type EventData } from '@fabflow/contra
 import { uuidv7 } from '@fabflow/db';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
 import type { MesDatabase } from '../../mes.database';
-import { PricingJobsRepository } from '../../pricing/pricing-jobs.repository';
+import { PricingJobReadRepository } from '../../pricing/pricing-job-read.repository';
 import { WorkOrdersRepository } from '../work-orders.repository';
 
 /** Queues a work order for an approved order (once, whatever the redeliveries). */
@@ -12,7 +12,7 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
   readonly event = OrderApproved;
   constructor(
     private readonly workOrders: WorkOrdersRepository,
-    private readonly pricingJobs: PricingJobsRepository,
+    private readonly pricingJobs: PricingJobReadRepository,
   ) {}
 
   async handle(

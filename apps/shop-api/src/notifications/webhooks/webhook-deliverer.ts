@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Counter } from 'prom-client';
 import { WebhookSubscriptionDisabled } from '@fabflow/contracts';
+import { WakeableLoop, type PassOutcome } from '@fabflow/loop';
 import type { EventSink, UnitOfWork } from '@fabflow/messaging';
 import type { Logger } from '@fabflow/observability';
 import type { WebhooksDatabase, WebhookTables } from './webhooks.database';
@@ -53,10 +54,7 @@ function describeError(err: unknown, timeoutMs: number): string {
  * Woken after writes, with polling as the safety net.
  */
 export class WebhookDeliverer {
-  private stopped = true;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private woken = false;
+  private loop: WakeableLoop | undefined;
 
   constructor(
     private readonly db: Kysely<WebhooksDatabase>,
@@ -68,20 +66,29 @@ export class WebhookDeliverer {
   ) {}
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loop = this.run();
+    // Made at the first start, from the options (a full round runs again at once).
+    this.loop ??= new WakeableLoop({
+      pass: async (): Promise<PassOutcome> =>
+        (await this.deliverDue()) === this.opts.concurrency ? 'more' : 'idle',
+      pollIntervalMs: this.opts.pollMs,
+      onBackoff: ({ error, failures, retryInMs, worthReporting }) => {
+        if (worthReporting)
+          this.logger.warn(
+            { err: error?.message, failures, retryInMs },
+            'webhook deliverer: claim failed',
+          );
+      },
+    });
+    this.loop.start();
   }
 
+  /** Stops; resolves once the round in progress (if any) has recorded its attempts. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.loop;
+    await this.loop?.stop();
   }
 
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.loop?.wake();
   }
 
   /**
@@ -114,29 +121,6 @@ export class WebhookDeliverer {
       }),
     );
     return claimed.length;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.woken = false;
-      let sent = 0;
-      try {
-        sent = await this.deliverDue();
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'webhook deliverer: claim failed');
-      }
-      if (this.stopped) break;
-      if (sent === this.opts.concurrency || this.woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(finish, this.opts.pollMs);
-        function finish() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wakeUp = finish;
-      });
-      this.wakeUp = undefined;
-    }
   }
 
   private async claim(limit: number): Promise<ClaimedDelivery[]> {

@@ -5,10 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createDatabase, migrate, readMigrations, type Database } from '@fabflow/db';
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
+import { PricingJobDispatchRepository, type NewPricingJob } from '@fabflow/pricing-jobs';
 import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
 import type { MesDatabase } from '../mes.database';
 import { newPricingJob } from './pricing-job.fixture';
-import { PricingJobsRepository, type NewPricingJob } from './pricing-jobs.repository';
+import { PricingJobReadRepository } from './pricing-job-read.repository';
 
 const priced = {
   status: 'NEEDS_REVIEW',
@@ -52,10 +53,11 @@ function job(quoteId: string, channel: 'B2C' | 'B2B' = 'B2C'): NewPricingJob {
   return newPricingJob({ quote_id: quoteId, channel });
 }
 
-describe('pricing jobs repository (real Postgres, real migrations)', () => {
+describe('pricing jobs: the dispatch and read repositories (real Postgres, real migrations)', () => {
   let pg: TestDatabase;
   let database: Database<MesDatabase>;
-  let repo: PricingJobsRepository;
+  let repo: PricingJobDispatchRepository;
+  let reads: PricingJobReadRepository;
 
   before(async () => {
     pg = await createTestDatabase('mes_pricing');
@@ -64,7 +66,8 @@ describe('pricing jobs repository (real Postgres, real migrations)', () => {
       database.pool,
       await readMigrations(MESSAGING_MIGRATIONS_DIR, join(__dirname, '..', '..', 'migrations')),
     );
-    repo = new PricingJobsRepository(database.db);
+    repo = new PricingJobDispatchRepository(database.db);
+    reads = new PricingJobReadRepository(database.db);
   });
   after(async () => {
     await database?.close();
@@ -92,11 +95,11 @@ describe('pricing jobs repository (real Postgres, real migrations)', () => {
       failure_reason = 'The file is truncated.', finished_at = now() WHERE quote_id = ${failed}`.execute(
       database.db,
     );
-    const d = await repo.findResultByQuoteId(done);
+    const d = await reads.findResultByQuoteId(done);
     assert.equal(d?.status, 'DONE');
     assert.deepEqual(d?.result, priced);
     assert.equal(d?.failure, null);
-    const f = await repo.findResultByQuoteId(failed);
+    const f = await reads.findResultByQuoteId(failed);
     assert.deepEqual(
       { status: f?.status, result: f?.result, failure: f?.failure },
       {
@@ -105,12 +108,12 @@ describe('pricing jobs repository (real Postgres, real migrations)', () => {
         failure: { code: 'TRUNCATED', reason: 'The file is truncated.' },
       },
     );
-    const w = await repo.findResultByQuoteId(waiting);
+    const w = await reads.findResultByQuoteId(waiting);
     assert.deepEqual(
       { status: w?.status, result: w?.result, failure: w?.failure },
       { status: 'QUEUED', result: null, failure: null },
     );
-    assert.equal(await repo.findResultByQuoteId(randomUUID()), undefined);
+    assert.equal(await reads.findResultByQuoteId(randomUUID()), undefined);
   });
 
   it('claims undispatched jobs most urgent first, skipping rows another dispatcher holds', async () => {

@@ -1,11 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { PricedModel, PricingJobStatus, SalesChannel } from '@fabflow/contracts';
-import { DB } from '@fabflow/platform';
-import type { MesDatabase, PricingJobsTable } from '../mes.database';
-
-export type PricingJobRow = Selectable<PricingJobsTable>;
-export type NewPricingJob = Insertable<PricingJobsTable>;
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { PricingJobStatus, SalesChannel } from '@fabflow/contracts';
+import { jobsTransaction } from './jobs-transaction';
+import type { NewPricingJob, PricingJobsTables } from './pricing-jobs.table';
 
 /** What the dispatcher needs of a job it is about to enqueue. */
 export interface UndispatchedJob {
@@ -28,19 +24,6 @@ export interface OpenJobStats {
   undispatched: number;
   /** Jobs not in BullMQ because their account has its cap of jobs in flight. */
   heldByCap: number;
-}
-
-/**
- * A quote's pricing outcome as the MES shows it (the work-order detail, operators): the priced
- * model summary and price breakdown once DONE, the reason once FAILED.
- */
-export interface PricingOutcome {
-  quoteId: string;
-  status: PricingJobStatus;
-  mode: PricedModel['mode'] | null;
-  result: PricedModel | null;
-  failure: { code: string; reason: string } | null;
-  finishedAt: Date | null;
 }
 
 /**
@@ -74,13 +57,22 @@ function dispatchable() {
     )`;
 }
 
-@Injectable()
-export class PricingJobsRepository {
-  constructor(@Inject(DB) private readonly db: Kysely<MesDatabase>) {}
+/**
+ * The MES side of pricing jobs: records a quote's job, and dispatches jobs into BullMQ (the
+ * dispatch lock, the fair claim of jobs that may go now, marking them enqueued), with the
+ * gauges of what waits. The pricing worker's side is PricingJobRunRepository.
+ */
+export class PricingJobDispatchRepository<DB extends PricingJobsTables = PricingJobsTables> {
+  private readonly db: Kysely<PricingJobsTables>;
+
+  /** `db`: a side's database, whose schema extends PricingJobsTables. */
+  constructor(db: Kysely<DB>) {
+    this.db = db as unknown as Kysely<PricingJobsTables>;
+  }
 
   /** Records a quote's pricing job once; undefined when the quote already has one. */
-  insertIfAbsent(tx: Transaction<MesDatabase>, job: NewPricingJob) {
-    return tx
+  insertIfAbsent<T extends PricingJobsTables>(tx: Transaction<T>, job: NewPricingJob) {
+    return jobsTransaction(tx)
       .insertInto('pricing_jobs')
       .values(job)
       .onConflict((oc) => oc.column('quote_id').doNothing())
@@ -94,7 +86,7 @@ export class PricingJobsRepository {
    * at once could each see room for the same last slot. Passes are short (one claim, up to a
    * batch of BullMQ adds, one update), so instances take turns rather than share a pass.
    */
-  async lockDispatch(tx: Transaction<MesDatabase>): Promise<void> {
+  async lockDispatch<T extends PricingJobsTables>(tx: Transaction<T>): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(hashtext('pricing_jobs'), hashtext('dispatch'))`.execute(
       tx,
     );
@@ -111,7 +103,10 @@ export class PricingJobsRepository {
    * Jobs already picked up by a worker but never marked enqueued (a dispatcher that died between
    * the add and the commit) are claimed whatever the cap, to be marked.
    */
-  async claimUndispatched(tx: Transaction<MesDatabase>, limit: number): Promise<UndispatchedJob[]> {
+  async claimUndispatched<T extends PricingJobsTables>(
+    tx: Transaction<T>,
+    limit: number,
+  ): Promise<UndispatchedJob[]> {
     const rows = await sql<UndispatchedJob>`
       WITH ${dispatchable()}
       SELECT j.quote_id, j.status, j.channel, j.priority, j.trace_context
@@ -123,68 +118,16 @@ export class PricingJobsRepository {
     return rows.rows;
   }
 
-  async markEnqueued(tx: Transaction<MesDatabase>, quoteIds: string[]): Promise<void> {
+  async markEnqueued<T extends PricingJobsTables>(
+    tx: Transaction<T>,
+    quoteIds: string[],
+  ): Promise<void> {
     if (quoteIds.length === 0) return;
-    await tx
+    await jobsTransaction(tx)
       .updateTable('pricing_jobs')
       .set({ enqueued_at: sql<Date>`clock_timestamp()`, updated_at: sql<Date>`clock_timestamp()` })
       .where('quote_id', 'in', quoteIds)
       .execute();
-  }
-
-  find(quoteId: string): Promise<PricingJobRow | undefined> {
-    return this.db
-      .selectFrom('pricing_jobs')
-      .selectAll()
-      .where('quote_id', '=', quoteId)
-      .executeTakeFirst();
-  }
-
-  /** The priced model and breakdown (or the failure) of a quote; undefined for an unknown quote. */
-  async findResultByQuoteId(quoteId: string): Promise<PricingOutcome | undefined> {
-    const row = await this.db
-      .selectFrom('pricing_jobs')
-      .select([
-        'quote_id',
-        'status',
-        'mode',
-        'result',
-        'failure_code',
-        'failure_reason',
-        'finished_at',
-      ])
-      .where('quote_id', '=', quoteId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      quoteId: row.quote_id,
-      status: row.status,
-      mode: row.mode,
-      result: row.status === 'DONE' ? row.result : null,
-      failure:
-        row.status === 'FAILED' && row.failure_code
-          ? { code: row.failure_code, reason: row.failure_reason ?? '' }
-          : null,
-      finishedAt: row.finished_at,
-    };
-  }
-
-  /**
-   * The machine the pricing engine planned a quote's parts on, when its job is DONE and the
-   * machine is still on the shop floor; undefined otherwise (an order made before pricing, or a
-   * fixture quote in tests): the operator assigns one then.
-   */
-  async plannedMachine(tx: Transaction<MesDatabase>, quoteId: string): Promise<string | undefined> {
-    const row = await tx
-      .selectFrom('pricing_jobs as j')
-      .innerJoin('machines as m', (join) =>
-        join.on(sql<string>`j.result->>'machineId'`, '=', sql.ref('m.id')),
-      )
-      .select('m.id')
-      .where('j.quote_id', '=', quoteId)
-      .where('j.status', '=', 'DONE')
-      .executeTakeFirst();
-    return row?.id;
   }
 
   /** One round trip for every pricing gauge (the open-jobs and account indexes serve it). */

@@ -1,22 +1,32 @@
-import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { PricedModel } from '@fabflow/contracts';
-import type { Machine } from '@fabflow/pricing-engine';
-import type { WorkerDatabase } from '../worker.database';
+import { jobsTransaction } from './jobs-transaction';
+import type { PricingJobRow, PricingJobsTable, PricingJobsTables } from './pricing-jobs.table';
 
-export type RunningJob = Selectable<WorkerDatabase['pricing_jobs']>;
+/** A job as a run of it starts (RUNNING, its attempt counted). */
+export type RunningJob = PricingJobRow;
 
-export interface PricingContext {
-  priceListVersion: string;
-  /** The stored body; the engine validates it (validatePriceList) on every calculation. */
-  priceList: unknown;
-  machines: Machine[];
+/** A job moved into its final state: its new aggregate version and when it finished. */
+export interface FinalisedJob {
+  version: number;
+  finishedAt: Date;
 }
 
 const FINAL = ['DONE', 'FAILED'] as const;
 
-/** The worker's reads and writes of pricing jobs in the MES database. */
-export class PricingJobsRepository {
-  constructor(private readonly db: Kysely<WorkerDatabase>) {}
+/**
+ * The pricing worker's side of pricing jobs: starts a run, records its progress, and finalises
+ * the job (DONE with its priced model, or FAILED with a reason) in one conditional update, so a
+ * re-run of a job that already finished writes nothing twice. The MES's side (record and
+ * dispatch) is PricingJobDispatchRepository.
+ */
+export class PricingJobRunRepository<DB extends PricingJobsTables = PricingJobsTables> {
+  private readonly db: Kysely<PricingJobsTables>;
+
+  /** `db`: a side's database, whose schema extends PricingJobsTables. */
+  constructor(db: Kysely<DB>) {
+    this.db = db as unknown as Kysely<PricingJobsTables>;
+  }
 
   /**
    * Starts a run of the job: RUNNING, one more attempt. Undefined when the job is already
@@ -37,43 +47,14 @@ export class PricingJobsRepository {
       .executeTakeFirst();
   }
 
-  /** The active price list and the active machines (what every calculation prices against). */
-  async pricingContext(): Promise<PricingContext | undefined> {
-    const list = await this.db
-      .selectFrom('price_lists')
-      .select(['version', 'body'])
-      .where('active', '=', true)
-      .executeTakeFirst();
-    if (!list) return undefined;
-    const machines = await this.db
-      .selectFrom('machines')
-      .select(['id', 'technology', 'build_x_mm', 'build_y_mm', 'build_z_mm'])
-      .where('active', '=', true)
-      .orderBy('id')
-      .execute();
-    return {
-      priceListVersion: list.version,
-      priceList: list.body,
-      machines: machines.map((m) => ({
-        id: m.id,
-        technology: m.technology,
-        buildVolumeMm: {
-          x: Number(m.build_x_mm),
-          y: Number(m.build_y_mm),
-          z: Number(m.build_z_mm),
-        },
-      })),
-    };
-  }
-
   /** Records progress of a running job; its new aggregate version, or undefined once it has ended. */
-  async progress(
-    tx: Transaction<WorkerDatabase>,
+  async progress<T extends PricingJobsTables>(
+    tx: Transaction<T>,
     quoteId: string,
     stage: string,
     overall: number,
   ): Promise<number | undefined> {
-    const row = await tx
+    const row = await jobsTransaction(tx)
       .updateTable('pricing_jobs')
       .set({
         progress_stage: stage,
@@ -92,12 +73,12 @@ export class PricingJobsRepository {
    * Finishes the job with its priced model: the one conditional update that decides whether
    * this run publishes QuotePriced. Undefined when the job had already finished.
    */
-  finish(
-    tx: Transaction<WorkerDatabase>,
+  finish<T extends PricingJobsTables>(
+    tx: Transaction<T>,
     quoteId: string,
     priced: PricedModel,
     cacheHit: boolean,
-  ): Promise<{ version: number; finishedAt: Date } | undefined> {
+  ): Promise<FinalisedJob | undefined> {
     return this.finalise(tx, quoteId, {
       status: 'DONE',
       mode: priced.mode,
@@ -109,12 +90,12 @@ export class PricingJobsRepository {
   }
 
   /** Fails the job with a reason; undefined when it had already finished (no second event). */
-  fail(
-    tx: Transaction<WorkerDatabase>,
+  fail<T extends PricingJobsTables>(
+    tx: Transaction<T>,
     quoteId: string,
     code: string,
     reason: string,
-  ): Promise<{ version: number; finishedAt: Date } | undefined> {
+  ): Promise<FinalisedJob | undefined> {
     return this.finalise(tx, quoteId, {
       status: 'FAILED',
       failure_code: code,
@@ -123,12 +104,12 @@ export class PricingJobsRepository {
   }
 
   /** Moves a job not yet final into its final state (one conditional update), with a new version. */
-  private async finalise(
-    tx: Transaction<WorkerDatabase>,
+  private async finalise<T extends PricingJobsTables>(
+    tx: Transaction<T>,
     quoteId: string,
-    fields: Updateable<WorkerDatabase['pricing_jobs']>,
-  ): Promise<{ version: number; finishedAt: Date } | undefined> {
-    const r = await tx
+    fields: Updateable<PricingJobsTable>,
+  ): Promise<FinalisedJob | undefined> {
+    const r = await jobsTransaction(tx)
       .updateTable('pricing_jobs')
       .set({
         ...fields,
