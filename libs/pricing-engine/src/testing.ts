@@ -8,6 +8,8 @@ import { toAsciiStl, toBinaryStl } from './testing/mesh-writers.js';
 export {
   box,
   cube,
+  cylinder,
+  frustum,
   invert,
   torus,
   translate,

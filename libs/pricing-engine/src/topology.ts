@@ -1,3 +1,5 @@
+import { sortBucket } from './sort-bucket.util.js';
+
 /** Edge and connectivity facts about a welded mesh. */
 export interface TopologyReport {
   edges: number;
@@ -11,24 +13,6 @@ export interface TopologyReport {
   watertight: boolean;
   /** Connected components (faces linked through shared vertices). */
   shells: number;
-}
-
-const SMALL_BUCKET = 16;
-
-function sortBucket(entries: Uint32Array, start: number, end: number): void {
-  if (end - start > SMALL_BUCKET) {
-    entries.subarray(start, end).sort();
-    return;
-  }
-  for (let i = start + 1; i < end; i++) {
-    const value = entries[i]!;
-    let j = i - 1;
-    while (j >= start && entries[j]! > value) {
-      entries[j + 1] = entries[j]!;
-      j--;
-    }
-    entries[j + 1] = value;
-  }
 }
 
 function find(parent: Int32Array, v: number): number {
