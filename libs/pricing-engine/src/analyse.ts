@@ -1,6 +1,6 @@
 import { MeshError } from './errors.js';
 import { formatCount } from './format.util.js';
-import { resolveParseLimits, type ZipLimits } from './limits.js';
+import { resolveParseLimits, type ParseLimitOverrides } from './limits.js';
 import { fitToMachines, type Machine, type MachineFit } from './machine-fit.js';
 import { computeBoundingBox, diagonal, flipWinding, measureMesh } from './mesh-analysis.js';
 import { parseModel, weldParsed, type ParsedModel } from './parse.js';
@@ -21,7 +21,7 @@ import { defaultWeldTolerance } from './weld.js';
 export interface AnalyseOptions {
   /** Unit the STL was exported in; ignored for 3MF, which declares its own. Default `mm`. */
   unit?: StlUnit;
-  limits?: { maxTriangles?: number; zip?: Partial<ZipLimits> };
+  limits?: ParseLimitOverrides;
   /** Vertex weld tolerance; default 1e-5 × bbox diagonal capped at 1 µm. */
   weldToleranceMm?: number;
   /** Reject the file when more than this fraction of faces is degenerate. Default 0.5. */

@@ -6,8 +6,31 @@ export interface ZipLimits {
   maxEntryBytes: number;
   /** Uncompressed bytes declared by all entries together. */
   maxTotalBytes: number;
-  /** Uncompressed/compressed ratio above which an entry is treated as a zip bomb. */
+  /**
+   * Uncompressed/compressed ratio above which an entry is treated as a zip bomb. The entries
+   * the engine extracts together may also expand to at most this many times the file's size
+   * (plus {@link ZIP_RATIO_FLOOR_BYTES}), whatever their headers say.
+   */
   maxCompressionRatio: number;
+}
+
+/**
+ * How far a 3MF's components and build items may multiply its meshes. Checked on the object
+ * graph before any placement is expanded, so a file over them is refused in time proportional
+ * to its size.
+ */
+export interface ComponentLimits {
+  /** Levels of components inside components below a build item. */
+  maxDepth: number;
+  /** Mesh placements the build expands to (one per printed copy of a mesh object). */
+  maxPlacements: number;
+  /**
+   * Triangles the build may expand to, per byte of the uploaded file, beyond what the file
+   * lists itself; at least {@link baseTriangles}. A 3MF mesh takes 15–25 bytes per triangle
+   * deflated, so 8 per byte allows a few hundred copies of a typical part.
+   */
+  trianglesPerFileByte: number;
+  baseTriangles: number;
 }
 
 /** Bounds applied while parsing any format. */
@@ -15,7 +38,11 @@ export interface ParseLimits {
   /** Triangles accepted in one model, whatever the format. */
   maxTriangles: number;
   zip: ZipLimits;
+  components: ComponentLimits;
 }
+
+/** Below this size a high ratio is harmless (a few KB of XML whitespace compresses a lot). */
+export const ZIP_RATIO_FLOOR_BYTES = 1024 * 1024;
 
 /** Defaults sized for the 5M-triangle benchmark with a tenfold margin. */
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
@@ -26,14 +53,26 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
     maxTotalBytes: 2 * 1024 * 1024 * 1024,
     maxCompressionRatio: 250,
   },
+  components: {
+    maxDepth: 16,
+    maxPlacements: 100_000,
+    trianglesPerFileByte: 8,
+    baseTriangles: 1_000_000,
+  },
 };
 
+/** Caller overrides of {@link DEFAULT_PARSE_LIMITS}, per group. */
+export interface ParseLimitOverrides {
+  maxTriangles?: number;
+  zip?: Partial<ZipLimits>;
+  components?: Partial<ComponentLimits>;
+}
+
 /** Merges caller overrides onto the defaults. */
-export function resolveParseLimits(
-  overrides: { maxTriangles?: number; zip?: Partial<ZipLimits> } = {},
-): ParseLimits {
+export function resolveParseLimits(overrides: ParseLimitOverrides = {}): ParseLimits {
   return {
     maxTriangles: overrides.maxTriangles ?? DEFAULT_PARSE_LIMITS.maxTriangles,
     zip: { ...DEFAULT_PARSE_LIMITS.zip, ...overrides.zip },
+    components: { ...DEFAULT_PARSE_LIMITS.components, ...overrides.components },
   };
 }
