@@ -4,6 +4,7 @@ import { resolveParseLimits, type ParseLimitOverrides } from './limits.js';
 import { fitToMachines, type Machine, type MachineFit } from './machine-fit.js';
 import { computeBoundingBox, diagonal, flipWinding, measureMesh } from './mesh-analysis.js';
 import { parseModel, weldParsed, type ParsedModel } from './parse.js';
+import { countCavities } from './cavities.js';
 import { analyseTopology, type TopologyReport } from './topology.js';
 import type {
   AnalysisWarning,
@@ -130,7 +131,9 @@ function analyseParsed(
   progress?.('measure', 1);
 
   progress?.('topology', 0);
-  const topology = analyseTopology(mesh.indices, mesh.positions.length / 3);
+  const vertexShell = new Int32Array(mesh.positions.length / 3);
+  const edges = analyseTopology(mesh.indices, mesh.positions.length / 3, vertexShell);
+  const topology = { ...edges, cavities: countCavities(mesh, edges, vertexShell) };
   progress?.('topology', 1);
 
   return {

@@ -13,7 +13,15 @@ export interface TopologyReport {
   watertight: boolean;
   /** Connected components (faces linked through shared vertices). */
   shells: number;
+  /**
+   * Shells that are voids, not bodies: closed, inward-facing, and inside another shell (a
+   * hollow part's inner wall). `shells − cavities` is the number of separate bodies.
+   */
+  cavities: number;
 }
+
+/** What {@link analyseTopology} finds from the indices alone (cavities need the positions). */
+export type EdgeTopology = Omit<TopologyReport, 'cavities'>;
 
 function find(parent: Int32Array, v: number): number {
   while (parent[v] !== v) {
@@ -29,9 +37,14 @@ function find(parent: Int32Array, v: number): number {
  * (counting sort into one Uint32Array, ~14 bytes per triangle), then each small bucket is
  * sorted and scanned. Shells come from a union-find over the edges found in that scan:
  * vertices linked by edges are the vertices of faces linked through shared vertices, and
- * the shells are the used vertices minus the merges.
+ * the shells are the used vertices minus the merges. When `vertexShell` is given, it receives
+ * each vertex's shell (a representative vertex).
  */
-export function analyseTopology(indices: Uint32Array, vertexCount: number): TopologyReport {
+export function analyseTopology(
+  indices: Uint32Array,
+  vertexCount: number,
+  vertexShell?: Int32Array,
+): EdgeTopology {
   const halfEdges = indices.length;
   // Counts per lower vertex, summed into bucket ends; the scatter below fills each bucket
   // from its end, which leaves offsets[v] at the start of bucket v (no cursor copy).
@@ -99,6 +112,7 @@ export function analyseTopology(indices: Uint32Array, vertexCount: number): Topo
   }
   let usedVertices = 0;
   for (let v = 0; v < vertexCount; v++) usedVertices += used[v]!;
+  if (vertexShell) for (let v = 0; v < vertexCount; v++) vertexShell[v] = find(parent, v);
 
   return {
     edges,
