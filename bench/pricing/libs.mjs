@@ -22,6 +22,9 @@ export const engine = dist('index.js');
 /** Its test fixtures (sample price list and machines), compiled beside it. */
 export const engineTesting = dist('testing.js');
 
+/** A module of the engine that index.js does not export (the parser's work counters). */
+export const engineInternal = (path) => dist(path);
+
 /** The engine of another build (`--engine-before DIR`: a copy of an older dist/). */
 export function loadEngineFrom(distDir) {
   return require(join(distDir, 'libs/pricing-engine/src/index.js'));

@@ -6,12 +6,14 @@ export interface ZipLimits {
   maxEntryBytes: number;
   /** Uncompressed bytes declared by all entries together. */
   maxTotalBytes: number;
-  /**
-   * Uncompressed/compressed ratio above which an entry is treated as a zip bomb. The entries
-   * the engine extracts together may also expand to at most this many times the file's size
-   * (plus {@link ZIP_RATIO_FLOOR_BYTES}), whatever their headers say.
-   */
+  /** Uncompressed/compressed ratio above which an entry of 1 MiB or more is a zip bomb. */
   maxCompressionRatio: number;
+  /**
+   * The parts the engine extracts together may expand to at most this many times the file's
+   * size, plus {@link ZIP_RATIO_FLOOR_BYTES}, whatever their headers say. 3MF model XML
+   * deflates 3–10:1; this budget is what bounds the XML a file can make the worker scan.
+   */
+  maxExtractedRatio: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface ComponentLimits {
   /**
    * Triangles the build may expand to, per byte of the uploaded file, beyond what the file
    * lists itself; at least {@link baseTriangles}. A 3MF mesh takes 15–25 bytes per triangle
-   * deflated, so 8 per byte allows a few hundred copies of a typical part.
+   * deflated, so 2 per byte allows some 40 copies of a part (PrusaSlicer writes copies as items).
    */
   trianglesPerFileByte: number;
   baseTriangles: number;
@@ -52,11 +54,12 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
     maxEntryBytes: 1024 * 1024 * 1024,
     maxTotalBytes: 2 * 1024 * 1024 * 1024,
     maxCompressionRatio: 250,
+    maxExtractedRatio: 32,
   },
   components: {
     maxDepth: 16,
     maxPlacements: 100_000,
-    trianglesPerFileByte: 8,
+    trianglesPerFileByte: 2,
     baseTriangles: 1_000_000,
   },
 };

@@ -14,7 +14,7 @@ const DATA_DESCRIPTOR_FLAG = 0x0008;
  * extracted entry must inflate to exactly its declared size (inflation stops past it) with its
  * CRC, its local header must agree with the directory, no two extracted entries may share
  * bytes (overlapping entries are how a small zip is made to expand many times over), and the
- * entries extracted together may expand to at most `maxCompressionRatio` × the file's size.
+ * entries extracted together may expand to at most `maxExtractedRatio` × the file's size.
  */
 export class ZipArchive {
   readonly entries: ZipEntry[];
@@ -29,7 +29,7 @@ export class ZipArchive {
     this.entries = readZipDirectory(bytes, limits);
     this.remaining = Math.min(
       limits.maxTotalBytes,
-      ZIP_RATIO_FLOOR_BYTES + limits.maxCompressionRatio * bytes.length,
+      ZIP_RATIO_FLOOR_BYTES + limits.maxExtractedRatio * bytes.length,
     );
   }
 
