@@ -94,7 +94,7 @@ export async function runQuotes(mesh, sizeLabel, engineDir) {
     });
     runs.push(r);
     console.error(
-      `  ${sizeLabel}M quote ${rep + 1}/${opts.firmReps}: FIRM ${r.modes?.FIRM.ms.toFixed(0) ?? r.error} ms, INDICATIVE ${r.modes?.INDICATIVE.ms.toFixed(0) ?? '—'} ms`,
+      `  ${sizeLabel} quote ${rep + 1}/${opts.firmReps}: FIRM ${r.modes?.FIRM.ms.toFixed(0) ?? r.error} ms, INDICATIVE ${r.modes?.INDICATIVE.ms.toFixed(0) ?? '—'} ms`,
     );
   }
   return runs;

@@ -37,8 +37,8 @@ function find(parent: Int32Array, v: number): number {
  * (counting sort into one Uint32Array, ~14 bytes per triangle), then each small bucket is
  * sorted and scanned. Shells come from a union-find over the edges found in that scan:
  * vertices linked by edges are the vertices of faces linked through shared vertices, and
- * the shells are the used vertices minus the merges. When `vertexShell` is given, it receives
- * each vertex's shell (a representative vertex).
+ * the shells are the used vertices minus the merges. When `vertexShell` is given and there are
+ * several shells, it receives each vertex's shell (a representative vertex).
  */
 export function analyseTopology(
   indices: Uint32Array,
@@ -112,7 +112,10 @@ export function analyseTopology(
   }
   let usedVertices = 0;
   for (let v = 0; v < vertexCount; v++) usedVertices += used[v]!;
-  if (vertexShell) for (let v = 0; v < vertexCount; v++) vertexShell[v] = find(parent, v);
+  const shells = usedVertices - merges;
+  // Only a mesh of several shells needs them told apart (for its cavities).
+  if (vertexShell && shells > 1)
+    for (let v = 0; v < vertexCount; v++) vertexShell[v] = find(parent, v);
 
   return {
     edges,
@@ -120,6 +123,6 @@ export function analyseTopology(
     nonManifoldEdges,
     inconsistentEdges,
     watertight: boundaryEdges === 0 && nonManifoldEdges === 0,
-    shells: usedVertices - merges,
+    shells,
   };
 }
