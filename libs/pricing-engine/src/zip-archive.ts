@@ -52,8 +52,10 @@ export class ZipArchive {
     } else {
       data = inflateAtMost(compressed, entry);
     }
-    if (data.length !== entry.uncompressedSize)
-      throw corrupt(`"${entry.name}" is smaller than its header says`);
+    if (data.length !== entry.uncompressedSize) {
+      const which = data.length < entry.uncompressedSize ? 'smaller' : 'larger';
+      throw corrupt(`"${entry.name}" is ${which} than its header says`);
+    }
     if (crc32(data) >>> 0 !== entry.crc32) throw corrupt(`"${entry.name}" fails its checksum`);
     this.remaining -= data.length;
     this.work.bytesInflated += data.length;
