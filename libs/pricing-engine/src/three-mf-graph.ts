@@ -85,6 +85,39 @@ function cycleError(graph: BuildGraph, path: number[]): MeshError {
   );
 }
 
+/** Per-object sums of the bounds pass. */
+interface Sums {
+  ownTriangles: Uint32Array;
+  trianglesBelow: Float64Array;
+  placementsBelow: Float64Array;
+  height: Int32Array;
+}
+
+/**
+ * Sums an object whose components are all summed: its own printed triangles (the type of an
+ * object with components is its parts', core spec 4) plus theirs. Returns 1 if its mesh is
+ * skipped (support, surface, other), else 0.
+ */
+function settle(graph: BuildGraph, node: number, sums: Sums): number {
+  const object = graph.objects[node]!;
+  const children = graph.children[node]!;
+  const printed = children.length > 0 || !SKIPPED_OBJECT_TYPES.has(object.type);
+  const own = printed ? object.triangleCount : 0;
+  sums.ownTriangles[node] = own;
+  let triangles = own;
+  let placements = own > 0 ? 1 : 0;
+  let depth = 0;
+  for (const c of children) {
+    triangles = add(triangles, sums.trianglesBelow[c.node]!);
+    placements = add(placements, sums.placementsBelow[c.node]!);
+    depth = Math.max(depth, sums.height[c.node]! + 1);
+  }
+  sums.trianglesBelow[node] = triangles;
+  sums.placementsBelow[node] = placements;
+  sums.height[node] = depth;
+  return !printed && object.triangleCount > 0 ? 1 : 0;
+}
+
 /**
  * Computes, once per object, the printed triangles, mesh placements and nesting depth below
  * it (sums over its components, saturating), with an iterative depth-first walk that finds
@@ -93,10 +126,12 @@ function cycleError(graph: BuildGraph, path: number[]): MeshError {
  */
 export function boundBuild(graph: BuildGraph, work: ParseWork): BuildBounds {
   const n = graph.objects.length;
-  const ownTriangles = new Uint32Array(n);
-  const trianglesBelow = new Float64Array(n);
-  const placementsBelow = new Float64Array(n);
-  const height = new Int32Array(n);
+  const sums: Sums = {
+    ownTriangles: new Uint32Array(n),
+    trianglesBelow: new Float64Array(n),
+    placementsBelow: new Float64Array(n),
+    height: new Int32Array(n),
+  };
   const state = new Uint8Array(n); // 0 new, 1 on the walk's path, 2 done
   const path = new Int32Array(n);
   const nextChild = new Int32Array(n);
@@ -122,22 +157,7 @@ export function boundBuild(graph: BuildGraph, work: ParseWork): BuildBounds {
         }
         continue;
       }
-      const object = graph.objects[node]!;
-      const printed = children.length > 0 || !SKIPPED_OBJECT_TYPES.has(object.type);
-      if (!printed && object.triangleCount > 0) skippedObjects++;
-      const own = printed ? object.triangleCount : 0;
-      ownTriangles[node] = own;
-      let triangles = own;
-      let placements = own > 0 ? 1 : 0;
-      let depth = 0;
-      for (const c of children) {
-        triangles = add(triangles, trianglesBelow[c.node]!);
-        placements = add(placements, placementsBelow[c.node]!);
-        depth = Math.max(depth, height[c.node]! + 1);
-      }
-      trianglesBelow[node] = triangles;
-      placementsBelow[node] = placements;
-      height[node] = depth;
+      skippedObjects += settle(graph, node, sums);
       state[node] = 2;
       work.objectsBounded++;
       top--;
@@ -147,10 +167,11 @@ export function boundBuild(graph: BuildGraph, work: ParseWork): BuildBounds {
   let placements = 0;
   let depth = 0;
   for (const item of graph.items) {
-    triangles = add(triangles, trianglesBelow[item.node]!);
-    placements = add(placements, placementsBelow[item.node]!);
-    depth = Math.max(depth, height[item.node]!);
+    triangles = add(triangles, sums.trianglesBelow[item.node]!);
+    placements = add(placements, sums.placementsBelow[item.node]!);
+    depth = Math.max(depth, sums.height[item.node]!);
   }
+  const { trianglesBelow, ownTriangles } = sums;
   return { trianglesBelow, ownTriangles, triangles, placements, depth, skippedObjects };
 }
 
