@@ -18,6 +18,7 @@ import { machineFacts } from './pricing/machine.mjs';
 import { buildReport, printReport, writeReport } from './pricing/report.mjs';
 import { runQuotes, runSize } from './pricing/run.mjs';
 import { quoteFigures, sizeFigures } from './pricing/summary.mjs';
+import { writeCylinder } from './pricing/cylinder.mjs';
 import { writeTorus } from './pricing/torus.mjs';
 
 const tmpDir = tmpDirOption
@@ -58,9 +59,19 @@ async function main() {
     }
   }
   const quotes = {};
-  if (opts.firmSize > 0) {
-    const m = mesh(opts.firmSize);
-    quotes[`${opts.firmSize}M`] = quoteFigures(m, await runQuotes(m, opts.firmSize));
+  const quote = async (label, m) => {
+    quotes[label] = quoteFigures(m, await runQuotes(m, label));
+    if (opts.engineBefore)
+      quotes[`${label} (before)`] = quoteFigures(m, await runQuotes(m, label, opts.engineBefore));
+  };
+  if (opts.firmSize > 0) await quote(`${opts.firmSize}M`, mesh(opts.firmSize));
+  if (opts.cylinderSize > 0) {
+    const t0 = performance.now();
+    const c = writeCylinder(join(tmpDir, 'cylinder.stl'), Math.round(opts.cylinderSize * 1e6));
+    console.error(
+      `cylinder: wrote ${c.triangles} triangles in ${Math.round(performance.now() - t0)} ms`,
+    );
+    await quote(`cylinder ${opts.cylinderSize}M`, c);
   }
   const report = buildReport(started, machine, sizes, quotes);
   printReport(report);

@@ -15,6 +15,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'ours,three,nodestl' },
     firm: { type: 'string', default: '2' },
     'firm-reps': { type: 'string', default: '3' },
+    cylinder: { type: 'string', default: '1' },
     'tmp-dir': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'engine-before': { type: 'string' },
@@ -41,6 +42,10 @@ if (args.help) {
   --firm M          size (millions of triangles) whose FIRM and INDICATIVE quotes are timed
                     with priceModel (default 2; 0 = skip)
   --firm-reps N     child processes for the quote timing (default 3)
+  --cylinder M      also time the quotes of an upright faceted cylinder of M million triangles
+                    (200 × 200 × 30 mm, every side triangle crosses every layer: the slicer's
+                    worst case; default 1; 0 = skip). With --engine-before, the older build's
+                    quotes of both meshes are timed too, in their own child processes
   --tmp-dir DIR     where the STL files go (default: a new directory under the OS temp dir)
   --cpu-prof        also write a V8 CPU profile of each of ours' children to
                     bench/results/profiles/ (the profiler slows ours down; figures are marked)
@@ -65,6 +70,8 @@ const unknown = only.filter((s) => !SYSTEMS.includes(s));
 if (unknown.length > 0) fail(`--only: unknown system ${unknown.join(', ')}; use ${SYSTEMS}`);
 const firm = Number(args.firm);
 if (!(firm >= 0 && firm <= 40)) fail('--firm: millions of triangles in [0, 40]');
+const cylinder = Number(args.cylinder);
+if (!(cylinder >= 0 && cylinder <= 10)) fail('--cylinder: millions of triangles in [0, 10]');
 
 /** The run's configuration, as the report's `config`. */
 export const opts = {
@@ -73,6 +80,7 @@ export const opts = {
   warmup: int('warmup', 0),
   only: SYSTEMS.filter((s) => only.includes(s)),
   firmSize: firm,
+  cylinderSize: cylinder,
   firmReps: int('firm-reps', 1),
   cpuProf: args['cpu-prof'],
   engineBefore: engineDir ? resolve(engineDir) : undefined,

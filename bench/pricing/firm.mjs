@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startCpu } from './cpu.mjs';
-import { engine, engineTesting } from './libs.mjs';
+import { engine as ours, engineTesting, loadEngineFrom } from './libs.mjs';
 import { torusGrid, torusStl } from './torus.mjs';
 
 /** The quote request: 10 parts in PLA on the FDM machine, standard lead time. */
@@ -29,7 +29,7 @@ function stageSplit(t0, marks) {
   return out;
 }
 
-function timeQuote(analysis, mode) {
+function timeQuote(engine, analysis, mode) {
   const marks = [];
   const onProgress = (stage) => marks.push([stage, performance.now()]);
   const cpu = startCpu();
@@ -47,8 +47,12 @@ function timeQuote(analysis, mode) {
   };
 }
 
-/** Warm-up on a small torus, analyse the file, then time each mode in `job.order`. */
+/**
+ * Warm-up on a small torus, analyse the file, then time each mode in `job.order`, with this
+ * build's engine or the one in `job.engineDir`.
+ */
 export function quoteJob(job) {
+  const engine = job.engineDir ? loadEngineFrom(job.engineDir) : ours;
   const small = engine.analyseModel(torusStl(torusGrid(50_000)).bytes, { unit: 'mm' });
   for (let i = 0; i < job.warmup; i++)
     for (const mode of job.order) engine.priceModel(small, request(mode));
@@ -57,6 +61,6 @@ export function quoteJob(job) {
   const analysis = engine.analyseModel(bytes, { unit: 'mm' });
   const analyseMs = performance.now() - t0;
   const modes = {};
-  for (const mode of job.order) modes[mode] = timeQuote(analysis, mode);
+  for (const mode of job.order) modes[mode] = timeQuote(engine, analysis, mode);
   return { analyseMs, modes };
 }

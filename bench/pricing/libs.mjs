@@ -24,6 +24,9 @@ export const engine = dist('index.js');
 /** Its test fixtures (sample price list and machines), compiled beside it. */
 export const engineTesting = dist('testing.js');
 
+/** A module of the engine that index.js does not export (the parser's work counters). */
+export const engineInternal = (path) => dist(path);
+
 /**
  * The engine of another build (`--engine-before DIR`: the root of a built checkout of an older
  * commit), in either build layout: libs/pricing-engine/dist, or dist/libs/pricing-engine/src

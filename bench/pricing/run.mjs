@@ -77,8 +77,11 @@ export async function runSize(mesh, sizeLabel) {
   return runs;
 }
 
-/** FIRM and INDICATIVE quotes of one mesh, alternating which mode goes first. */
-export async function runQuotes(mesh, sizeLabel) {
+/**
+ * FIRM and INDICATIVE quotes of one mesh, alternating which mode goes first; with the build in
+ * `engineDir` instead of this one when given.
+ */
+export async function runQuotes(mesh, sizeLabel, engineDir) {
   const runs = [];
   for (let rep = 0; rep < opts.firmReps; rep++) {
     const order = rep % 2 ? ['INDICATIVE', 'FIRM'] : ['FIRM', 'INDICATIVE'];
@@ -87,10 +90,11 @@ export async function runQuotes(mesh, sizeLabel) {
       file: mesh.file,
       warmup: Math.min(opts.warmup, 3),
       order,
+      engineDir,
     });
     runs.push(r);
     console.error(
-      `  ${sizeLabel}M quote ${rep + 1}/${opts.firmReps}: FIRM ${r.modes?.FIRM.ms.toFixed(0) ?? r.error} ms, INDICATIVE ${r.modes?.INDICATIVE.ms.toFixed(0) ?? '—'} ms`,
+      `  ${sizeLabel} quote ${rep + 1}/${opts.firmReps}: FIRM ${r.modes?.FIRM.ms.toFixed(0) ?? r.error} ms, INDICATIVE ${r.modes?.INDICATIVE.ms.toFixed(0) ?? '—'} ms`,
     );
   }
   return runs;

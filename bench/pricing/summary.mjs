@@ -98,6 +98,7 @@ export function quoteFigures(mesh, runs) {
     const stages = Object.keys(rs[0]?.stagesMs ?? {});
     return {
       ms: msStats(rs.map((r) => r.ms)),
+      cpuMs: round(median(rs.map((r) => r.cpu.cpuMs)), 0),
       stagesMs: Object.fromEntries(
         stages.map((s) => [s, round(median(rs.map((r) => r.stagesMs[s])), 1)]),
       ),

@@ -122,6 +122,7 @@ export function printQuotes(label, q) {
     '  time median / min ms',
     ...['FIRM', 'INDICATIVE'].map((m) => `${n(q[m].ms.median)} / ${n(q[m].ms.min)}`),
   );
+  row('  own CPU ms, median', ...['FIRM', 'INDICATIVE'].map((m) => n(q[m].cpuMs)));
   for (const m of ['FIRM', 'INDICATIVE'])
     row(
       `  ${m} stages ms`,

@@ -94,6 +94,7 @@ describe('analyseModel: measures', () => {
       inconsistentEdges: 0,
       watertight: true,
       shells: 1,
+      cavities: 0,
     });
     assert.deepEqual(report.warnings, []);
   });

@@ -1,9 +1,10 @@
 import { MeshError } from './errors.js';
 import { formatCount } from './format.util.js';
-import { resolveParseLimits, type ZipLimits } from './limits.js';
+import { resolveParseLimits, type ParseLimitOverrides } from './limits.js';
 import { fitToMachines, type Machine, type MachineFit } from './machine-fit.js';
 import { computeBoundingBox, diagonal, flipWinding, measureMesh } from './mesh-analysis.js';
 import { parseModel, weldParsed, type ParsedModel } from './parse.js';
+import { countCavities } from './cavities.js';
 import { analyseTopology, type TopologyReport } from './topology.js';
 import type {
   AnalysisWarning,
@@ -21,7 +22,7 @@ import { defaultWeldTolerance } from './weld.js';
 export interface AnalyseOptions {
   /** Unit the STL was exported in; ignored for 3MF, which declares its own. Default `mm`. */
   unit?: StlUnit;
-  limits?: { maxTriangles?: number; zip?: Partial<ZipLimits> };
+  limits?: ParseLimitOverrides;
   /** Vertex weld tolerance; default 1e-5 × bbox diagonal capped at 1 µm. */
   weldToleranceMm?: number;
   /** Reject the file when more than this fraction of faces is degenerate. Default 0.5. */
@@ -130,7 +131,9 @@ function analyseParsed(
   progress?.('measure', 1);
 
   progress?.('topology', 0);
-  const topology = analyseTopology(mesh.indices, mesh.positions.length / 3);
+  const vertexShell = new Int32Array(mesh.positions.length / 3);
+  const edges = analyseTopology(mesh.indices, mesh.positions.length / 3, vertexShell);
+  const topology = { ...edges, cavities: countCavities(mesh, edges, vertexShell) };
   progress?.('topology', 1);
 
   return {

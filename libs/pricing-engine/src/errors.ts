@@ -17,7 +17,9 @@ export type MeshErrorCode =
   | 'ZIP_LIMIT_EXCEEDED'
   | 'MODEL_PART_MISSING'
   | 'XML_DTD_FORBIDDEN'
-  | 'INVALID_3MF';
+  | 'INVALID_3MF'
+  | 'COMPONENT_CYCLE'
+  | 'COMPONENT_LIMIT_EXCEEDED';
 
 /** Why a price cannot be computed although the model is fine (request or configuration). */
 export type PricingErrorCode =

@@ -26,7 +26,13 @@ export {
   type MeshErrorCode,
   type PricingErrorCode,
 } from './errors.js';
-export { DEFAULT_PARSE_LIMITS, type ParseLimits, type ZipLimits } from './limits.js';
+export {
+  DEFAULT_PARSE_LIMITS,
+  type ComponentLimits,
+  type ParseLimitOverrides,
+  type ParseLimits,
+  type ZipLimits,
+} from './limits.js';
 export { sniffFormat, type SniffResult } from './sniff.js';
 export {
   analyseModel,

@@ -34,4 +34,21 @@ describe('polylineSeconds', () => {
       trapezoidSeconds(5, 0, 10, 10, 10) + trapezoidSeconds(5, 10, 0, 10, 10),
     );
   });
+
+  it('does not slow down where a straight wall was split: the crossing of a facet diagonal', () => {
+    // Slow acceleration: no move reaches full speed, so a forced full-speed junction would show.
+    const [v, a] = [10, 1];
+    const square = Float64Array.from([0, 0, 10, 0, 10, 10, 0, 10]);
+    // Points on two sides, one 1e-12 mm off the line (float rounding of a crossing).
+    const split = Float64Array.from([0, 0, 3, 0, 10, 0, 10, 7.5 + 1e-12, 10, 10, 0, 10]);
+    assert.equal(polylineSeconds(split, true, v, a), polylineSeconds(square, true, v, a));
+    // A real bend, however slight, is a corner; so is a reversal along one line.
+    const bent = Float64Array.from([0, 0, 3, 1e-6, 10, 0, 10, 10, 0, 10]);
+    assert.notEqual(polylineSeconds(bent, true, v, a), polylineSeconds(square, true, v, a));
+    const back = Float64Array.from([0, 0, 10, 0, 5, 0]);
+    close(
+      polylineSeconds(back, false, v, a),
+      trapezoidSeconds(10, 0, 0, v, a) + trapezoidSeconds(5, 0, 0, v, a),
+    );
+  });
 });

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { analyseModel } from './analyse.js';
 import { estimateFirm, estimateIndicative, type PrintTimeInput } from './print-time.js';
 import { resolveProfile, type TechnologyProfile } from './technology.js';
-import { box, cube } from './testing/mesh-generators.js';
+import { box, cube, cylinder } from './testing/mesh-generators.js';
+import { polylineSeconds, trapezoidSeconds } from './motion.util.js';
+import { sliceMesh, type SlicedLayer } from './slicer.js';
 import { toBinaryStl } from './testing/mesh-writers.js';
 
 const close = (actual: number, expected: number, tolerance = 1e-6): void => {
@@ -46,6 +48,30 @@ describe('estimateFirm', () => {
     assert.equal(estimate.openLoops, 0);
     close(estimate.partSeconds, 1500 / 50 + 4250 / 100, 1e-3);
     close(estimate.depositedVolumeMm3, 25 * (30 + 85) * 0.2);
+  });
+
+  it('times a repeated layer as its own contours would be timed', () => {
+    const { report, mesh } = analyseModel(toBinaryStl(cylinder(20, 10, 600)));
+    const profile = resolveProfile('FDM', { FDM: { ...simple, accelerationMmS2: 500 } });
+    const input = { ...boxInput(simple), mesh, volumeMm3: report.volumeMm3, profile };
+    const estimate = estimateFirm({ ...input, surfaceAreaMm2: report.surfaceAreaMm2 });
+    const layers: SlicedLayer[] = [];
+    sliceMesh(mesh, { layerHeightMm: 0.2, onLayer: (l) => layers.push(l) });
+    assert.equal(
+      layers.filter((l) => l.repeatsPrevious).length,
+      49,
+      'one layer built, 49 repeated',
+    );
+    // Every layer: the 600-gon once at perimeter speed, and its infill.
+    const loop = layers[0]!.loops[0]!;
+    const contour = polylineSeconds(loop.points, true, 50, 500);
+    const infill = ((layers[0]!.areaMm2 - layers[0]!.perimeterMm * 0.5) * 0.5) / 0.5;
+    close(estimate.perimeterPathMm!, 50 * layers[0]!.perimeterMm, 1e-6);
+    close(estimate.infillPathMm!, 50 * infill, 1e-6);
+    const xs = loop.points.filter((_, i) => i % 2 === 0);
+    const lines = Math.ceil(infill / (Math.max(...xs) - Math.min(...xs)));
+    const zigzag = lines * trapezoidSeconds(infill / lines, 0, 0, 100, 500);
+    close(estimate.partSeconds, 50 * (contour + zigzag), 1e-6);
   });
 
   it('prints the first and last layers solid', () => {

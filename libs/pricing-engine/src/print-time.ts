@@ -85,62 +85,99 @@ export function estimateIndicative(input: PrintTimeInput): PrintTimeEstimate {
   return finish(input, 'INDICATIVE', layers, deposited / profile.volumetricRateMm3S, deposited);
 }
 
+/** What one layer adds to each total, in the order the totals are summed. */
+interface LayerCost {
+  solid: boolean;
+  /** Seconds of each travel hop and each contour, then of the infill, in path order. */
+  seconds: number[];
+  travel: number[];
+  contour: number;
+  infill: number;
+  deposited: number;
+}
+
+/** Times one layer: each contour `perimeters` times, the hops between them, the infill. */
+function layerCost(layer: SlicedLayer, profile: TechnologyProfile): LayerCost {
+  const a = profile.accelerationMmS2;
+  const solid =
+    layer.index < profile.solidLayers || layer.index >= layer.layerCount - profile.solidLayers;
+  const cost: LayerCost = { solid, seconds: [], travel: [], contour: 0, infill: 0, deposited: 0 };
+  let lastX = Number.NaN;
+  let lastY = Number.NaN;
+  let minX = Infinity;
+  let maxX = -Infinity;
+  for (const loop of layer.loops) {
+    const pts = loop.points;
+    if (pts.length < 4) continue;
+    if (!Number.isNaN(lastX)) {
+      const hop = Math.hypot(pts[0]! - lastX, pts[1]! - lastY);
+      cost.travel.push(hop);
+      cost.seconds.push(trapezoidSeconds(hop, 0, 0, profile.travelSpeedMmS, a));
+    }
+    cost.seconds.push(
+      profile.perimeters * polylineSeconds(pts, loop.closed, profile.perimeterSpeedMmS, a),
+    );
+    lastX = pts[loop.closed ? 0 : pts.length - 2]!;
+    lastY = pts[loop.closed ? 1 : pts.length - 1]!;
+    for (let i = 0; i < pts.length; i += 2) {
+      if (pts[i]! < minX) minX = pts[i]!;
+      if (pts[i]! > maxX) maxX = pts[i]!;
+    }
+  }
+  cost.contour = layer.perimeterMm * profile.perimeters;
+  const area = Math.abs(layer.areaMm2);
+  const interior = Math.max(0, area - cost.contour * profile.lineWidthMm);
+  cost.infill = (interior * (solid ? 1 : profile.infillDensity)) / profile.lineWidthMm;
+  if (cost.infill > 0 && maxX > minX) {
+    const lines = Math.ceil(cost.infill / (maxX - minX));
+    cost.seconds.push(
+      lines *
+        trapezoidSeconds(
+          cost.infill / lines,
+          0,
+          0,
+          profile.infillSpeedMmS,
+          profile.accelerationMmS2,
+        ),
+    );
+  }
+  cost.deposited =
+    (Math.min(area, cost.contour * profile.lineWidthMm) +
+      interior * (solid ? 1 : profile.infillDensity)) *
+    profile.layerHeightMm;
+  return cost;
+}
+
 /**
  * Slices the part and times each layer: every contour `perimeters` times with corner
  * slow-downs, travel between contours, and zig-zag infill of `area × density / lineWidth`
  * (lines as long as the layer is wide). Inner perimeters are assumed as long as the outer
  * one; the first and last `solidLayers` are solid, internal top surfaces are not detected.
- * Support is timed as straight infill-speed lines.
+ * Support is timed as straight infill-speed lines. A layer whose contours repeat the previous
+ * layer's (vertical walls) reuses its timing, added to the totals in the same order.
  */
 export function estimateFirm(
   input: PrintTimeInput,
   onProgress?: (fraction: number) => void,
 ): PrintTimeEstimate {
   const { profile } = input;
-  const a = profile.accelerationMmS2;
   let seconds = 0;
   let perimeterPath = 0;
   let infillPath = 0;
   let travelPath = 0;
   let deposited = 0;
+  let previous: LayerCost | undefined;
   const timeLayer = (layer: SlicedLayer): void => {
     const solid =
       layer.index < profile.solidLayers || layer.index >= layer.layerCount - profile.solidLayers;
-    let lastX = Number.NaN;
-    let lastY = Number.NaN;
-    let minX = Infinity;
-    let maxX = -Infinity;
-    for (const loop of layer.loops) {
-      const pts = loop.points;
-      if (pts.length < 4) continue;
-      if (!Number.isNaN(lastX)) {
-        const hop = Math.hypot(pts[0]! - lastX, pts[1]! - lastY);
-        travelPath += hop;
-        seconds += trapezoidSeconds(hop, 0, 0, profile.travelSpeedMmS, a);
-      }
-      seconds +=
-        profile.perimeters * polylineSeconds(pts, loop.closed, profile.perimeterSpeedMmS, a);
-      lastX = pts[loop.closed ? 0 : pts.length - 2]!;
-      lastY = pts[loop.closed ? 1 : pts.length - 1]!;
-      for (let i = 0; i < pts.length; i += 2) {
-        if (pts[i]! < minX) minX = pts[i]!;
-        if (pts[i]! > maxX) maxX = pts[i]!;
-      }
-    }
-    const contour = layer.perimeterMm * profile.perimeters;
-    perimeterPath += contour;
-    const area = Math.abs(layer.areaMm2);
-    const interior = Math.max(0, area - contour * profile.lineWidthMm);
-    const infill = (interior * (solid ? 1 : profile.infillDensity)) / profile.lineWidthMm;
-    infillPath += infill;
-    if (infill > 0 && maxX > minX) {
-      const lines = Math.ceil(infill / (maxX - minX));
-      seconds += lines * trapezoidSeconds(infill / lines, 0, 0, profile.infillSpeedMmS, a);
-    }
-    deposited +=
-      (Math.min(area, contour * profile.lineWidthMm) +
-        interior * (solid ? 1 : profile.infillDensity)) *
-      profile.layerHeightMm;
+    const cost =
+      layer.repeatsPrevious && previous?.solid === solid ? previous : layerCost(layer, profile);
+    previous = cost;
+    for (const t of cost.seconds) seconds += t;
+    for (const hop of cost.travel) travelPath += hop;
+    perimeterPath += cost.contour;
+    infillPath += cost.infill;
+    deposited += cost.deposited;
   };
   const summary = sliceMesh(input.mesh, {
     layerHeightMm: profile.layerHeightMm,

@@ -10,6 +10,7 @@ const clean: ReviewInput = {
     inconsistentEdges: 0,
     watertight: true,
     shells: 1,
+    cavities: 0,
   },
   triangleCount: 12,
   degenerateFaces: 0,
@@ -41,6 +42,7 @@ describe('reviewQuote', () => {
         inconsistentEdges: 2,
         watertight: false,
         shells: 3,
+        cavities: 0,
       },
       degenerateFaces: 1,
       fitsAnyMachine: false,
@@ -81,5 +83,16 @@ describe('reviewQuote', () => {
       'QUANTITY_ABOVE_THRESHOLD',
     ]);
     assert.deepEqual(codes(clean, { ...thresholds, maxPriceCents: 5000, maxQuantity: 1 }), []);
+  });
+
+  it('counts a hollow part as one body: its closed inner void is no second shell to review', () => {
+    const hollow = { ...clean.topology, shells: 2, cavities: 1 };
+    assert.deepEqual(codes({ ...clean, topology: hollow }), []);
+    const hollowPlusLoose = { ...clean.topology, shells: 3, cavities: 1 };
+    assert.deepEqual(codes({ ...clean, topology: hollowPlusLoose }), ['MULTIPLE_SHELLS']);
+    assert.match(
+      reviewQuote({ ...clean, topology: hollowPlusLoose }).reasons[0]!.message,
+      /2 separate bodies/,
+    );
   });
 });

@@ -84,10 +84,12 @@ export function reviewQuote(
       `${formatCount(topology.inconsistentEdges)} edges join faces that disagree about inside and outside.`,
     );
   }
-  if (topology.shells > 1) {
+  // A cavity (the inner wall of a hollow part) is a shell but not a body.
+  const bodies = topology.shells - topology.cavities;
+  if (bodies > 1) {
     add(
       'MULTIPLE_SHELLS',
-      `The file contains ${formatCount(topology.shells)} separate bodies; confirm they are one order line.`,
+      `The file contains ${formatCount(bodies)} separate bodies; confirm they are one order line.`,
     );
   }
   if (!input.fitsAnyMachine)

@@ -82,4 +82,21 @@ describe('parseAsciiStl', () => {
   it('enforces the triangle limit', () => {
     assert.throws(() => parseAsciiStl(toAsciiStl(cube(1)), 1, 5), { code: 'TOO_MANY_TRIANGLES' });
   });
+
+  it('reports a file cut off anywhere, even inside a keyword or a number, as TRUNCATED', () => {
+    const whole = toAsciiStl(cube(10));
+    const end = text(whole).lastIndexOf('endsolid');
+    const codes = new Map<string, number>();
+    for (let cut = text(whole).indexOf('\n') + 1; cut < end; cut++) {
+      const code = parseError(text(whole.subarray(0, cut))).code;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+    assert.deepEqual([...codes.keys()], ['TRUNCATED'], JSON.stringify([...codes]));
+    // Inside a keyword: the line of the partial word, and what was expected there.
+    const error = parseError(text(whole).slice(0, text(whole).indexOf('vertex') + 4));
+    assert.equal(error.details.line, 4);
+    assert.match(error.message, /ends unexpectedly at line 4 \(expected vertex\)/);
+    // A complete file whose last word is merely misspelt stays a syntax error.
+    assert.equal(parseError(`${text(whole).slice(0, end)}endsolidd`).code, 'ASCII_SYNTAX');
+  });
 });

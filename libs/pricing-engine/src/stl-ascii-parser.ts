@@ -5,6 +5,8 @@ import { bytesToText, isNonFiniteSpelling, parseAsciiFloat } from './number-pars
 import { nonFiniteError } from './stl-binary-parser.js';
 
 const MIN_FACET_BYTES = 100;
+/** Stands for "a number" in {@link AsciiReader.cutOffBefore}. */
+const NUMBER = '<number>';
 const MAX_FLOAT32 = 3.4028234663852886e38;
 
 function isSpace(b: number): boolean {
@@ -51,6 +53,32 @@ class AsciiReader {
     return true;
   }
 
+  /**
+   * True when the current token runs into the end of the file and could be the beginning of
+   * one of `words` (case-insensitive) or of a number: the file was cut off in the middle of it,
+   * which is a truncation, not a syntax error.
+   */
+  cutOffBefore(...words: string[]): boolean {
+    if (this.tokenEnd !== this.bytes.length) return false;
+    const length = this.tokenEnd - this.tokenStart;
+    const startOf = (word: string): boolean => {
+      if (length > word.length) return false;
+      for (let i = 0; i < length; i++)
+        if ((this.bytes[this.tokenStart + i]! | 0x20) !== word.charCodeAt(i)) return false;
+      return true;
+    };
+    return words.some((word) => (word === NUMBER ? this.numberPrefix() : startOf(word)));
+  }
+
+  private numberPrefix(): boolean {
+    for (let i = this.tokenStart; i < this.tokenEnd; i++) {
+      const b = this.bytes[i]!;
+      const numeric = (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2d || b === 0x2e;
+      if (!numeric && (b | 0x20) !== 0x65) return false;
+    }
+    return true;
+  }
+
   tokenText(): string {
     const end = Math.min(this.tokenEnd, this.tokenStart + 40);
     return bytesToText(this.bytes, this.tokenStart, end);
@@ -63,8 +91,9 @@ class AsciiReader {
 
   expect(word: string): void {
     if (!this.next()) throw truncated(this.line, word);
-    if (!this.tokenIs(word))
-      throw syntax(this.tokenLine, `expected '${word}' but found '${this.tokenText()}'`);
+    if (this.tokenIs(word)) return;
+    if (this.cutOffBefore(word)) throw truncated(this.tokenLine, word);
+    throw syntax(this.tokenLine, `expected '${word}' but found '${this.tokenText()}'`);
   }
 
   number(facet: number): number {
@@ -72,6 +101,8 @@ class AsciiReader {
     const value = parseAsciiFloat(this.bytes, this.tokenStart, this.tokenEnd);
     if (Number.isFinite(value)) return value;
     if (Number.isNaN(value) && !isNonFiniteSpelling(this.bytes, this.tokenStart, this.tokenEnd)) {
+      if (this.cutOffBefore(NUMBER, 'nan', 'inf', 'infinity'))
+        throw truncated(this.tokenLine, 'a number');
       throw syntax(this.tokenLine, `expected a number but found '${this.tokenText()}'`);
     }
     throw nonFiniteError(facet, value, this.tokenLine);
@@ -144,12 +175,15 @@ export function parseAsciiStl(
       reader.skipLine();
       if (!reader.next()) break;
       if (!reader.tokenIs('solid')) {
+        if (reader.cutOffBefore('solid')) throw truncated(reader.tokenLine, "'solid'");
         throw syntax(
           reader.tokenLine,
           `expected 'solid' or end of file but found '${reader.tokenText()}'`,
         );
       }
       reader.skipLine();
+    } else if (reader.cutOffBefore('facet', 'endsolid')) {
+      throw truncated(reader.tokenLine, "'facet' or 'endsolid'");
     } else {
       throw syntax(
         reader.tokenLine,

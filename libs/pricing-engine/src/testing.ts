@@ -8,6 +8,8 @@ import { toAsciiStl, toBinaryStl } from './testing/mesh-writers.js';
 export {
   box,
   cube,
+  cylinder,
+  frustum,
   invert,
   torus,
   translate,
@@ -24,6 +26,26 @@ export {
   type ThreeMfOptions,
 } from './testing/mesh-writers.js';
 export { createZip, type ZipInput } from './testing/zip-writer.js';
+export {
+  meshXml,
+  modelRelationships,
+  modelXml,
+  threeMfPackage,
+  toProduction3mf,
+  type ProductionObject,
+} from './testing/three-mf-package.js';
+export {
+  componentBomb,
+  componentCycle,
+  decompressionBomb,
+  deepNesting,
+  instancingBomb,
+  lyingZip,
+  overlappingEntries,
+  type BombKind,
+  type BombLeaf,
+  type ZipLie,
+} from './testing/hostile-3mf.js';
 export { sampleMachines, samplePriceList } from './testing/fixtures.js';
 
 /** A cube of side `sizeMm` as STL bytes (binary by default). */

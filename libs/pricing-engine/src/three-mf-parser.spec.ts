@@ -95,8 +95,13 @@ describe('parse3mf', () => {
     const zip = to3mf(cube(10));
     const record = centralRecord(zip, '3D/3dmodel.model');
     const view = new DataView(zip.buffer);
-    view.setUint32(record + 24, view.getUint32(record + 24, true) - 100, true);
-    assert.equal(meshError(zip).code, 'ZIP_CORRUPT');
+    const declared = view.getUint32(record + 24, true) - 100;
+    // Both headers tell the same lie, so only the inflation itself can catch it.
+    view.setUint32(record + 24, declared, true);
+    view.setUint32(view.getUint32(record + 42, true) + 22, declared, true);
+    const error = meshError(zip);
+    assert.equal(error.code, 'ZIP_CORRUPT');
+    assert.match(error.message, /larger than its header says/);
   });
 
   it('rejects oversized entries, too many entries and too much total data', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyseTopology, type TopologyReport } from './topology.js';
+import { analyseTopology, type EdgeTopology } from './topology.js';
 
 /** The report written the slow way: a map of undirected edges and a union-find over faces. */
-function referenceTopology(indices: Uint32Array, vertexCount: number): TopologyReport {
+function referenceTopology(indices: Uint32Array, vertexCount: number): EdgeTopology {
   const edges = new Map<string, { uses: number; forward: number }>();
   const parent = Array.from({ length: vertexCount }, (_, v) => v);
   const find = (v: number): number => (parent[v] === v ? v : (parent[v] = find(parent[v]!)));

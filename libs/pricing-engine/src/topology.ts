@@ -1,3 +1,5 @@
+import { sortBucket } from './sort-bucket.util.js';
+
 /** Edge and connectivity facts about a welded mesh. */
 export interface TopologyReport {
   edges: number;
@@ -11,25 +13,15 @@ export interface TopologyReport {
   watertight: boolean;
   /** Connected components (faces linked through shared vertices). */
   shells: number;
+  /**
+   * Shells that are voids, not bodies: closed, inward-facing, and inside another shell (a
+   * hollow part's inner wall). `shells − cavities` is the number of separate bodies.
+   */
+  cavities: number;
 }
 
-const SMALL_BUCKET = 16;
-
-function sortBucket(entries: Uint32Array, start: number, end: number): void {
-  if (end - start > SMALL_BUCKET) {
-    entries.subarray(start, end).sort();
-    return;
-  }
-  for (let i = start + 1; i < end; i++) {
-    const value = entries[i]!;
-    let j = i - 1;
-    while (j >= start && entries[j]! > value) {
-      entries[j + 1] = entries[j]!;
-      j--;
-    }
-    entries[j + 1] = value;
-  }
-}
+/** What {@link analyseTopology} finds from the indices alone (cavities need the positions). */
+export type EdgeTopology = Omit<TopologyReport, 'cavities'>;
 
 function find(parent: Int32Array, v: number): number {
   while (parent[v] !== v) {
@@ -45,9 +37,14 @@ function find(parent: Int32Array, v: number): number {
  * (counting sort into one Uint32Array, ~14 bytes per triangle), then each small bucket is
  * sorted and scanned. Shells come from a union-find over the edges found in that scan:
  * vertices linked by edges are the vertices of faces linked through shared vertices, and
- * the shells are the used vertices minus the merges.
+ * the shells are the used vertices minus the merges. When `vertexShell` is given and there are
+ * several shells, it receives each vertex's shell (a representative vertex).
  */
-export function analyseTopology(indices: Uint32Array, vertexCount: number): TopologyReport {
+export function analyseTopology(
+  indices: Uint32Array,
+  vertexCount: number,
+  vertexShell?: Int32Array,
+): EdgeTopology {
   const halfEdges = indices.length;
   // Counts per lower vertex, summed into bucket ends; the scatter below fills each bucket
   // from its end, which leaves offsets[v] at the start of bucket v (no cursor copy).
@@ -115,6 +112,10 @@ export function analyseTopology(indices: Uint32Array, vertexCount: number): Topo
   }
   let usedVertices = 0;
   for (let v = 0; v < vertexCount; v++) usedVertices += used[v]!;
+  const shells = usedVertices - merges;
+  // Only a mesh of several shells needs them told apart (for its cavities).
+  if (vertexShell && shells > 1)
+    for (let v = 0; v < vertexCount; v++) vertexShell[v] = find(parent, v);
 
   return {
     edges,
@@ -122,6 +123,6 @@ export function analyseTopology(indices: Uint32Array, vertexCount: number): Topo
     nonManifoldEdges,
     inconsistentEdges,
     watertight: boundaryEdges === 0 && nonManifoldEdges === 0,
-    shells: usedVertices - merges,
+    shells,
   };
 }

@@ -82,6 +82,16 @@ export class XmlScanner {
     return -1;
   }
 
+  /** Number of attributes on the current open tag. */
+  attributeCount(): number {
+    return this.attrCount;
+  }
+
+  /** Qualified name (with any prefix) of attribute `index` of the current open tag. */
+  attrName(index: number): string {
+    return bytesToText(this.bytes, this.attrNameStart[index]!, this.attrNameEnd[index]!);
+  }
+
   attrText(index: number): string {
     return bytesToText(this.bytes, this.valueStart[index]!, this.valueEnd[index]!);
   }

@@ -1,4 +1,3 @@
-import { crc32, inflateRawSync } from 'node:zlib';
 import { MeshError } from './errors.js';
 import { formatCount } from './format.util.js';
 import { bytesToText } from './number-parse.util.js';
@@ -8,11 +7,8 @@ const EOCD_SIGNATURE = 0x06054b50;
 const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
 const ZIP64_EOCD_SIGNATURE = 0x06064b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_MIN_BYTES = 22;
 const MAX_COMMENT_BYTES = 0xffff;
-/** Below this size a high ratio is harmless (a few KB of XML whitespace compresses a lot). */
-const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
 
 /** One file listed in a zip central directory. */
 export interface ZipEntry {
@@ -25,14 +21,16 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-function corrupt(problem: string): MeshError {
+/** The archive is damaged or lies about itself. */
+export function corrupt(problem: string): MeshError {
   return new MeshError(
     'ZIP_CORRUPT',
     `The 3MF file is damaged (${problem}). Export it again from your slicer or CAD tool.`,
   );
 }
 
-function limitExceeded(limit: string, problem: string): MeshError {
+/** The archive is over one of the {@link ZipLimits}. */
+export function limitExceeded(limit: string, problem: string): MeshError {
   return new MeshError(
     'ZIP_LIMIT_EXCEEDED',
     `The 3MF file was rejected because ${problem}. Export it again without extra attachments, or upload an STL instead.`,
@@ -147,65 +145,4 @@ function applyZip64Extra(view: DataView, start: number, length: number, entry: Z
     p += 4 + size;
   }
   throw corrupt('a ZIP64 size field is missing');
-}
-
-/**
- * Decompresses one entry. Sizes come from the central directory; inflation is capped at the
- * declared size, so an entry that lies about its size fails instead of exhausting memory.
- */
-export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipLimits): Uint8Array {
-  if ((entry.flags & 0x0001) !== 0) {
-    throw new MeshError(
-      'ZIP_ENCRYPTED',
-      'The 3MF file is password-protected. Export it again without encryption.',
-      { entry: entry.name },
-    );
-  }
-  if (entry.method !== 0 && entry.method !== 8) {
-    throw new MeshError(
-      'ZIP_UNSUPPORTED',
-      `The 3MF file uses an unsupported compression method (${entry.method}). Export it again with standard (deflate) compression.`,
-      { entry: entry.name, method: entry.method },
-    );
-  }
-  if (entry.uncompressedSize > limits.maxEntryBytes) {
-    throw limitExceeded(
-      'entrySize',
-      `the part "${entry.name}" would expand to ${formatCount(entry.uncompressedSize)} bytes (limit ${formatCount(limits.maxEntryBytes)})`,
-    );
-  }
-  const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-  if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && ratio > limits.maxCompressionRatio) {
-    throw limitExceeded(
-      'compressionRatio',
-      `the part "${entry.name}" is compressed ${Math.round(ratio)}:1, which looks like a zip bomb`,
-    );
-  }
-
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const local = entry.localHeaderOffset;
-  if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) {
-    throw corrupt(`the local header of "${entry.name}" is invalid`);
-  }
-  const dataStart =
-    local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-  const dataEnd = dataStart + entry.compressedSize;
-  if (dataEnd > bytes.length) throw corrupt(`"${entry.name}" is truncated`);
-  const compressed = bytes.subarray(dataStart, dataEnd);
-
-  let data: Uint8Array;
-  if (entry.method === 0) {
-    if (entry.compressedSize !== entry.uncompressedSize)
-      throw corrupt(`"${entry.name}" has inconsistent sizes`);
-    data = compressed;
-  } else {
-    try {
-      data = inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
-    } catch {
-      throw corrupt(`"${entry.name}" cannot be decompressed or is larger than declared`);
-    }
-  }
-  if (data.length !== entry.uncompressedSize) throw corrupt(`"${entry.name}" has the wrong size`);
-  if (crc32(data) >>> 0 !== entry.crc32) throw corrupt(`"${entry.name}" fails its checksum`);
-  return data;
 }

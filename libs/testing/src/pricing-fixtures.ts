@@ -32,6 +32,20 @@ export interface PricingEngineFixtures {
   createZip(
     files: ReadonlyArray<{ name: string; data: Uint8Array | string; method?: 0 | 8 }>,
   ): Uint8Array;
+  invert(triangles: readonly Triangle[]): Triangle[];
+  cylinder(radius: number, height: number, segments: number): Triangle[];
+  /** 3MF with the production extension: each mesh in its own `3D/Objects/*.model` part. */
+  toProduction3mf(
+    objects: ReadonlyArray<{ triangles: readonly Triangle[]; transform?: readonly number[] }>,
+  ): Uint8Array;
+  /** Hostile 3MF files (libs/pricing-engine/src/testing/hostile-3mf.ts). */
+  componentBomb(leaf: 'empty' | 'support' | 'real', levels?: number, fanOut?: number): Uint8Array;
+  instancingBomb(segments?: number, levels?: number, fanOut?: number): Uint8Array;
+  deepNesting(depth: number): Uint8Array;
+  componentCycle(kind: 'self' | 'through'): Uint8Array;
+  lyingZip(lie: 'smaller' | 'larger' | 'headers-disagree'): Uint8Array;
+  overlappingEntries(): Uint8Array;
+  decompressionBomb(kind: 'one-entry' | 'many-parts', parts?: number): Uint8Array;
 }
 
 let loaded: PricingEngineFixtures | undefined;

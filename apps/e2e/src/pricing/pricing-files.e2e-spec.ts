@@ -12,8 +12,14 @@ describe('pricing: models priced, bad files failed with a reason (mes-api + work
   let sys: PricingSystem;
   const f = pricingEngineFixtures();
 
+  // A calculation past PRICING_TIMEOUT_MS ends TIMEOUT: a hostile file that held the thread
+  // would show as TIMEOUT after a minute, not as the analysis's own typed refusal.
+  const TIMEOUT_MS = 60_000;
+
   before(async () => {
-    sys = await PricingSystem.start('pfiles', { workerEnv: { PRICING_CONCURRENCY: '2' } });
+    sys = await PricingSystem.start('pfiles', {
+      workerEnv: { PRICING_CONCURRENCY: '2', PRICING_TIMEOUT_MS: String(TIMEOUT_MS) },
+    });
   });
   after(async () => {
     await sys?.stop();
@@ -101,6 +107,7 @@ describe('pricing: models priced, bad files failed with a reason (mes-api + work
     const absurd = Buffer.from(cube);
     absurd.writeUInt32LE(0xffffffff, 80);
     const empty = Buffer.alloc(84);
+    const ascii = Buffer.from(f.toAsciiStl(f.cube(20)));
     const cases: Array<{ name: string; bytes: Uint8Array; code: string; reason: RegExp }> = [
       {
         name: 'truncated',
@@ -119,6 +126,12 @@ describe('pricing: models priced, bad files failed with a reason (mes-api + work
         bytes: nan,
         code: 'NON_FINITE_COORDINATE',
         reason: /Triangle 1 has an invalid coordinate \(NaN\)/,
+      },
+      {
+        name: 'ASCII STL cut inside a keyword',
+        bytes: ascii.subarray(0, ascii.indexOf('endloop', 500) + 3),
+        code: 'TRUNCATED',
+        reason: /ends unexpectedly at line \d+ \(expected endloop\).*cut short/,
       },
       { name: '0 triangles', bytes: empty, code: 'EMPTY_MESH', reason: /no triangles/ },
       {
@@ -205,6 +218,114 @@ describe('pricing: models priced, bad files failed with a reason (mes-api + work
       0,
       'no run was retried',
     );
+  });
+
+  it('refuses hostile 3MF files in the analysis with a typed reason, never the timeout, and stays healthy', async () => {
+    const cases: Array<{ name: string; bytes: Uint8Array; code: string; reason: RegExp }> = [
+      {
+        name: 'component bomb, 10^16 real leaves',
+        bytes: f.componentBomb('real'),
+        code: 'COMPONENT_LIMIT_EXCEEDED',
+        reason: /places its meshes more than .* times.*order the quantity/,
+      },
+      {
+        name: 'component bomb, 10^16 empty leaves',
+        bytes: f.componentBomb('empty'),
+        code: 'EMPTY_MESH',
+        reason: /no printable triangles/,
+      },
+      {
+        name: 'component bomb, 10^16 support-only leaves',
+        bytes: f.componentBomb('support'),
+        code: 'EMPTY_MESH',
+        reason: /marked as support/,
+      },
+      {
+        name: 'instancing bomb',
+        bytes: f.instancingBomb(),
+        code: 'COMPONENT_LIMIT_EXCEEDED',
+        reason: /would expand to 6,348,800 triangles/,
+      },
+      {
+        name: 'components nested 40 deep',
+        bytes: f.deepNesting(40),
+        code: 'COMPONENT_LIMIT_EXCEEDED',
+        reason: /40 levels deep/,
+      },
+      {
+        name: 'component cycle',
+        bytes: f.componentCycle('through'),
+        code: 'COMPONENT_CYCLE',
+        reason: /object 2 contains itself \(2 → 3 → 4 → 2\)/,
+      },
+      {
+        name: 'zip that understates a size',
+        bytes: f.lyingZip('smaller'),
+        code: 'ZIP_CORRUPT',
+        reason: /larger than its header says/,
+      },
+      {
+        name: 'zip entries sharing their bytes',
+        bytes: f.overlappingEntries(),
+        code: 'ZIP_CORRUPT',
+        reason: /overlaps/,
+      },
+      {
+        name: 'decompression bomb of many parts',
+        bytes: f.decompressionBomb('many-parts'),
+        code: 'ZIP_LIMIT_EXCEEDED',
+        reason: /would expand to more than .* bytes/,
+      },
+    ];
+    const started = Date.now();
+    const quotes = new Map<string, (typeof cases)[number]>();
+    for (const c of cases)
+      quotes.set(
+        await sys.requestQuote({ file: await sys.uploadModel(c.bytes, `${c.name}.3mf`) }),
+        c,
+      );
+    for (const [quoteId, c] of quotes) {
+      const out = await sys.outcome(quoteId, TIMEOUT_MS + 30_000);
+      assert.equal(out.type, TYPES.failed, `${c.name}: ${JSON.stringify(out.data)}`);
+      assert.equal(out.data.code, c.code, c.name);
+      assert.match(String(out.data.reason), c.reason, c.name);
+      const [row] = await sys.query<{ status: string; attempts: number }>(
+        'SELECT status, attempts FROM pricing_jobs WHERE quote_id = $1',
+        [quoteId],
+      );
+      assert.deepEqual(row, { status: 'FAILED', attempts: 1 }, c.name);
+      console.log(`# ${c.name} (${c.bytes.length} bytes): ${c.code} — ${String(out.data.reason)}`);
+    }
+    console.log(`# ${cases.length} hostile files failed within ${Date.now() - started} ms in all`);
+    assert.equal((await fetch(`${sys.worker.url}/health/ready`)).status, 200);
+    const ok = await sys.outcome(
+      await sys.requestQuote({ file: await sys.uploadModel(f.to3mf(f.cube(15)), 'ok.3mf') }),
+    );
+    assert.equal(ok.type, TYPES.priced, 'the next good file is priced');
+  });
+
+  it('prices what customers’ tools write: a 3MF with meshes in separate parts (Bambu Studio, OrcaSlicer), a hollow part as one body', async () => {
+    const production = f.toProduction3mf([
+      { triangles: f.cube(10), transform: [1, 0, 0, 0, 1, 0, 0, 0, 1, 128, 128, 0] },
+    ]);
+    const hollow = [...f.box(20, 20, 20), ...f.invert(f.box(10, 10, 10, [5, 5, 5]))];
+    const cases = [
+      { name: 'production 3MF', bytes: production, volume: 1000, reasons: [] },
+      { name: 'hollow box', bytes: f.toBinaryStl(hollow), volume: 7000, reasons: [] },
+    ];
+    for (const c of cases) {
+      const out = await sys.outcome(
+        await sys.requestQuote({ file: await sys.uploadModel(c.bytes, c.name), mode: 'FIRM' }),
+      );
+      assert.equal(out.type, TYPES.priced, `${c.name}: ${JSON.stringify(out.data)}`);
+      assert.equal((out.data.model as { volumeMm3: number }).volumeMm3, c.volume, c.name);
+      const reasons = out.data.reviewReasons as Array<{ code: string }>;
+      assert.deepEqual(
+        reasons.map((r) => r.code),
+        c.reasons,
+        c.name,
+      );
+    }
   });
 
   it('prices an open mesh as the engine decides: a price, held for review (NEEDS_REVIEW, NOT_WATERTIGHT)', async () => {

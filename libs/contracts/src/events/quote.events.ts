@@ -150,7 +150,10 @@ export const QuoteFailed = defineEvent(
   1,
   z.strictObject({
     quoteId: id,
-    /** Engine or pricing error code (`TRUNCATED`, `UNKNOWN_MATERIAL`, …) or `INTERNAL`. */
+    /**
+     * Engine or pricing error code (`TRUNCATED`, `COMPONENT_LIMIT_EXCEEDED`, `UNKNOWN_MATERIAL`,
+     * …, listed in libs/pricing-engine/README.md), or the worker's own (`TIMEOUT`, `INTERNAL`, …).
+     */
     code: z.string().min(1),
     /** What the customer can do about it, in plain words. */
     reason: z.string().min(1),

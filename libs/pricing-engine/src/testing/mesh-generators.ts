@@ -150,6 +150,32 @@ export function torus(major: number, minor: number, segments: number, sides: num
   return triangles;
 }
 
+/**
+ * Faceted frustum standing on the xy plane around the z axis: bottom radius `r0`, top radius
+ * `r1`, `segments` side quads each one band from bottom to top (two triangles, so every side
+ * triangle spans the full height), caps as fans around their centres. `r0 === r1` is a prism.
+ */
+export function frustum(r0: number, r1: number, height: number, segments: number): Triangle[] {
+  const at = (r: number, i: number, z: number): Point => {
+    const a = (2 * Math.PI * (i % segments)) / segments;
+    return [r * Math.cos(a), r * Math.sin(a), z];
+  };
+  const triangles: Triangle[] = [];
+  for (let i = 0; i < segments; i++) {
+    triangles.push(
+      ...quad(at(r0, i, 0), at(r0, i + 1, 0), at(r1, i + 1, height), at(r1, i, height)),
+    );
+    triangles.push([[0, 0, 0], at(r0, i + 1, 0), at(r0, i, 0)]);
+    triangles.push([[0, 0, height], at(r1, i, height), at(r1, i + 1, height)]);
+  }
+  return triangles;
+}
+
+/** Faceted cylinder (a prism of `segments` sides): see {@link frustum}. */
+export function cylinder(radius: number, height: number, segments: number): Triangle[] {
+  return frustum(radius, radius, height, segments);
+}
+
 /** Same triangles with reversed winding (an inside-out mesh). */
 export function invert(triangles: readonly Triangle[]): Triangle[] {
   return triangles.map(([a, b, c]) => [a, c, b]);

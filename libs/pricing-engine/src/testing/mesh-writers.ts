@@ -1,6 +1,6 @@
 import type { ThreeMfUnit } from '../types.js';
 import type { Point, Triangle } from './mesh-generators.js';
-import { createZip } from './zip-writer.js';
+import { meshXml, threeMfPackage } from './three-mf-package.js';
 
 function normal([a, b, c]: Triangle): Point {
   const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
@@ -58,30 +58,11 @@ export function to3mfModelXml(
   triangles: readonly Triangle[],
   options: ThreeMfOptions = {},
 ): string {
-  const index = new Map<string, number>();
-  const vertices: string[] = [];
-  const faces: string[] = [];
-  const id = (p: Point): number => {
-    const key = p.join(',');
-    let i = index.get(key);
-    if (i === undefined) {
-      i = vertices.length;
-      index.set(key, i);
-      vertices.push(`<vertex x="${p[0]}" y="${p[1]}" z="${p[2]}"/>`);
-    }
-    return i;
-  };
-  for (const [a, b, c] of triangles)
-    faces.push(`<triangle v1="${id(a)}" v2="${id(b)}" v3="${id(c)}"/>`);
   const transform = options.transform ? ` transform="${options.transform.join(' ')}"` : '';
   return [
     options.prolog ?? '<?xml version="1.0" encoding="UTF-8"?>',
     `<model unit="${options.unit ?? 'millimeter'}" xml:lang="en-US" xmlns="http://schemas.microsoft.com/3dmanufacturing/core/2015/02">`,
-    '<resources><object id="1" type="model"><mesh><vertices>',
-    ...vertices,
-    '</vertices><triangles>',
-    ...faces,
-    '</triangles></mesh></object></resources>',
+    `<resources><object id="1" type="model">${meshXml(triangles)}</object></resources>`,
     `<build><item objectid="1"${transform}/></build>`,
     '</model>',
   ].join('\n');
@@ -89,18 +70,9 @@ export function to3mfModelXml(
 
 /** A complete 3MF package (content types, relationships, model part). */
 export function to3mf(triangles: readonly Triangle[], options: ThreeMfOptions = {}): Uint8Array {
-  const method = options.compression === 'store' ? 0 : 8;
-  return createZip([
-    {
-      name: '[Content_Types].xml',
-      method,
-      data: '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="model" ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/></Types>',
-    },
-    {
-      name: '_rels/.rels',
-      method,
-      data: '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Target="/3D/3dmodel.model" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>',
-    },
-    { name: '3D/3dmodel.model', method, data: to3mfModelXml(triangles, options) },
-  ]);
+  return threeMfPackage(
+    to3mfModelXml(triangles, options),
+    [],
+    options.compression === 'store' ? 0 : 8,
+  );
 }
