@@ -72,7 +72,11 @@ export class EmbeddedS3Server {
       maxObjectBytes: opts.maxObjectBytes ?? 5 * 1024 ** 3,
     };
     const log = opts.log ?? stderrLog;
-    const server = createServer((req, res) => serve(req, res, deps, log));
+    // A request without Host reaches the handler (and fails its signature, which signs the
+    // host) instead of getting Node's bare 400.
+    const server = createServer({ requireHostHeader: false }, (req, res) =>
+      serve(req, res, deps, log),
+    );
     server.on('clientError', answerClientError);
     // An `Expect` other than 100-continue: S3's error document rather than Node's bare 417.
     server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
@@ -134,6 +138,8 @@ function answerError(
   requestId: string,
   log: EmbeddedS3Log,
 ): void {
+  // The client went away (mid-body, mid-answer): what failed is its connection, not the server.
+  if (res.destroyed || req.socket.destroyed) return void res.destroy();
   let e: S3Error;
   if (err instanceof S3Error) e = err;
   else {
@@ -147,8 +153,8 @@ function answerError(
       err: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
   }
-  // Past the headers (a client gone mid-download) there is nothing left to tell it.
-  if (res.headersSent || res.destroyed) return void res.destroy();
+  // Past the headers there is nothing left to tell the client but that the answer is cut.
+  if (res.headersSent) return void res.destroy();
   for (const name of res.getHeaderNames()) if (!KEPT_ON_ERROR.has(name)) res.removeHeader(name);
   // An unread body is dropped with the connection, never read into memory.
   if (!req.complete) res.setHeader('connection', 'close');
