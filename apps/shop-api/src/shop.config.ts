@@ -10,12 +10,14 @@ import {
   type ConfigOf,
 } from '@fabflow/config';
 import { shopB2bEnv } from './b2b/b2b.config';
+import { shopUploadEnv } from './uploads/uploads.config';
 
 export const shopConfigSpec = defineConfig({
   ...commonEnv,
   ...databaseEnv('shop'),
   ...portEnv(3000),
   ...storageEnv,
+  ...shopUploadEnv,
   S3_PUBLIC_ENDPOINT: {
     schema: urlFromEnv(['http:', 'https:']).optional(),
     description:

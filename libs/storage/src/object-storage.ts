@@ -39,6 +39,19 @@ export interface UploadedPart {
   etag: string;
 }
 
+const MULTIPART_REFUSALS = [
+  'InvalidPart',
+  'InvalidPartOrder',
+  'EntityTooSmall',
+  'NoSuchUpload',
+] as const;
+
+/** Why S3 refused to assemble a multipart upload (its error code and message). */
+export interface MultipartRefusal {
+  code: (typeof MULTIPART_REFUSALS)[number];
+  message: string;
+}
+
 export interface ObjectInfo {
   sizeBytes: number;
   etag: string | undefined;
@@ -166,24 +179,32 @@ export class ObjectStorage {
 
   /**
    * Assembles the object from its parts (ascending part numbers, each with the ETag its PUT
-   * answered). S3's refusal (InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload)
-   * is thrown as the SDK's S3ServiceException with that name.
+   * answered). Undefined once assembled; S3's refusal of the parts list (a part missing or
+   * with another ETag, the order, a part too small, the upload gone) is returned, not thrown.
    */
   async completeMultipartUpload(
     key: string,
     uploadId: string,
     parts: readonly UploadedPart[],
-  ): Promise<void> {
-    await this.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.bucket,
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: {
-          Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
-        },
-      }),
-    );
+  ): Promise<MultipartRefusal | undefined> {
+    try {
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: {
+            Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
+          },
+        }),
+      );
+      return undefined;
+    } catch (err) {
+      const code = err instanceof S3ServiceException ? err.name : undefined;
+      if (code && (MULTIPART_REFUSALS as readonly string[]).includes(code))
+        return { code: code as MultipartRefusal['code'], message: (err as Error).message };
+      throw err;
+    }
   }
 
   /** Drops an upload and its parts; an upload already gone is fine. */

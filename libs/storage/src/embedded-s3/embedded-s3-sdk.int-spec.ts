@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   GetObjectAclCommand,
   GetObjectCommand,
@@ -223,10 +224,13 @@ describe('embedded S3 server through the AWS SDK: listing, errors, multipart', (
         [3, 123_457, etags[2]],
       ],
     );
-    await storage.completeMultipartUpload(
-      key,
-      uploadId,
-      etags.map((etag, i) => ({ partNumber: i + 1, etag })),
+    assert.equal(
+      await storage.completeMultipartUpload(
+        key,
+        uploadId,
+        etags.map((etag, i) => ({ partNumber: i + 1, etag })),
+      ),
+      undefined,
     );
 
     const whole = Buffer.concat(parts);
@@ -237,10 +241,10 @@ describe('embedded S3 server through the AWS SDK: listing, errors, multipart', (
     const info = await storage.head(key);
     assert.equal(info?.etag, `"${createHash('md5').update(md5s).digest('hex')}-3"`);
     assert.equal(info?.contentType, 'model/stl');
-    const again = await s3Error(
-      storage.completeMultipartUpload(key, uploadId, [{ partNumber: 1, etag: etags[0]! }]),
-    );
-    assert.deepEqual([again.name, again.status], ['NoSuchUpload', 404]);
+    const again = await storage.completeMultipartUpload(key, uploadId, [
+      { partNumber: 1, etag: etags[0]! },
+    ]);
+    assert.equal(again?.code, 'NoSuchUpload');
   });
 
   it('refuses a Complete that S3 would refuse: wrong order, unknown part or ETag, a small part but the last', async () => {
@@ -278,10 +282,13 @@ describe('embedded S3 server through the AWS SDK: listing, errors, multipart', (
     ];
     for (const [parts, code] of cases) {
       const err = await s3Error(
-        storage.completeMultipartUpload(
-          key,
-          uploadId,
-          parts.map(([partNumber, etag]) => ({ partNumber, etag })),
+        s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: BUCKET,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts.map(([PartNumber, ETag]) => ({ PartNumber, ETag })) },
+          }),
         ),
       );
       assert.deepEqual([err.name, err.status], [code, 400], JSON.stringify(parts));
