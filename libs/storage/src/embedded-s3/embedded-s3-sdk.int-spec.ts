@@ -144,7 +144,8 @@ describe('embedded S3 server through the AWS SDK: listing, errors, multipart', (
         ...(page.CommonPrefixes ?? []).map((p) => p.Prefix!),
       );
       ContinuationToken = page.NextContinuationToken;
-    } while (ContinuationToken);
+      // A token that leads back to listed entries would page forever: four entries, four pages.
+    } while (ContinuationToken && seen.length < 10);
     assert.deepEqual(seen, ['list/a/', 'list/b/', 'list/c', 'list/d/']);
   });
 
