@@ -15,8 +15,8 @@ export interface PlannedPart {
  */
 export function partSizeFor(sizeBytes: number, preferred: number): number {
   const least = Math.ceil(sizeBytes / MAX_PARTS);
-  if (least <= preferred) return Math.max(preferred, MIN_PART_BYTES);
-  return Math.ceil(least / 1024 ** 2) * 1024 ** 2;
+  const size = least <= preferred ? preferred : Math.ceil(least / 1024 ** 2) * 1024 ** 2;
+  return Math.max(size, MIN_PART_BYTES);
 }
 
 /** The parts of a file of `sizeBytes` cut every `partSize` bytes (the last one shorter). */
