@@ -33,8 +33,8 @@ import {
  * length.
  */
 const credentials = { accessKeyId: 'fuzz-key', secretAccessKey: 'fuzz-secret-key' };
-const SEED = Number(process.env.S3_FUZZ_SEED ?? randomInt(2 ** 31));
-const BATCHES = Number(process.env.S3_FUZZ_BATCHES ?? 8);
+const SEED = process.env.S3_FUZZ_SEED ? Number(process.env.S3_FUZZ_SEED) : randomInt(2 ** 31);
+const BATCHES = process.env.S3_FUZZ_BATCHES ? Number(process.env.S3_FUZZ_BATCHES) : 8;
 const PER_BATCH = 100;
 const CONCURRENCY = 8;
 const BUCKET = 'fuzz-bucket';

@@ -161,7 +161,16 @@ export class MultipartStore {
   }
 
   async remove(upload: MultipartUpload): Promise<void> {
-    await rm(this.dir(upload.uploadId), { recursive: true, force: true });
+    // Moved aside first: a part still arriving then fails to land (NoSuchUpload) instead of
+    // adding files to a directory being deleted.
+    const doomed = `${this.dir(upload.uploadId)}.removed-${randomUUID()}`;
+    try {
+      await rename(this.dir(upload.uploadId), doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await rm(doomed, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
