@@ -85,7 +85,8 @@ describe('dependencies', () => {
         /^(apps|libs)\/[^/]+\/src\//.test(rel) &&
         !/^(apps\/(e2e|mes-dashboard)|libs\/testing)\//.test(rel) &&
         !TEST.test(rel) &&
-        !rel.endsWith('/testing.ts')
+        !rel.endsWith('/testing.ts') &&
+        !rel.includes('/src/testing/')
       );
     });
     const dev = runtime.flatMap((f) =>

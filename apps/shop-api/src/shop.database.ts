@@ -62,6 +62,9 @@ export interface ShopDatabase extends MessagingTables {
     format: ModelFormat | null;
     created_at: ColumnType<Date, Date | undefined, never>;
     completed_at: Date | null;
+    /** Set for a file uploaded in parts (S3 multipart upload), with its part size. */
+    multipart_upload_id: ColumnType<string | null, string | null | undefined>;
+    part_size_bytes: ColumnType<number | null, number | null | undefined>;
   };
   price_lists: {
     version: string;

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -9,6 +12,7 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
@@ -26,6 +30,26 @@ export interface PresignedPut {
   /** Headers the PUT must carry exactly (they are signed). */
   headers: Record<string, string>;
   expiresAt: Date;
+}
+
+/** A part of a multipart upload as CompleteMultipartUpload names it. */
+export interface UploadedPart {
+  partNumber: number;
+  /** The ETag the part's PUT answered with. */
+  etag: string;
+}
+
+const MULTIPART_REFUSALS = [
+  'InvalidPart',
+  'InvalidPartOrder',
+  'EntityTooSmall',
+  'NoSuchUpload',
+] as const;
+
+/** Why S3 refused to assemble a multipart upload (its error code and message). */
+export interface MultipartRefusal {
+  code: (typeof MULTIPART_REFUSALS)[number];
+  message: string;
 }
 
 export interface ObjectInfo {
@@ -111,6 +135,87 @@ export class ObjectStorage {
       },
       expiresAt: new Date(Date.now() + opts.expiresInSeconds * 1000),
     };
+  }
+
+  /** Starts a multipart upload of `key`; its upload id. */
+  async createMultipartUpload(key: string, contentType?: string): Promise<string> {
+    const out = await this.s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(contentType ? { ContentType: contentType } : {}),
+      }),
+    );
+    if (!out.UploadId) throw new Error(`S3 answered no upload id for ${key}`);
+    return out.UploadId;
+  }
+
+  /**
+   * A URL that lets its holder PUT part `partNumber` of an upload, exactly `contentLength`
+   * bytes, until it expires (as `presignPut`: the length is signed).
+   */
+  async presignUploadPart(
+    key: string,
+    uploadId: string,
+    opts: { partNumber: number; contentLength: number; expiresInSeconds: number },
+  ): Promise<PresignedPut> {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: opts.partNumber,
+      ContentLength: opts.contentLength,
+    });
+    const url = await getSignedUrl(this.s3, command, {
+      expiresIn: opts.expiresInSeconds,
+      signableHeaders: new Set(['content-length']),
+    });
+    return {
+      url,
+      headers: { 'content-length': String(opts.contentLength) },
+      expiresAt: new Date(Date.now() + opts.expiresInSeconds * 1000),
+    };
+  }
+
+  /**
+   * Assembles the object from its parts (ascending part numbers, each with the ETag its PUT
+   * answered). Undefined once assembled; S3's refusal of the parts list (a part missing or
+   * with another ETag, the order, a part too small, the upload gone) is returned, not thrown.
+   */
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly UploadedPart[],
+  ): Promise<MultipartRefusal | undefined> {
+    try {
+      await this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: {
+            Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
+          },
+        }),
+      );
+      return undefined;
+    } catch (err) {
+      const code = err instanceof S3ServiceException ? err.name : undefined;
+      if (code && (MULTIPART_REFUSALS as readonly string[]).includes(code))
+        return { code: code as MultipartRefusal['code'], message: (err as Error).message };
+      throw err;
+    }
+  }
+
+  /** Drops an upload and its parts; an upload already gone is fine. */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+      );
+    } catch (err) {
+      if (!(err instanceof S3ServiceException && err.name === 'NoSuchUpload')) throw err;
+    }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

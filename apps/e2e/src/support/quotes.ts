@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { ModelFileView, QuoteView, UploadTicket } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
-import { binaryStlCube, waitFor, type HttpClient } from '@fabflow/testing';
+import { binaryStlCube, sendUpload, waitFor, type HttpClient } from '@fabflow/testing';
 import { S3_BUCKET, type FabflowSystem } from './fabflow-system';
 
 export type Quote = z.infer<typeof QuoteView>;
@@ -127,7 +127,7 @@ export async function readyQuote(
   return (await readyQuotes(sys, customerId, 1, opts))[0]!;
 }
 
-/** The real upload: announce, PUT through the presigned URL, complete. The READY file. */
+/** The real upload: announce, PUT through the presigned URL(s), complete. The READY file. */
 export async function uploadModel(
   shop: HttpClient,
   file: Buffer = binaryStlCube(20),
@@ -139,13 +139,11 @@ export async function uploadModel(
     unit: opts.unit ?? 'mm',
   });
   assert.equal(t.status, 201, JSON.stringify(t.body));
-  const put = await fetch(t.body.uploadUrl, {
-    method: t.body.method,
-    headers: t.body.headers,
-    body: file,
-  });
-  assert.equal(put.status, 200, await put.text());
-  const done = await shop.post<z.infer<typeof ModelFileView>>(`/uploads/${t.body.fileId}/complete`);
+  const completion = await sendUpload(t.body, file);
+  const done = await shop.post<z.infer<typeof ModelFileView>>(
+    `/uploads/${t.body.fileId}/complete`,
+    completion,
+  );
   assert.equal(done.status, 200, JSON.stringify(done.body));
   return done.body;
 }

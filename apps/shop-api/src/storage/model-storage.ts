@@ -3,6 +3,7 @@ import {
   type ObjectDigest,
   type ObjectInfo,
   type PresignedPut,
+  type UploadedPart,
 } from '@fabflow/storage';
 import type { ShopConfig } from '../shop.config';
 
@@ -48,6 +49,26 @@ export class ModelStorage {
     opts: { contentLength: number; expiresInSeconds: number },
   ): Promise<PresignedPut> {
     return this.signer.presignPut(key, opts);
+  }
+
+  createMultipartUpload(key: string): Promise<string> {
+    return this.objects.createMultipartUpload(key);
+  }
+
+  presignUploadPart(
+    key: string,
+    uploadId: string,
+    opts: { partNumber: number; contentLength: number; expiresInSeconds: number },
+  ): Promise<PresignedPut> {
+    return this.signer.presignUploadPart(key, uploadId, opts);
+  }
+
+  completeMultipartUpload(key: string, uploadId: string, parts: readonly UploadedPart[]) {
+    return this.objects.completeMultipartUpload(key, uploadId, parts);
+  }
+
+  abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    return this.objects.abortMultipartUpload(key, uploadId);
   }
 
   head(key: string): Promise<ObjectInfo | undefined> {

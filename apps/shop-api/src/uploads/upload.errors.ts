@@ -4,7 +4,9 @@ export type UploadRefusal =
   /** Announced, but nothing was PUT (or not yet, or its URL expired unused). */
   | { reason: 'no-file-yet'; fileId: string }
   /** The object was there when completing started and is gone now. */
-  | { reason: 'file-gone'; fileId: string };
+  | { reason: 'file-gone'; fileId: string }
+  /** A multipart upload whose parts S3 discarded (aborted, or expired by a lifecycle rule). */
+  | { reason: 'parts-discarded'; fileId: string };
 
 /** An upload refused; the controller of the API it came through words it (its route text). */
 export class UploadRefused extends Error {

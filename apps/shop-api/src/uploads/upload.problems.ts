@@ -25,5 +25,9 @@ export function uploadProblem(err: unknown, routes: UploadRoutes): unknown {
       );
     case 'file-gone':
       return new ConflictException(`${file} has no file any more: upload it again`);
+    case 'parts-discarded':
+      return new ConflictException(
+        `${file} can no longer be completed (its parts were discarded): start a new ${routes.noun} (POST ${routes.create})`,
+      );
   }
 }

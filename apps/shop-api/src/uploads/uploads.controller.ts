@@ -2,7 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
-import { CreateUploadRequest, IdParam, ModelFileView, UploadTicket } from '@fabflow/contracts';
+import {
+  CompleteUploadRequest,
+  CreateUploadRequest,
+  IdParam,
+  ModelFileView,
+  UploadTicket,
+} from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
 import { toModelFileView } from './upload.mapper';
 import { uploadProblem, type UploadRoutes } from './upload.problems';
@@ -27,7 +33,7 @@ export class UploadsController {
   @Post()
   @Endpoint({
     summary:
-      'Announce a model file (STL or 3MF): the answer is a presigned PUT for exactly sizeBytes, valid for UPLOAD_URL_TTL_SECONDS',
+      'Announce a model file (STL or 3MF): the answer is a presigned PUT for exactly sizeBytes (kind SINGLE), or above UPLOAD_MULTIPART_THRESHOLD_BYTES one presigned PUT per part (kind MULTIPART)',
     body: CreateUploadRequest,
     responses: { 201: UploadTicket },
     problems: [413],
@@ -40,13 +46,18 @@ export class UploadsController {
   @HttpCode(200)
   @Endpoint({
     summary:
-      'After the PUT: check the file (size, SHA-256, format) and make it READY for quotes; idempotent',
+      'After the PUT (MULTIPART: after every part, naming each part’s ETag): check the file (size, SHA-256, format) and make it READY for quotes; idempotent',
     params: IdParam,
+    body: CompleteUploadRequest,
     responses: { 200: ModelFileView },
     problems: [404, 409, 422],
   })
-  async complete(@CurrentUser() user: Principal, @Param() p: z.output<typeof IdParam>) {
-    return toModelFileView(await this.uploads.complete(p.id, user).catch(refused));
+  async complete(
+    @CurrentUser() user: Principal,
+    @Param() p: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof CompleteUploadRequest>,
+  ) {
+    return toModelFileView(await this.uploads.complete(p.id, user, body.parts).catch(refused));
   }
 
   @Get(':id')

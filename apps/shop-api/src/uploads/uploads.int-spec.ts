@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { z } from 'zod';
-import type { ModelFileView, Problem, UploadTicket } from '@fabflow/contracts';
+import type { ModelFileView, Problem, SingleUploadTicket } from '@fabflow/contracts';
 import { EmbeddedS3Server, ObjectStorage } from '@fabflow/storage';
 import { asciiStlCube, binaryStlCube, IsolatedService, type HttpClient } from '@fabflow/testing';
 
-type Ticket = z.infer<typeof UploadTicket>;
+type Ticket = z.infer<typeof SingleUploadTicket>;
 type FileView = z.infer<typeof ModelFileView>;
 
 const credentials = { accessKeyId: 'uploads-test-key', secretAccessKey: 'uploads-test-secret' };
@@ -47,6 +47,7 @@ describe('shop uploads: presigned PUT to S3, then complete (real shop process an
   const announce = async (client: HttpClient, file: Buffer, filename = 'part.stl') => {
     const res = await client.post<Ticket>('/uploads', { filename, sizeBytes: file.length });
     assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.kind, 'SINGLE', 'small files are one PUT');
     return res.body;
   };
   const put = (ticket: Ticket, body: Buffer, headers = ticket.headers) =>

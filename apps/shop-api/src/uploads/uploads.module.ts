@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ModelStorageModule } from '../storage/model-storage.module';
+import { MultipartUploads } from './multipart-uploads';
 import { UploadMetrics } from './upload-metrics';
 import { UploadsController } from './uploads.controller';
 import { UploadsRepository } from './uploads.repository';
@@ -8,7 +9,7 @@ import { UploadsService } from './uploads.service';
 @Module({
   imports: [ModelStorageModule],
   controllers: [UploadsController],
-  providers: [UploadsService, UploadsRepository, UploadMetrics],
+  providers: [UploadsService, UploadsRepository, UploadMetrics, MultipartUploads],
   exports: [UploadsService, UploadsRepository],
 })
 export class UploadsModule {}

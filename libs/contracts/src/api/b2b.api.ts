@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OrderStatus, QuoteStatus } from '../statuses';
-import { CreateQuoteRequest, UploadTicket } from './quotes.api';
+import { CreateQuoteRequest, MultipartUploadTicket, SingleUploadTicket } from './quotes.api';
 import {
   ApiKeyScope,
   ApiKeyStatus,
@@ -203,11 +203,15 @@ export const DeliveryParams = z.strictObject({
 // ---- Shop: B2B models, quotes and orders (the organisation is the owner) ----
 
 /** `POST /b2b/v1/models` answers a presigned PUT; then `POST …/:id/complete`. */
-export const B2bModelTicket = UploadTicket.omit({ fileId: true }).extend({
+const b2bTicket = {
   modelId: z.uuid(),
-  /** POST here (with an Idempotency-Key) once the PUT has succeeded. */
+  /** POST here (with an Idempotency-Key) once the PUT (or every part's PUT) has succeeded. */
   completeUrl: z.string(),
-});
+};
+export const B2bModelTicket = z.discriminatedUnion('kind', [
+  SingleUploadTicket.omit({ fileId: true }).extend(b2bTicket),
+  MultipartUploadTicket.omit({ fileId: true }).extend(b2bTicket),
+]);
 
 /** `POST /b2b/v1/quotes`: as the shop's quote request, naming the model by `modelId`. */
 export const B2bCreateQuoteRequest = CreateQuoteRequest.omit({ fileId: true }).extend({

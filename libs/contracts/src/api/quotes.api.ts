@@ -16,15 +16,66 @@ export const CreateUploadRequest = z.strictObject({
   unit: ModelUnit.default('mm'),
 });
 
-export const UploadTicket = z.object({
+const ticketHeaders = z
+  .record(z.string(), z.string())
+  .describe('Headers the PUT must send exactly as given (they are part of the signature).');
+
+/** One PUT of the whole file (files up to UPLOAD_MULTIPART_THRESHOLD_BYTES). */
+export const SingleUploadTicket = z.object({
   fileId: z.uuid(),
+  kind: z.literal('SINGLE'),
   uploadUrl: z.url(),
   method: z.literal('PUT'),
-  /** Headers the PUT must send exactly as given (they are part of the signature). */
-  headers: z.record(z.string(), z.string()),
+  headers: ticketHeaders,
   expiresAt: z.iso.datetime({ offset: true }),
   maxBytes: z.number().int(),
 });
+
+/** One part of a multipart upload: the bytes [offset, offset + sizeBytes) of the file. */
+export const UploadPartTicket = z.object({
+  partNumber: z.number().int().min(1).max(10_000),
+  offset: z.number().int().min(0),
+  sizeBytes: z.number().int().positive(),
+  uploadUrl: z.url(),
+  method: z.literal('PUT'),
+  headers: ticketHeaders,
+});
+
+/**
+ * A large file in parts (S3 multipart upload): PUT each part to its URL (in any order, in
+ * parallel, again after a failure), keep the ETag response header of each, then complete with
+ * `{ parts: [{ partNumber, etag }] }`.
+ */
+export const MultipartUploadTicket = z.object({
+  fileId: z.uuid(),
+  kind: z.literal('MULTIPART'),
+  partSizeBytes: z.number().int().positive(),
+  parts: z.array(UploadPartTicket),
+  expiresAt: z.iso.datetime({ offset: true }),
+  maxBytes: z.number().int(),
+});
+
+export const UploadTicket = z.discriminatedUnion('kind', [
+  SingleUploadTicket,
+  MultipartUploadTicket,
+]);
+
+/** `POST /uploads/:id/complete`: no body for a SINGLE upload; every part's ETag for a MULTIPART one. */
+export const CompleteUploadRequest = z
+  .strictObject({
+    parts: z
+      .array(
+        z.strictObject({
+          partNumber: z.number().int().min(1).max(10_000),
+          /** The ETag response header of the part's PUT (quotes included or not). */
+          etag: z.string().min(1).max(200),
+        }),
+      )
+      .min(1)
+      .max(10_000)
+      .optional(),
+  })
+  .default({});
 
 export const ModelFileView = z.object({
   id: z.uuid(),

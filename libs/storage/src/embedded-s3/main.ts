@@ -2,11 +2,12 @@
 // not set, so the shop and the pricing worker share one object store in development.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineConfig, intFromEnv, loadConfigOrExit, storageEnv } from '@fabflow/config';
+import { commonEnv, defineConfig, intFromEnv, loadConfigOrExit, storageEnv } from '@fabflow/config';
 import { EmbeddedS3Server } from './embedded-s3-server';
 
 const { S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, UPLOAD_MAX_BYTES } = storageEnv;
 const spec = defineConfig({
+  NODE_ENV: commonEnv.NODE_ENV,
   S3_ACCESS_KEY_ID,
   S3_SECRET_ACCESS_KEY,
   UPLOAD_MAX_BYTES,
@@ -22,6 +23,13 @@ const spec = defineConfig({
 
 async function main() {
   const config = loadConfigOrExit(spec, 'embedded S3 server');
+  // One key pair, objects on one local disk, no replication: never a production store.
+  if (config.NODE_ENV === 'production') {
+    process.stderr.write(
+      'embedded S3 server refuses to start with NODE_ENV=production: it is a development server; set S3_ENDPOINT to MinIO or AWS S3 instead\n',
+    );
+    process.exit(1);
+  }
   const server = await EmbeddedS3Server.start({
     dir: resolve(config.EMBEDDED_S3_DIR),
     port: config.EMBEDDED_S3_PORT,

@@ -126,7 +126,8 @@ export function authenticate(req: AuthInput, creds: Credentials, now = Date.now(
   if (!signedHeaders.includes('host'))
     throw new S3Error(403, 'AccessDenied', 'the host header must be signed');
   for (const name of signedHeaders) {
-    if (req.headers[name] === undefined)
+    // Own headers only: a signed header named `constructor` is not the object's constructor.
+    if (!Object.hasOwn(req.headers, name) || req.headers[name] === undefined)
       throw new S3Error(
         403,
         'SignatureDoesNotMatch',

@@ -103,6 +103,32 @@ describe('Signature V4 (S3)', () => {
     );
   });
 
+  it('treats signed header names like `constructor` as absent headers, not as object properties', () => {
+    for (const name of ['constructor', '__proto__', 'tostring']) {
+      const authorization = `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;${name},Signature=${'0'.repeat(64)}`;
+      assert.throws(
+        () =>
+          authenticate(
+            {
+              method: 'GET',
+              path: '/test.txt',
+              query: [],
+              headers: {
+                host: 'examplebucket.s3.amazonaws.com',
+                'x-amz-content-sha256': EMPTY_SHA256,
+                'x-amz-date': '20130524T000000Z',
+                authorization,
+              },
+            },
+            AWS,
+            AT_2013_05_24,
+          ),
+        (e: S3Error) => e instanceof S3Error && e.code === 'SignatureDoesNotMatch',
+        name,
+      );
+    }
+  });
+
   it('encodes and sorts the query as SigV4 requires', () => {
     assert.equal(uriEncode("a b/c~d*e'(f)!"), 'a%20b%2Fc~d%2Ae%27%28f%29%21');
     assert.equal(canonicalQuery(parseQuery('b=2&a=1&a=0&prefix=')), 'a=0&a=1&b=2&prefix=');

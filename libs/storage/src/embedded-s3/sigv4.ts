@@ -43,7 +43,7 @@ export function canonicalHeaders(
 ): string {
   return signed
     .map((name) => {
-      const raw = headers[name];
+      const raw = Object.hasOwn(headers, name) ? headers[name] : undefined;
       const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
       return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
     })

@@ -1,7 +1,13 @@
 import { Body, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { B2bModelTicket, CreateUploadRequest, IdParam, ModelFileView } from '@fabflow/contracts';
+import {
+  B2bModelTicket,
+  CompleteUploadRequest,
+  CreateUploadRequest,
+  IdParam,
+  ModelFileView,
+} from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
 import { toModelFileView } from '../../uploads/upload.mapper';
 import { uploadProblem, type UploadRoutes } from '../../uploads/upload.problems';
@@ -45,7 +51,7 @@ export class B2bModelsController {
   @RequireScope('models:write')
   @Endpoint({
     summary:
-      'Announce a model file (STL or 3MF): the answer is a presigned PUT for exactly sizeBytes; PUT the bytes there, then POST completeUrl (Idempotency-Key required)',
+      'Announce a model file (STL or 3MF): the answer is a presigned PUT for exactly sizeBytes (kind SINGLE), or one per part above the multipart threshold (kind MULTIPART); PUT the bytes there, then POST completeUrl (Idempotency-Key required)',
     body: CreateUploadRequest,
     responses: { 201: B2bModelTicket },
     problems: [413, 429],
@@ -53,6 +59,7 @@ export class B2bModelsController {
     responseExamples: {
       201: {
         modelId: MODEL_ID,
+        kind: 'SINGLE',
         uploadUrl: `https://s3.fabflow.example/fabflow-models/models/0193a5c0-7f00-7000-8000-00000000b2b1/${MODEL_ID}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=900&X-Amz-Signature=5d1c0e7a9b3f`,
         method: 'PUT',
         headers: { 'content-length': '684' },
@@ -77,14 +84,21 @@ export class B2bModelsController {
   @RequireScope('models:write')
   @Endpoint({
     summary:
-      'After the PUT: check the file (size, SHA-256, format) and make it READY for quotes (Idempotency-Key required)',
+      'After the PUT (MULTIPART: after every part, naming each part’s ETag): check the file (size, SHA-256, format) and make it READY for quotes (Idempotency-Key required)',
     params: IdParam,
+    body: CompleteUploadRequest,
     responses: { 200: ModelFileView },
     problems: [404, 409, 422, 429],
     responseExamples: { 200: MODEL_EXAMPLE },
   })
-  async complete(@CurrentApiKey() p: B2bPrincipal, @Param() params: z.output<typeof IdParam>) {
-    const file = await this.uploads.completeOwned(params.id, p.organisation.id).catch(refused);
+  async complete(
+    @CurrentApiKey() p: B2bPrincipal,
+    @Param() params: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof CompleteUploadRequest>,
+  ) {
+    const file = await this.uploads
+      .completeOwned(params.id, p.organisation.id, body.parts)
+      .catch(refused);
     return toModelFileView(file);
   }
 
