@@ -13,3 +13,4 @@ export * from './sse-recorder';
 export * from './metrics-scrape';
 export * from './pricing-fixtures';
 export * from './upload-ticket';
+export * from './test-dns-server';

@@ -6,6 +6,7 @@ import { WEBHOOK_DELIVERER, webhookDeliveryProviders } from './webhooks/webhook-
 import { WebhookDeliveryLifecycle } from './webhooks/webhook-delivery.lifecycle';
 import { WebhookRedeliveryRequestedHandler } from './webhooks/webhook-redelivery-requested.handler';
 import { SecretBox } from './webhooks/webhook-crypto';
+import { WebhookTargets } from './webhooks/target/webhook-targets';
 import { WebhooksRepository } from './webhooks/webhooks.repository';
 
 /**
@@ -29,6 +30,6 @@ import { WebhooksRepository } from './webhooks/webhooks.repository';
     },
     Notifications,
   ],
-  exports: [Notifications, SecretBox, WebhooksRepository, WEBHOOK_DELIVERER],
+  exports: [Notifications, SecretBox, WebhooksRepository, WebhookTargets, WEBHOOK_DELIVERER],
 })
 export class NotificationsModule {}

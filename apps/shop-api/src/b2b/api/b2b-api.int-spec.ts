@@ -34,6 +34,7 @@ import {
   binaryStlCube,
   IsolatedService,
   REPO_ROOT,
+  TestDnsServer,
   waitFor,
   type HttpClient,
 } from '@fabflow/testing';
@@ -74,6 +75,7 @@ const PRICE = {
 describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks from projections (real shop, RabbitMQ, Redis, S3)', () => {
   let dir: string;
   let s3: EmbeddedS3Server;
+  let dns: TestDnsServer;
   let shop: IsolatedService;
   let conn: ChannelModel;
   let ch: ConfirmChannel;
@@ -166,7 +168,9 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fabflow-b2b-s3-'));
     s3 = await EmbeddedS3Server.start({ dir, credentials });
+    dns = await TestDnsServer.start();
     shop = await IsolatedService.start('shop-api', 'shopb2b', {
+      WEBHOOK_DNS_SERVERS: dns.address,
       JWT_SECRET: 'b2b-int-test-secret-that-is-long-enough-0123',
       S3_ENDPOINT: s3.endpoint,
       S3_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -240,6 +244,7 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
   });
 
   after(async () => {
+    await dns?.stop();
     await conn?.close().catch(() => undefined);
     await shop?.stop();
     await s3?.stop();
@@ -436,6 +441,38 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     );
     const order = await api.get(`/b2b/v1/orders/${orderId}`);
     assert.equal(order.body.status, 'CONFIRMED');
+  });
+
+  it('refuses webhook targets on private addresses, as the DNS the test controls resolves them, and writes nothing', async () => {
+    dns.zone['hooks.acme.example'] = ['93.184.216.34'];
+    dns.zone['intranet.acme.example'] = ['10.0.0.5'];
+    dns.zone['split.acme.example'] = ['93.184.216.34', 'fd00:ec2::254'];
+    dns.zone['meta.acme.example'] = ['169.254.169.254'];
+    const before = await shop.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM b2b_webhook_subscriptions',
+    );
+    for (const [url, why] of [
+      ['https://10.0.0.5/hooks', /10\.0\.0\.5 is a private network/],
+      ['https://169.254.169.254/latest/meta-data/', /link-local \(cloud metadata\)/],
+      ['https://intranet.acme.example/hooks', /intranet\.acme\.example resolves to 10\.0\.0\.5/],
+      ['https://split.acme.example/hooks', /fd00:ec2::254 is unique-local/],
+      ['https://meta.acme.example/hooks', /169\.254\.169\.254/],
+      ['https://nxdomain.acme.example/hooks', /does not resolve/],
+    ] as const) {
+      const res = await post('/b2b/v1/webhooks', { url, events: ['quote.completed'] });
+      assert.equal(res.status, 422, `${url}: ${JSON.stringify(res.body)}`);
+      assert.match(String(res.body.detail), why, url);
+    }
+    const after = await shop.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM b2b_webhook_subscriptions',
+    );
+    assert.equal(after[0]!.n, before[0]!.n, 'nothing written');
+    const ok = await post('/b2b/v1/webhooks', {
+      url: 'https://hooks.acme.example/fabflow',
+      events: ['quote.completed'],
+    });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.ok(dns.queries.includes('intranet.acme.example/A'), 'resolved by the test DNS');
   });
 
   it('serves the committed OpenAPI document: every B2B route under the api-key scheme, POSTs with Idempotency-Key, examples that the schemas accept', async () => {

@@ -12,7 +12,7 @@ import { APP_CONFIG, UNIT_OF_WORK } from '@fabflow/platform';
 import { newWebhookSecret, SecretBox } from '../../notifications/webhooks/webhook-crypto';
 import type { WebhookDeliverer } from '../../notifications/webhooks/webhook-deliverer';
 import { WEBHOOK_DELIVERER } from '../../notifications/webhooks/webhook-deliverer.provider';
-import { webhookUrlProblem } from '../../notifications/webhooks/webhook-policy';
+import { WebhookTargets } from '../../notifications/webhooks/target/webhook-targets';
 import type { WebhooksConfig } from '../../notifications/webhooks/webhooks.config';
 import type { WebhooksDatabase } from '../../notifications/webhooks/webhooks.database';
 import { WebhooksRepository } from '../../notifications/webhooks/webhooks.repository';
@@ -27,6 +27,7 @@ export class WebhooksService {
     private readonly box: SecretBox,
     @Inject(WEBHOOK_DELIVERER) private readonly deliverer: WebhookDeliverer,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<WebhooksDatabase>,
+    private readonly targets: WebhookTargets,
     @Inject(APP_CONFIG) private readonly config: WebhooksConfig,
   ) {}
 
@@ -34,8 +35,8 @@ export class WebhooksService {
     p: B2bPrincipal,
     input: { url: string; events: WebhookEventType[]; description?: string },
   ) {
-    const problem = webhookUrlProblem(input.url, this.config.WEBHOOK_ALLOW_HTTP_LOCALHOST);
-    if (problem) throw new UnprocessableEntityException(problem);
+    const target = await this.targets.check(input.url);
+    if (!target.ok) throw new UnprocessableEntityException(target.reason);
     if ((await this.repo.countLive(p.organisation.id)).n >= MAX_SUBSCRIPTIONS)
       throw new ConflictException(
         `an organisation has at most ${MAX_SUBSCRIPTIONS} webhook subscriptions`,

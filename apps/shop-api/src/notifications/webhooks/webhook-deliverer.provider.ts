@@ -4,6 +4,8 @@ import { Counter } from 'prom-client';
 import type { UnitOfWork } from '@fabflow/messaging';
 import type { Logger, Registry } from '@fabflow/observability';
 import { APP_CONFIG, DB, LOGGER, METRICS_REGISTRY, UNIT_OF_WORK } from '@fabflow/platform';
+import { dnsServersResolver, systemResolver } from './target/target-resolver';
+import { WebhookTargets } from './target/webhook-targets';
 import { SecretBox } from './webhook-crypto';
 import { WebhookDeliverer } from './webhook-deliverer';
 import { WebhookOutbox } from './webhook-outbox';
@@ -21,11 +23,23 @@ export const webhookDeliveryProviders: Provider[] = [
     inject: [APP_CONFIG],
   },
   {
+    provide: WebhookTargets,
+    useFactory: (c: WebhooksConfig) =>
+      new WebhookTargets(
+        c.WEBHOOK_DNS_SERVERS.length > 0
+          ? dnsServersResolver(c.WEBHOOK_DNS_SERVERS)
+          : systemResolver,
+        c.WEBHOOK_ALLOW_HTTP_LOCALHOST,
+      ),
+    inject: [APP_CONFIG],
+  },
+  {
     provide: WEBHOOK_DELIVERER,
     useFactory: (
       db: Kysely<WebhooksDatabase>,
       uow: UnitOfWork<WebhooksDatabase>,
       box: SecretBox,
+      targets: WebhookTargets,
       c: WebhooksConfig,
       logger: Logger,
       registry: Registry,
@@ -35,6 +49,7 @@ export const webhookDeliveryProviders: Provider[] = [
         uow,
         box,
         {
+          targets,
           timeoutMs: c.WEBHOOK_TIMEOUT_MS,
           backoffBaseMs: c.WEBHOOK_BACKOFF_BASE_MS,
           backoffMaxMs: c.WEBHOOK_BACKOFF_MAX_MS,
@@ -57,7 +72,7 @@ export const webhookDeliveryProviders: Provider[] = [
           }),
         },
       ),
-    inject: [DB, UNIT_OF_WORK, SecretBox, APP_CONFIG, LOGGER, METRICS_REGISTRY],
+    inject: [DB, UNIT_OF_WORK, SecretBox, WebhookTargets, APP_CONFIG, LOGGER, METRICS_REGISTRY],
   },
   {
     provide: WebhookOutbox,

@@ -6,10 +6,14 @@ import type { EventSink, UnitOfWork } from '@fabflow/messaging';
 import type { Logger } from '@fabflow/observability';
 import type { WebhooksDatabase, WebhookTables } from './webhooks.database';
 import type { SecretBox } from './webhook-crypto';
+import { pinnedPost } from './target/pinned-post';
+import type { WebhookTargets } from './target/webhook-targets';
 import { classifyResponse, retryDelayMs, type AttemptResult } from './webhook-policy';
 import { webhookHeaders } from './webhook-signature';
 
 export interface WebhookDelivererOptions {
+  /** Where a delivery may connect: every attempt checks the URL again and pins the address. */
+  targets: WebhookTargets;
   timeoutMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -32,6 +36,9 @@ interface ClaimedDelivery {
   body: string;
   attempts: number;
 }
+
+/** What a receiver's answer may be read up to; the body is never used. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 type Tx = Transaction<WebhooksDatabase>;
 type SubscriptionRow = Selectable<WebhookTables['b2b_webhook_subscriptions']>;
@@ -168,18 +175,22 @@ export class WebhookDeliverer {
     const startedAt = new Date();
     const t0 = performance.now();
     let result: AttemptResult;
-    try {
-      const res = await fetch(sub.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-        headers: webhookHeaders(d, secrets, Math.floor(Date.now() / 1000)),
-        body: d.body,
-      });
-      result = classifyResponse(res.status, res.headers.get('retry-after'));
-      await res.body?.cancel().catch(() => undefined);
-    } catch (err) {
-      result = { kind: 'retry', status: null, error: describeError(err, this.opts.timeoutMs) };
+    const checked = await this.opts.targets.check(sub.url);
+    if (!checked.ok) {
+      // The host may resolve elsewhere later (or its owner fix it): retried, never connected.
+      result = { kind: 'retry', status: null, error: `target refused: ${checked.reason}` };
+    } else {
+      try {
+        const res = await pinnedPost(
+          checked.target,
+          webhookHeaders(d, secrets, Math.floor(Date.now() / 1000)),
+          d.body,
+          { timeoutMs: this.opts.timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES },
+        );
+        result = classifyResponse(res.status, res.retryAfter);
+      } catch (err) {
+        result = { kind: 'retry', status: null, error: describeError(err, this.opts.timeoutMs) };
+      }
     }
     const durationMs = Math.round(performance.now() - t0);
     await this.uow.run((tx, events) =>

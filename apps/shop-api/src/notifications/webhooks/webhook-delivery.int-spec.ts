@@ -9,6 +9,8 @@ import { createDatabase, migrate, readMigrations, uuidv7, type Database } from '
 import { MESSAGING_MIGRATIONS_DIR, UnitOfWork } from '@fabflow/messaging';
 import { createLogger } from '@fabflow/observability';
 import { createTestDatabase, waitFor, type TestDatabase } from '@fabflow/testing';
+import { systemResolver } from './target/target-resolver';
+import { WebhookTargets } from './target/webhook-targets';
 import { newWebhookSecret, SecretBox } from './webhook-crypto';
 import { WebhookDeliverer, type WebhookDelivererOptions } from './webhook-deliverer';
 import { WebhookOutbox } from './webhook-outbox';
@@ -74,6 +76,8 @@ describe('webhook deliveries (real Postgres, real HTTP receivers)', () => {
   const deliverers: WebhookDeliverer[] = [];
   const closers: Array<() => Promise<void>> = [];
   const opts: WebhookDelivererOptions = {
+    // The receivers listen on 127.0.0.1: loopback allowed, as in development.
+    targets: new WebhookTargets(systemResolver, true),
     timeoutMs: 3000,
     backoffBaseMs: 100,
     backoffMaxMs: 2000,

@@ -1,23 +1,3 @@
-/** Whether a URL may receive webhooks: https, or http to the local host when allowed (dev, tests). */
-export function webhookUrlProblem(raw: string, allowHttpLocalhost: boolean): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'url is not a valid URL';
-  }
-  if (url.username || url.password) return 'url must not carry credentials';
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'https:') {
-    if (local && !allowHttpLocalhost) return 'url must not point at the local host';
-    return undefined;
-  }
-  if (url.protocol === 'http:' && local && allowHttpLocalhost) return undefined;
-  return allowHttpLocalhost
-    ? 'url must be https:// (or http:// to localhost / 127.0.0.1)'
-    : 'url must be https://';
-}
-
 export type AttemptResult =
   | { kind: 'success'; status: number }
   | { kind: 'retry'; status: number | null; error: string | null; retryAfterMs?: number }
@@ -25,11 +5,13 @@ export type AttemptResult =
 
 /**
  * What an answer means: 2xx delivered; 408, 429 and 5xx (and connection errors, timeouts)
- * are worth retrying, honouring a 429's Retry-After; any other status is the receiver
- * refusing the event, so it is not retried.
+ * are worth retrying, honouring a 429's Retry-After; a redirect is not followed (it could point
+ * anywhere) and, like any other status, is the receiver refusing the event: not retried.
  */
 export function classifyResponse(status: number, retryAfter: string | null): AttemptResult {
   if (status >= 200 && status < 300) return { kind: 'success', status };
+  if (status >= 300 && status < 400)
+    return { kind: 'fail', status, error: `HTTP ${status}: redirects are not followed` };
   if (status === 408 || status === 429 || status >= 500) {
     const seconds =
       retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;

@@ -14,7 +14,27 @@ export const webhooksEnv = defineConfig({
   WEBHOOK_ALLOW_HTTP_LOCALHOST: {
     schema: boolFromEnv.default(false),
     description:
-      'Allow http:// webhook URLs to localhost/127.0.0.1 (development and tests); otherwise https only.',
+      'Allow webhook URLs that reach the loopback interface, over http:// too (development and tests); otherwise https to public addresses only.',
+  },
+  WEBHOOK_DNS_SERVERS: {
+    schema: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x.length > 0),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^[0-9a-f.:[\]]+(:\d{1,5})?$/i, {
+            message: 'must be DNS server addresses (ip or ip:port), comma-separated',
+          }),
+        ),
+      ),
+    description:
+      'DNS servers (ip[:port], comma-separated) that resolve webhook hosts; empty: the system resolver. Every address a host resolves to must be public.',
   },
   WEBHOOK_TIMEOUT_MS: {
     schema: msFromEnv(100, 60_000).default(10_000),
