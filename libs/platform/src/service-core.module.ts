@@ -18,7 +18,7 @@ import type { Logger, Registry } from '@fabflow/observability';
 import { DeadLetterController, SUBSCRIBED_QUEUES, type SubscribedQueues } from './dlq.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
-import { createRedis } from './redis';
+import { createRedis, type RedisConnectionConfig } from './redis';
 import { ValidationInterceptor } from './validation.interceptor';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -30,9 +30,8 @@ export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 /** Provided by each app: queue name → handlers. */
 export const EVENT_SUBSCRIPTIONS = Symbol('EVENT_SUBSCRIPTIONS');
 
-export interface CoreConfig {
+export interface CoreConfig extends RedisConnectionConfig {
   AMQP_URLS: string[];
-  REDIS_URL: string;
   JWT_SECRET: string;
   JWT_TTL_SECONDS: number;
   OUTBOX_POLL_MS: number;
@@ -71,7 +70,12 @@ export class ServiceCoreModule {
       retryDelaysMs: config.RETRY_DELAYS_MS,
       metricsRegistry,
     });
-    const redis = createRedis(config.REDIS_URL, logger, `fabflow-${opts.service}`);
+    const redis = createRedis(config, {
+      name: `fabflow-${opts.service}`,
+      profile: 'shared',
+      logger,
+      lazyConnect: true,
+    });
     const checks: HealthCheck[] = [
       { name: 'database', check: async () => void (await sql`SELECT 1`.execute(database.db)) },
       {

@@ -132,6 +132,39 @@ export class PricingJobsRepository {
       .execute();
   }
 
+  /**
+   * Jobs marked enqueued more than `olderThanMs` ago that no worker has started: the ones a
+   * Redis that lost data (a failover before replication, a restart) may no longer hold.
+   */
+  async enqueuedNotStarted(olderThanMs: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('pricing_jobs')
+      .select('quote_id')
+      .where('status', '=', 'QUEUED')
+      .where(
+        'enqueued_at',
+        '<',
+        sql<Date>`clock_timestamp() - make_interval(secs => ${olderThanMs / 1000})`,
+      )
+      .orderBy('enqueued_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.quote_id);
+  }
+
+  /** Makes jobs not started yet undispatched again, for the dispatcher to add them anew. */
+  async markUndispatched(quoteIds: string[]): Promise<number> {
+    if (quoteIds.length === 0) return 0;
+    const res = await this.db
+      .updateTable('pricing_jobs')
+      .set({ enqueued_at: null, updated_at: sql<Date>`clock_timestamp()` })
+      .where('quote_id', 'in', quoteIds)
+      .where('status', '=', 'QUEUED')
+      .where('enqueued_at', 'is not', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
   find(quoteId: string): Promise<PricingJobRow | undefined> {
     return this.db
       .selectFrom('pricing_jobs')

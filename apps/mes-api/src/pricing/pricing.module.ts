@@ -6,6 +6,7 @@ import { PriceListPublisher } from './price-lists/price-list-publisher';
 import { PriceListsRepository } from './price-lists/price-lists.repository';
 import { PricingController } from './pricing.controller';
 import { PricingDispatcher } from './pricing-dispatcher';
+import { PricingJobRecovery } from './pricing-job-recovery';
 import { PricingJobsRepository } from './pricing-jobs.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
@@ -22,7 +23,7 @@ import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
       provide: PricingQueue,
       useFactory: (config: MesConfig) =>
         new PricingQueue({
-          redisUrl: config.REDIS_URL,
+          redis: config,
           queue: config.PRICING_QUEUE,
           attempts: config.PRICING_ATTEMPTS,
           backoffMs: config.PRICING_BACKOFF_MS,
@@ -35,6 +36,7 @@ import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
     PricingJobsRepository,
     PricingMetrics,
     PricingDispatcher,
+    PricingJobRecovery,
     QuoteRequestedHandler,
     PriceListsRepository,
     PriceListPublisher,

@@ -11,7 +11,7 @@ import type { Logger } from '@fabflow/observability';
 import { LOGGER, UNIT_OF_WORK } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
 import { ReadRouter } from '../read-replica/read-router';
-import { WORK_QUEUE_REDIS } from './work-queue.cache';
+import { WORK_QUEUE_REDIS } from './work-queue.redis';
 import { WorkQueueKeys } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
 import type { WorkQueueScripts } from './work-queue.scripts';
@@ -28,9 +28,15 @@ export type WorkOrderChange = Omit<WorkOrderLiveEvent, 'at'>;
  * transition) are announced by the unit of work's commit listener, whoever made them — HTTP
  * command or event handler. Changes that emit none (claim, release, quantities, notes) are
  * announced by their command.
+ *
+ * An announcement that fails (Redis down or failing over) leaves an invalidation pending, made
+ * as soon as the client is connected again: the entries cached before the outage do not outlive
+ * it by their TTL.
  */
 @Injectable()
 export class WorkOrderChanges implements OnModuleInit {
+  private invalidationPending = false;
+
   constructor(
     @Inject(WORK_QUEUE_REDIS) private readonly redis: Redis & WorkQueueScripts,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<MesDatabase>,
@@ -42,6 +48,19 @@ export class WorkOrderChanges implements OnModuleInit {
 
   onModuleInit(): void {
     this.uow.onCommitted((events) => this.announce(changesOf(events)));
+    this.redis.on('ready', () => void this.flushPendingInvalidation());
+  }
+
+  private async flushPendingInvalidation(): Promise<void> {
+    if (!this.invalidationPending) return;
+    this.invalidationPending = false;
+    try {
+      await this.redis.wqAnnounce(this.keys.generation, this.keys.walPosition, '', '', '1');
+      this.metrics.invalidations.inc();
+      this.logger.info('work-queue cache invalidated after a Redis outage');
+    } catch {
+      this.invalidationPending = true;
+    }
   }
 
   /** Announces committed changes; never throws (a failure is logged: the TTL then bounds staleness). */
@@ -61,9 +80,10 @@ export class WorkOrderChanges implements OnModuleInit {
       if (opts.invalidate !== false) this.metrics.invalidations.inc();
       this.metrics.liveEvents.inc({ direction: 'published' }, changes.length);
     } catch (err) {
+      if (opts.invalidate !== false) this.invalidationPending = true;
       this.logger.warn(
         { err: (err as Error).message, workOrderIds: changes.map((c) => c.id) },
-        'could not announce work-order changes; caches stay stale until their TTL',
+        'could not announce work-order changes; the caches are invalidated when Redis is back',
       );
     }
   }
