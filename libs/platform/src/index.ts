@@ -9,3 +9,4 @@ export * from './run-service';
 export * from './metrics.controller';
 export * from './dlq.controller';
 export * from './http-metrics';
+export * from './order-journey.metrics';

@@ -18,6 +18,7 @@ import type { Logger, Registry } from '@fabflow/observability';
 import { DeadLetterController, SUBSCRIBED_QUEUES, type SubscribedQueues } from './dlq.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
+import { OrderJourneyMetrics } from './order-journey.metrics';
 import { createRedis, type RedisConnectionConfig } from './redis';
 import { ValidationInterceptor } from './validation.interceptor';
 
@@ -115,6 +116,7 @@ export class ServiceCoreModule {
         { provide: Authenticators, useValue: authenticators },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: METRICS_REGISTRY, useValue: metricsRegistry },
+        OrderJourneyMetrics,
         {
           // The app module provides the subscriptions; resolved when first needed.
           provide: SUBSCRIBED_QUEUES,
@@ -142,6 +144,7 @@ export class ServiceCoreModule {
         TokenService,
         Authenticators,
         METRICS_REGISTRY,
+        OrderJourneyMetrics,
       ],
     };
   }
