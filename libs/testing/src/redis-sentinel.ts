@@ -88,6 +88,11 @@ export class RedisSentinelGroup {
     await script(['stop']);
   }
 
+  /** Stops everything and deletes the data: the next start begins afresh (server1 primary). */
+  async wipe(): Promise<void> {
+    await script(['wipe']);
+  }
+
   /** A client of the current primary through the Sentinels (for the test's own reads). */
   client(): Redis {
     const redis = new Redis({

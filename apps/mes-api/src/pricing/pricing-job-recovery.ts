@@ -8,7 +8,7 @@ import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER } from '@fabflow/platform';
 import type { MesConfig } from '../mes.config';
 import { PricingDispatcher } from './pricing-dispatcher';
-import { PricingJobsRepository } from './pricing-jobs.repository';
+import { PricingJobsRepository, type EnqueuedJobCursor } from './pricing-jobs.repository';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
 
@@ -28,6 +28,8 @@ const BATCH = 200;
 export class PricingJobRecovery implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** The last job of the previous page: a long queue is checked a page per pass, in turn. */
+  private cursor: EnqueuedJobCursor | undefined;
 
   constructor(
     private readonly jobs: PricingJobsRepository,
@@ -55,11 +57,17 @@ export class PricingJobRecovery implements OnApplicationBootstrap, BeforeApplica
     await this.running;
   }
 
-  /** One pass; how many jobs were found missing and made undispatched. */
+  /** One pass over a page of jobs; how many were found missing and made undispatched. */
   async recoverOnce(): Promise<number> {
-    const candidates = await this.jobs.enqueuedNotStarted(this.config.PRICING_RECOVERY_MS, BATCH);
-    if (candidates.length === 0) return 0;
-    const missing = await this.queue.missing(candidates);
+    const page = await this.jobs.enqueuedNotStarted(
+      this.config.PRICING_RECOVERY_MS,
+      this.cursor,
+      BATCH,
+    );
+    // The next pass goes on after this page, or starts over after the last one.
+    this.cursor = page.length === BATCH ? page[page.length - 1] : undefined;
+    if (page.length === 0) return 0;
+    const missing = await this.queue.missing(page.map((j) => j.quote_id));
     const reset = await this.jobs.markUndispatched(missing);
     if (reset > 0) {
       this.metrics.recovered.inc(reset);

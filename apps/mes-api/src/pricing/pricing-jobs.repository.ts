@@ -7,6 +7,12 @@ import type { MesDatabase, PricingJobsTable } from '../mes.database';
 export type PricingJobRow = Selectable<PricingJobsTable>;
 export type NewPricingJob = Insertable<PricingJobsTable>;
 
+/** Where a pass of the lost-job recovery stopped (PricingJobRecovery). */
+export interface EnqueuedJobCursor {
+  quote_id: string;
+  enqueued_at: Date;
+}
+
 /** What the dispatcher needs of a job it is about to enqueue. */
 export interface UndispatchedJob {
   quote_id: string;
@@ -134,22 +140,23 @@ export class PricingJobsRepository {
 
   /**
    * Jobs marked enqueued more than `olderThanMs` ago that no worker has started: the ones a
-   * Redis that lost data (a failover before replication, a restart) may no longer hold.
+   * Redis that lost data (a failover before replication, a restart) may no longer hold. A page
+   * of `limit` in enqueue order after `after` (the last one of the previous page), so a long
+   * queue is checked a page at a time, all of it in turn.
    */
-  async enqueuedNotStarted(olderThanMs: number, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('pricing_jobs')
-      .select('quote_id')
-      .where('status', '=', 'QUEUED')
-      .where(
-        'enqueued_at',
-        '<',
-        sql<Date>`clock_timestamp() - make_interval(secs => ${olderThanMs / 1000})`,
-      )
-      .orderBy('enqueued_at')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.quote_id);
+  async enqueuedNotStarted(
+    olderThanMs: number,
+    after: EnqueuedJobCursor | undefined,
+    limit: number,
+  ): Promise<EnqueuedJobCursor[]> {
+    const rows = await sql<EnqueuedJobCursor>`
+      SELECT quote_id, enqueued_at FROM pricing_jobs
+      WHERE status = 'QUEUED'
+        AND enqueued_at < clock_timestamp() - make_interval(secs => ${olderThanMs / 1000})
+        AND (${after === undefined} OR (enqueued_at, quote_id) > (${after?.enqueued_at ?? null}::timestamptz, ${after?.quote_id ?? null}::uuid))
+      ORDER BY enqueued_at, quote_id
+      LIMIT ${limit}`.execute(this.db);
+    return rows.rows;
   }
 
   /** Makes jobs not started yet undispatched again, for the dispatcher to add them anew. */
