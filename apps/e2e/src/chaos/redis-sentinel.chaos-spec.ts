@@ -4,7 +4,7 @@ import { RedisSentinelGroup, SseRecorder, waitFor, type HttpClient } from '@fabf
 import { FabflowSystem } from '../support/fabflow-system';
 import { journeyClients, placeOrder, waitForCrmStatus, waitForWorkOrder } from '../support/journey';
 import { uploadModel } from '../support/quotes';
-import { auditPricing, DashboardReads, QuoteRequests } from '../support/redis-outage';
+import { auditPricing, DashboardReads, LiveFollower, QuoteRequests } from '../support/redis-outage';
 
 /**
  * Fault test: no single Redis. The whole system (three services and the pricing worker) runs
@@ -106,23 +106,45 @@ describe('Redis with Sentinel: primary killed mid-stream, then all of Redis down
     );
     const failoverMs = Date.now() - killedAt;
 
-    // The stream open across the failover is ended once the subscription is back; the next one
-    // carries the next change.
+    // The stream open across the failover is ended once the subscription is back.
     await Promise.race([
       live.ended,
       new Promise((_, reject) =>
         setTimeout(() => reject(new Error('the live stream was not ended after failover')), 30_000),
       ),
     ]);
-    const again = await openLive();
-    t.after(() => again.close());
-    assert.equal((await mes.post(`/work-orders/${wo}/claim`)).status, 200);
-    await waitFor(
-      'the claim on the new live stream',
-      () => again.data<{ id: string }>('work-order').some((e) => e.id === wo),
-      15_000,
+    // The dashboard reconnects (as the page does) and the operator works on. A change reaches it
+    // as an event, or — made while this instance could not publish yet — by its stream being
+    // ended for a reload once it can: never silently lost. Changes until one arrives as an event.
+    const follower = new LiveFollower(`${sys.mes.url}/work-orders/stream`, operatorToken);
+    t.after(() => follower.stop());
+    await waitFor('the dashboard reconnected', () => follower.readyAt.length > 0, 15_000);
+    const changes: number[] = [];
+    let claimed = false;
+    const flowingAt = await waitFor(
+      'a change to arrive on the live stream',
+      async () => {
+        const at = Date.now();
+        const res = await mes.post(`/work-orders/${wo}/${claimed ? 'release' : 'claim'}`);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        claimed = !claimed;
+        changes.push(at);
+        return waitFor(
+          'the event',
+          () => follower.events.find((e) => e.id === wo && e.at >= at)?.at,
+          2000,
+          20,
+        ).catch(() => undefined);
+      },
+      30_000,
+      0,
     );
-    again.close();
+    for (const at of changes.slice(0, -1))
+      assert.ok(
+        follower.reconnectsAfter(at) > 0 || follower.events.some((e) => e.id === wo && e.at >= at),
+        'a change not delivered as an event ended the stream for a reload',
+      );
+    const liveAgainMs = flowingAt - killedAt;
 
     await new Promise((r) => setTimeout(r, 3000));
     await Promise.all([quotes.stop(), reads.stop()]);
@@ -138,6 +160,8 @@ describe('Redis with Sentinel: primary killed mid-stream, then all of Redis down
     const cacheErrors = await sys.metric('mes', 'fabflow_cache_errors_total');
     console.log(
       `redis failover: primary :${oldPrimary} killed, :${newPrimary} promoted in ${failoverMs} ms; ` +
+        `live updates on the dashboard again ${liveAgainMs} ms after the kill ` +
+        `(${changes.length} change(s), ${follower.readyAt.length} stream connection(s)); ` +
         `${quotes.quoteIds.length} quotes asked, ${audit.pricedOnce} priced once ` +
         `(${audit.attempts} worker runs, ${recovered} jobs re-added after Redis lost them); ` +
         `${reads.samples.length} dashboard reads, slowest during the failover ` +

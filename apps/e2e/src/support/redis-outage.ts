@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { waitFor, type HttpClient } from '@fabflow/testing';
+import { SseRecorder, waitFor, type HttpClient } from '@fabflow/testing';
 import type { FabflowSystem } from './fabflow-system';
 
 const QUOTE_PRICED = 'fabflow.mes.quote.priced.v1';
@@ -152,4 +152,60 @@ export async function auditPricing(
     failed: events.filter((e) => e.type === QUOTE_FAILED).map((e) => e.subject),
     attempts,
   };
+}
+
+/**
+ * The dashboard's live connection as the page keeps it (apps/mes-dashboard/src/live.ts): follows
+ * the work-queue stream and opens it again whenever the server ends it. Keeps the work-order
+ * events and when each (re)connection was made ready.
+ */
+export class LiveFollower {
+  readonly events: Array<{ id: string; at: number }> = [];
+  readonly readyAt: number[] = [];
+  private current: SseRecorder | undefined;
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const live = await SseRecorder.open(this.url, { authorization: `Bearer ${this.token}` });
+        this.current = live;
+        let seen = 0;
+        const copy = () => {
+          for (const e of live.events.slice(seen)) {
+            if (e.event === 'ready') this.readyAt.push(Date.now());
+            if (e.event === 'work-order')
+              this.events.push({ id: (JSON.parse(e.data) as { id: string }).id, at: Date.now() });
+          }
+          seen = live.events.length;
+        };
+        const timer = setInterval(copy, 20);
+        await live.ended;
+        clearInterval(timer);
+        copy();
+      } catch {
+        /* the instance is not answering: try again */
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Connections made ready after `t`. */
+  reconnectsAfter(t: number): number {
+    return this.readyAt.filter((at) => at > t).length;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.current?.close();
+    await this.loop;
+  }
 }

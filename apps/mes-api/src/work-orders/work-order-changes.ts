@@ -12,7 +12,7 @@ import { LOGGER, UNIT_OF_WORK } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
 import { ReadRouter } from '../read-replica/read-router';
 import { WORK_QUEUE_REDIS } from './work-queue.redis';
-import { WorkQueueKeys } from './work-queue.keys';
+import { LIVE_RESYNC_MESSAGE, WorkQueueKeys } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
 import type { WorkQueueScripts } from './work-queue.scripts';
 
@@ -29,13 +29,14 @@ export type WorkOrderChange = Omit<WorkOrderLiveEvent, 'at'>;
  * command or event handler. Changes that emit none (claim, release, quantities, notes) are
  * announced by their command.
  *
- * An announcement that fails (Redis down or failing over) leaves an invalidation pending, made
- * as soon as the client is connected again: the entries cached before the outage do not outlive
- * it by their TTL.
+ * An announcement that fails (Redis down or failing over) leaves a resync pending, made as soon as
+ * the client is connected again: the caches are invalidated (the entries cached before the outage
+ * do not outlive it by their TTL) and every instance is told to end its live streams (the changes
+ * it never heard of are on the dashboards once they reload).
  */
 @Injectable()
 export class WorkOrderChanges implements OnModuleInit {
-  private invalidationPending = false;
+  private resyncPending = false;
 
   constructor(
     @Inject(WORK_QUEUE_REDIS) private readonly redis: Redis & WorkQueueScripts,
@@ -48,18 +49,27 @@ export class WorkOrderChanges implements OnModuleInit {
 
   onModuleInit(): void {
     this.uow.onCommitted((events) => this.announce(changesOf(events)));
-    this.redis.on('ready', () => void this.flushPendingInvalidation());
+    this.redis.on('ready', () => void this.flushPendingResync());
   }
 
-  private async flushPendingInvalidation(): Promise<void> {
-    if (!this.invalidationPending) return;
-    this.invalidationPending = false;
+  private async flushPendingResync(): Promise<void> {
+    if (!this.resyncPending) return;
+    this.resyncPending = false;
     try {
-      await this.redis.wqAnnounce(this.keys.generation, this.keys.walPosition, '', '', '1');
+      await this.redis.wqAnnounce(
+        this.keys.generation,
+        this.keys.walPosition,
+        this.keys.channel,
+        '',
+        '1',
+        LIVE_RESYNC_MESSAGE,
+      );
       this.metrics.invalidations.inc();
-      this.logger.info('work-queue cache invalidated after a Redis outage');
+      this.logger.info(
+        'work-queue cache invalidated and live streams resynced after a Redis outage',
+      );
     } catch {
-      this.invalidationPending = true;
+      this.resyncPending = true;
     }
   }
 
@@ -80,10 +90,10 @@ export class WorkOrderChanges implements OnModuleInit {
       if (opts.invalidate !== false) this.metrics.invalidations.inc();
       this.metrics.liveEvents.inc({ direction: 'published' }, changes.length);
     } catch (err) {
-      if (opts.invalidate !== false) this.invalidationPending = true;
+      this.resyncPending = true;
       this.logger.warn(
         { err: (err as Error).message, workOrderIds: changes.map((c) => c.id) },
-        'could not announce work-order changes; the caches are invalidated when Redis is back',
+        'could not announce work-order changes; caches and live streams resync when Redis is back',
       );
     }
   }

@@ -8,7 +8,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER, REDIS } from '@fabflow/platform';
-import { WorkQueueKeys } from './work-queue.keys';
+import { LIVE_RESYNC_MESSAGE, WorkQueueKeys } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
 
 /**
@@ -19,6 +19,8 @@ import { WorkQueueMetrics } from './work-queue.metrics';
  * Pub/sub delivers nothing while the subscription is down (Redis restarting, a Sentinel
  * failover). When it is back after such a gap, the hub ends the streams that were open across
  * it: each dashboard reconnects and reloads (docs/operations.md), so none stays silently behind.
+ * It does the same when an instance announces that changes of its own could not be published
+ * (LIVE_RESYNC_MESSAGE, from WorkOrderChanges).
  */
 @Injectable()
 export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown {
@@ -42,7 +44,10 @@ export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown
     const subscriber = this.redis.duplicate({ connectionName: 'fabflow-mes-live' });
     subscriber.on('error', () => undefined); // reported by the main client; this one retries
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.keys.channel) this.broadcast(message);
+      if (channel !== this.keys.channel) return;
+      if (message === LIVE_RESYNC_MESSAGE)
+        this.endStreams('changes were not announced during a Redis outage');
+      else this.broadcast(message);
     });
     // Subscribed whenever the connection is (re)established: ready comes after each reconnect.
     subscriber.on('ready', () => {
@@ -92,10 +97,15 @@ export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown
   private resync(): void {
     if (!this.gap) return;
     this.gap = false;
+    this.endStreams('subscribed again after a Redis outage');
+  }
+
+  /** Ends the open streams: each dashboard reconnects and reloads what it may have missed. */
+  private endStreams(why: string): void {
     if (this.clients.size === 0) return;
     this.logger.info(
       { streams: this.clients.size },
-      'live updates: subscribed again after a Redis outage; streams told to reconnect',
+      `live updates: ${why}; streams told to reconnect`,
     );
     for (const res of this.clients) res.end();
     this.clients.clear();
