@@ -39,7 +39,10 @@ describe('createRedis', () => {
     assert.equal(r.options.password, 'p@ss');
     assert.equal(r.options.sentinelPassword, 'sentinel-secret');
     assert.equal(r.options.db, 3);
-    assert.equal(r.options.failoverDetector, true);
+    assert.ok(
+      !r.options.failoverDetector,
+      'ioredis’ failover detector can end the client for good',
+    );
     assert.equal(r.options.maxRetriesPerRequest, null, 'BullMQ needs blocking clients to wait');
     // A write that reaches a demoted primary reconnects (2: and resends); other errors do not.
     const reconnect = r.options.reconnectOnError!;

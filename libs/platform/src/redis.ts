@@ -51,8 +51,10 @@ const PROFILE_OPTIONS: Record<RedisProfile, (o: RedisClientOptions) => RedisOpti
  * pub/sub, the rate limiter) comes from here, so all of them follow a Sentinel failover the
  * same way. With `REDIS_SENTINELS` the client asks the Sentinels for the current primary of
  * `REDIS_SENTINEL_NAME` on every (re)connect, checks it really is a primary, and reconnects when
- * a Sentinel announces a new one or when a write meets a demoted primary (READONLY). Without, it
- * connects to `REDIS_URL`. Clients made from one (`duplicate()`) inherit all of this.
+ * a write meets a demoted primary (READONLY). A primary that dies closes its connections; one
+ * that Sentinel demotes has them killed by Sentinel (CLIENT KILL, with the REPLICAOF): either
+ * way the client reconnects and asks again. Without Sentinels it connects to `REDIS_URL`.
+ * Clients made from one (`duplicate()`) inherit all of this.
  */
 export function createRedis(config: RedisConnectionConfig, client: RedisClientOptions): Redis {
   const maxDelay = client.maxRetryDelayMs ?? 5000;
@@ -83,8 +85,9 @@ function sentinelOptions(config: RedisConnectionConfig, maxDelay: number): Redis
     ...(url.protocol === 'rediss:' ? { tls: {}, enableTLSForSentinelMode: true } : {}),
     // While no Sentinel answers (all restarting), keep asking, like the server reconnects.
     sentinelRetryStrategy: (times) => Math.min(times * 200, maxDelay),
-    // A Sentinel's +switch-master makes the client move at once, not at its next error.
-    failoverDetector: true,
+    // Not ioredis' failoverDetector: its disconnect on +switch-master, landing while the client
+    // is reconnecting to the dead primary, ends the client for good ("Connection is closed.",
+    // status end: seen in the Redis chaos spec). Sentinel's CLIENT KILL does the same job.
     // A write that reaches a demoted primary: reconnect (to the new one) and send it again.
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
   };

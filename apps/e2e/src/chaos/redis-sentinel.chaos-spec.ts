@@ -4,7 +4,13 @@ import { RedisSentinelGroup, SseRecorder, waitFor, type HttpClient } from '@fabf
 import { FabflowSystem } from '../support/fabflow-system';
 import { journeyClients, placeOrder, waitForCrmStatus, waitForWorkOrder } from '../support/journey';
 import { uploadModel } from '../support/quotes';
-import { auditPricing, DashboardReads, LiveFollower, QuoteRequests } from '../support/redis-outage';
+import {
+  auditPricing,
+  DashboardReads,
+  LiveFollower,
+  QuoteRequests,
+  Requests,
+} from '../support/redis-outage';
 
 /**
  * Fault test: no single Redis. The whole system (three services and the pricing worker) runs
@@ -84,12 +90,24 @@ describe('Redis with Sentinel: primary killed mid-stream, then all of Redis down
     const live = await openLive();
     const quotes = new QuoteRequests(shop, fileId, 250);
     const reads = new DashboardReads(mes, 100);
+    // Failed logins from one address (the anonymous-IP limiter, burst 10): 401 until the burst
+    // is used, then 429 — before, during and after the failover; never an error.
+    const logins = new Requests(
+      async () =>
+        (
+          await sys
+            .client('shop')
+            .post('/auth/login', { email: 'nobody@example.com', password: 'wrong-password' })
+        ).status,
+      300,
+    );
     t.after(async () => {
       live.close();
-      await Promise.all([quotes.stop(), reads.stop()]);
+      await Promise.all([quotes.stop(), reads.stop(), logins.stop()]);
     });
     quotes.start();
     reads.start();
+    logins.start();
     await new Promise((r) => setTimeout(r, 3000));
 
     const oldPrimary = await redis.primaryPort();
@@ -147,13 +165,14 @@ describe('Redis with Sentinel: primary killed mid-stream, then all of Redis down
     const liveAgainMs = flowingAt - killedAt;
 
     await new Promise((r) => setTimeout(r, 3000));
-    await Promise.all([quotes.stop(), reads.stop()]);
+    await Promise.all([quotes.stop(), reads.stop(), logins.stop()]);
     const stoppedAt = Date.now();
     await redis.startNode(RedisSentinelGroup.serverOn(oldPrimary));
     await redis.waitHealthy();
 
     assert.deepEqual(quotes.failures([202]), [], 'every quote request accepted');
     assert.deepEqual(reads.failures([200]), [], 'every dashboard read answered');
+    assert.deepEqual(logins.failures([401, 429]), [], 'the limiter answered every login');
     const audit = await auditPricing(sys, quotes.quoteIds, 90_000);
     allQuotes.push(...quotes.quoteIds);
     const recovered = await sys.metric('mes', 'fabflow_pricing_recovered_total');
@@ -165,7 +184,8 @@ describe('Redis with Sentinel: primary killed mid-stream, then all of Redis down
         `${quotes.quoteIds.length} quotes asked, ${audit.pricedOnce} priced once ` +
         `(${audit.attempts} worker runs, ${recovered} jobs re-added after Redis lost them); ` +
         `${reads.samples.length} dashboard reads, slowest during the failover ` +
-        `${reads.slowest(killedAt, stoppedAt).toFixed(0)} ms, ${cacheErrors} cache errors (read the database)`,
+        `${reads.slowest(killedAt, stoppedAt).toFixed(0)} ms, ${cacheErrors} cache errors (read the database); ` +
+        `logins ${logins.count(401)}× 401, ${logins.count(429)}× 429, nothing else`,
     );
     assert.equal(audit.pricedOnce, quotes.quoteIds.length, JSON.stringify(audit));
     assert.deepEqual(audit.pricedTwice, []);

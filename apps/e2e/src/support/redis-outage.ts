@@ -56,6 +56,24 @@ abstract class RequestLoop {
   }
 }
 
+/** Any request, by a function that makes it and returns the status. */
+export class Requests extends RequestLoop {
+  constructor(
+    private readonly request: () => Promise<number>,
+    intervalMs: number,
+  ) {
+    super(intervalMs);
+  }
+
+  protected step(): Promise<number> {
+    return this.request();
+  }
+
+  count(status: number): number {
+    return this.samples.filter((s) => s.status === status).length;
+  }
+}
+
 /** A customer asking for quotes of one uploaded model, one after another (quantity 1, 2, …). */
 export class QuoteRequests extends RequestLoop {
   readonly quoteIds: string[] = [];
