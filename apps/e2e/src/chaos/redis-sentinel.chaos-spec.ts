@@ -17,11 +17,12 @@ import {
  * on Redis with Sentinel (tools/redis-sentinel.sh: a primary, a replica, three Sentinels), every
  * Redis client of every process connecting through the Sentinels (REDIS_SENTINELS).
  *
- * 1. The primary is SIGKILLed while a customer asks for a quote every 250 ms and an operator's
- *    dashboard reads the work queue every 100 ms: Sentinel promotes the replica; every quote is
- *    priced exactly once; every dashboard read is answered (from Postgres while the cache is
- *    away); the live-update stream is ended once its subscription is back and a new one carries
- *    the next change; no service is restarted.
+ * 1. The primary is SIGKILLed while a customer asks for a quote every 250 ms, an operator's
+ *    dashboard reads the work queue every 100 ms and someone fails to log in every 300 ms:
+ *    Sentinel promotes the replica; every quote is priced exactly once; every dashboard read is
+ *    answered (from Postgres while the cache is away); every login is answered by the limiter
+ *    (401, or 429 past the burst); the live-update stream is ended once its subscription is back
+ *    and the reconnected dashboard gets the next change; no service is restarted.
  * 2. Then all of Redis (servers and Sentinels) is down for 30 s: quotes are still accepted (they
  *    wait, CALCULATING), the dashboard still answers, the limiter limits each instance on its own
  *    (fail-local, docs/operations.md) — and once Redis is back every quote asked for during the
