@@ -20,10 +20,20 @@ const MONITORING = [
   'grafana',
   'jaeger',
   'loki',
+  'mailpit',
   'otel-collector',
   'prometheus',
   'promtail',
 ];
+/** One exporter for each piece of infrastructure that does not export its own metrics. */
+const EXPORTERS = [
+  'mtail',
+  'nginx-exporter',
+  'postgres-exporter',
+  'postgres-replica-exporter',
+  'redis-exporter',
+];
+const REDIS = ['redis-1', 'redis-2', 'redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3'];
 
 /**
  * The resolved configuration as an object. docker-compose 1.29 prints YAML only, so it is read
@@ -59,7 +69,7 @@ describe('docker-compose.yml', () => {
     compose('config', '-q');
   });
 
-  it('runs Postgres, Redis, MinIO, a 3-node RabbitMQ cluster, every service and the monitoring stack', () => {
+  it('runs Postgres, Redis with Sentinel, MinIO, a 3-node RabbitMQ cluster, every service and the monitoring stack', () => {
     const services = compose('config', '--services').trim().split('\n').sort();
     assert.deepEqual(
       services,
@@ -74,9 +84,10 @@ describe('docker-compose.yml', () => {
         'rabbitmq-1',
         'rabbitmq-2',
         'rabbitmq-3',
-        'redis',
+        ...REDIS,
         'shop-api',
         ...MONITORING,
+        ...EXPORTERS,
       ].sort(),
     );
     for (const svc of APPS) {
@@ -208,6 +219,40 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('runs Redis as a primary, a replica and three Sentinels, and points every service at the Sentinels', () => {
+    const sentinels = REDIS.filter((r) => r.startsWith('redis-sentinel'));
+    for (const name of REDIS) {
+      const svc = config.services[name];
+      assert.equal(svc.hostname, name, `${name} is reachable (and announced) by its name`);
+      assert.equal(svc.environment.REDIS_ANNOUNCE_HOSTNAME, name);
+      assert.ok(
+        svc.volumes.includes(`${join(root, 'deploy/redis')}:/etc/fabflow:ro`),
+        `${name} mounts deploy/redis`,
+      );
+      assert.ok(
+        svc.volumes.some((v) => /^\w+:\/data(:rw)?$/.test(v)),
+        `${name} keeps its (Sentinel-rewritten) configuration in a volume`,
+      );
+    }
+    assert.equal(config.services['redis-2'].environment.REDIS_REPLICA_OF, 'redis-1 6379');
+    assert.equal(config.services['redis-1'].environment.REDIS_REPLICA_OF, undefined);
+    const sentinelConf = readFileSync(join(root, 'deploy/redis/sentinel.conf'), 'utf8');
+    assert.match(sentinelConf, /^sentinel monitor fabflow redis-1 6379 2$/m, 'quorum 2 of 3');
+    const redisConf = readFileSync(join(root, 'deploy/redis/redis.conf'), 'utf8');
+    assert.match(redisConf, /^maxmemory-policy noeviction$/m, 'BullMQ needs noeviction');
+    assert.match(redisConf, /^appendonly yes$/m);
+    for (const svc of APPS) {
+      const env = config.services[svc].environment;
+      assert.deepEqual(
+        env.REDIS_SENTINELS.split(','),
+        sentinels.map((s) => `${s}:26379`),
+        `${svc} asks every Sentinel`,
+      );
+      assert.equal(env.REDIS_SENTINEL_NAME, 'fabflow');
+      assert.equal(env.REDIS_URL, undefined, `${svc} has no single Redis address`);
+    }
+  });
+
   it('gives every service all three nodes in AMQP_URLS and waits for the cluster', () => {
     for (const svc of APPS) {
       assert.ok(config.services[svc].environment.AMQP_URLS, `${svc} has AMQP_URLS`);
@@ -242,7 +287,16 @@ describe('docker-compose.yml', () => {
     assert.ok(
       config.services.prometheus.command.includes('--config.file=/etc/prometheus/prometheus.yml'),
     );
-    mounted('alertmanager', 'deploy/alertmanager', '/etc/alertmanager');
+    mounted('alertmanager', 'deploy/alertmanager', '/etc/alertmanager-src');
+    const am = config.services.alertmanager;
+    assert.deepEqual(am.entrypoint.slice(0, 2), [
+      '/bin/sh',
+      '/etc/alertmanager-src/render-config.sh',
+    ]);
+    assert.ok(am.command.includes('--config.file=/tmp/alertmanager/alertmanager.yml'));
+    assert.equal(am.environment.ALERT_SMTP_SMARTHOST, 'mailpit:1025', 'email reaches Mailpit');
+    for (const [k, v] of Object.entries(am.environment))
+      assert.doesNotMatch(String(v), /\.invalid\b/, `${k} is no placeholder`);
     mounted('grafana', 'deploy/grafana/provisioning', '/etc/grafana/provisioning');
     mounted('grafana', 'deploy/grafana/dashboards', '/etc/grafana/dashboards');
     const provider = readFileSync(
@@ -291,6 +345,27 @@ describe('docker-compose.yml', () => {
     );
     assert.ok(
       config.services.alertmanager.ports.some((p) => String(p.target ?? p).includes('9093')),
+    );
+    for (const t of [
+      'rabbitmq-1:15692',
+      'postgres-exporter:9187',
+      'nginx-exporter:9113',
+      'mtail:3903',
+    ])
+      assert.match(prom, new RegExp(t.replace('.', '\\.')), `${t} is scraped`);
+    assert.match(prom, /replacement: redis-exporter:9121/, 'the Redis servers are scraped');
+    for (const r of REDIS)
+      assert.match(prom, new RegExp(`- redis://${r}:`), `${r} is scraped through redis-exporter`);
+    for (const n of ['1', '2', '3'])
+      assert.ok(
+        config.services[`rabbitmq-${n}`].volumes.includes(
+          `${join(root, 'deploy/rabbitmq/enabled_plugins')}:/etc/rabbitmq/enabled_plugins:ro`,
+        ),
+        `rabbitmq-${n} enables rabbitmq_prometheus`,
+      );
+    assert.match(
+      readFileSync(join(root, 'deploy/rabbitmq/enabled_plugins'), 'utf8'),
+      /rabbitmq_prometheus/,
     );
     for (const target of [...targets, ...discovered]) {
       const host = target.split(':')[0];

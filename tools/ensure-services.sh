@@ -27,4 +27,10 @@ if ! up 5672; then
   for _ in $(seq 1 90); do rabbitmqctl -q await_startup >/dev/null 2>&1 && break; sleep 1; done
   wait_for RabbitMQ 5672
 fi
+# RabbitMQ's Prometheus endpoint (as in compose), scraped by the real-Prometheus e2e tests.
+if ! up 15692; then
+  echo "ensure-services: enabling rabbitmq_prometheus"
+  rabbitmq-plugins -q enable --online rabbitmq_prometheus >/dev/null
+  wait_for "RabbitMQ's Prometheus endpoint" 15692
+fi
 echo "ensure-services: PostgreSQL, Redis and RabbitMQ are up"

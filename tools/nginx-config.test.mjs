@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,10 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { writeLocalNginx } from './nginx-local.mjs';
 import { TextDecoder } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = readFileSync(join(root, 'deploy/nginx/nginx.conf'), 'utf8');
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -27,42 +27,14 @@ const freePort = () =>
     });
   });
 
-/** The API servers of nginx.conf: its listen port and its upstream in compose. */
-const APIS = [
-  { name: 'shop', listen: 8080, upstream: 'shop-api:3000' },
-  { name: 'crm', listen: 8081, upstream: 'crm-api:3001' },
-  { name: 'mes', listen: 8082, upstream: 'mes-api:3002' },
-];
-
-/** `ports[api]`: where nginx listens for it here; `upstreams[api]`: the local stand-ins. */
-function rewrite(conf, dir, ports, upstreams) {
-  let out = conf
-    .replace(/^pid .*;$/m, `pid ${join(dir, 'nginx.pid')};`)
-    .replace(/\/tmp\/nginx-/g, join(dir, 'nginx-'))
-    // Node's stdio pipes are sockets, which /dev/stdout cannot be opened on.
-    .replace('access_log /dev/stdout', `access_log ${join(dir, 'access.log')}`)
-    .replace(/^worker_processes auto;$/m, 'worker_processes 1;');
-  for (const api of APIS) {
-    const listen = new RegExp(`^\\s*listen ${api.listen};$`, 'm');
-    assert.match(out, listen, `${api.name} listens on ${api.listen}`);
-    out = out.replace(listen, `    listen 127.0.0.1:${ports[api.name]};`);
-    const server = new RegExp(`^\\s*server ${api.upstream} (.*);$`, 'm');
-    assert.match(out, server, `${api.name} upstream ${api.upstream}`);
-    out = out.replace(
-      server,
-      upstreams[api.name].map((p) => `    server 127.0.0.1:${p} $1;`).join('\n'),
-    );
-  }
-  assert.doesNotMatch(out, /(shop|crm|mes)-api:30/);
-  return out;
-}
-
 describe('deploy/nginx/nginx.conf', () => {
   let dir;
   let nginx;
   let base;
   let crmBase;
   let mesBase;
+  let statusBase;
+  let fabflowLog;
   const upstreams = [];
   const seen = [];
 
@@ -103,18 +75,19 @@ describe('deploy/nginx/nginx.conf', () => {
       others[name] = srv;
       upstreams.push(srv);
     }
-    const ports = { shop: await freePort(), crm: await freePort(), mes: await freePort() };
+    const ports = {
+      shop: await freePort(),
+      crm: await freePort(),
+      mes: await freePort(),
+      status: await freePort(),
+    };
     const portOf = (srv) => srv.address().port;
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      rewrite(source, dir, ports, {
-        shop: upstreams.slice(0, 2).map(portOf),
-        crm: [portOf(others.crm)],
-        mes: [portOf(others.mes)],
-      }),
-    );
-    for (const f of ['fabflow-proxy.conf', 'fabflow-errors.conf'])
-      copyFileSync(join(root, 'deploy/nginx', f), join(dir, f));
+    ({ fabflowLog } = writeLocalNginx(dir, ports, {
+      shop: upstreams.slice(0, 2).map(portOf),
+      crm: [portOf(others.crm)],
+      mes: [portOf(others.mes)],
+    }));
+    statusBase = `http://127.0.0.1:${ports.status}`;
     base = `http://127.0.0.1:${ports.shop}`;
     crmBase = `http://127.0.0.1:${ports.crm}`;
     mesBase = `http://127.0.0.1:${ports.mes}`;
@@ -207,6 +180,44 @@ describe('deploy/nginx/nginx.conf', () => {
       endAfter - firstAfter > 1000,
       `first event at ${firstAfter} ms, end at ${endAfter} ms`,
     );
+  });
+
+  it('reports its connections on stub_status and logs every response with its API for mtail', async () => {
+    const status = await (await fetch(`${statusBase}/stub_status`)).text();
+    assert.match(status, /^Active connections: \d+/);
+    assert.match(status, /server accepts handled requests\n \d+ \d+ \d+/);
+    for (const url of [`${base}/a`, `${crmBase}/b`, `${mesBase}/c`])
+      await (await fetch(url)).text();
+    // What nginx logged, read as JSON, and what the mtail program counts from the same file.
+    const logged = new Map();
+    for (const line of readFileSync(fabflowLog, 'utf8').trim().split('\n')) {
+      const { api, status: code } = JSON.parse(line);
+      logged.set(`${api} ${code}`, (logged.get(`${api} ${code}`) ?? 0) + 1);
+    }
+    for (const key of ['shop-api 200', 'shop-api 413', 'crm-api 200', 'mes-api 200'])
+      assert.ok(logged.get(key) > 0, `${key} logged: ${[...logged.keys()].join(', ')}`);
+    const r = spawnSync(
+      'mtail',
+      [
+        '--one_shot',
+        '--one_shot_format=prometheus',
+        `--progs=${join(root, 'deploy/mtail')}`,
+        `--logs=${fabflowLog}`,
+        '--logtostderr',
+        '--address=127.0.0.1',
+        '--port=0',
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.error) throw new Error(`mtail: ${r.error.message} (installed by .ci/run)`);
+    assert.equal(r.status, 0, r.stderr);
+    const counted = new Map();
+    for (const m of r.stdout.matchAll(/^fabflow_nginx_responses_total\{([^}]*)\} (\d+)/gm)) {
+      const api = /api="([^"]*)"/.exec(m[1])[1];
+      const code = /status="([^"]*)"/.exec(m[1])[1];
+      counted.set(`${api} ${code}`, Number(m[2]));
+    }
+    assert.deepEqual(counted, logged, 'mtail counts every logged response by API and status');
   });
 
   // Last: it uses up this address's allowance, which every server shares.

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,28 +131,119 @@ describe('Prometheus configuration and rules', () => {
 });
 
 describe('Alertmanager configuration', () => {
-  const config = deploy('alertmanager/alertmanager.yml');
+  const source = deploy('alertmanager');
+  const renderer = deploy('alertmanager/render-config.sh');
+  const ENV = {
+    ALERT_SMTP_SMARTHOST: 'smtp.example.com:587',
+    ALERT_SMTP_FROM: 'alerts@example.com',
+    ALERT_SMTP_AUTH_USERNAME: 'alerts',
+    ALERT_SMTP_AUTH_PASSWORD: "it's secret",
+    ALERT_EMAIL_ONCALL: 'oncall@example.com',
+    ALERT_EMAIL_TEAM: 'team@example.com',
+    ALERT_CHAT_WEBHOOK_URL: 'https://chat.example.com/hooks/abc?x=1&y=2',
+    ALERT_RUNBOOK_BASE_URL: 'https://git.example.com/fabflow/-/blob/main/',
+  };
+  /** Renders the configuration with `env` (and PATH only) into a fresh directory. */
+  const render = (env) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabflow-alertmanager-'));
+    const r = spawnSync('sh', [renderer, source, dir], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...env },
+    });
+    return { dir, config: join(dir, 'alertmanager.yml'), code: r.status, err: r.stderr };
+  };
+  let rendered;
+  before(() => {
+    rendered = render(ENV);
+    assert.equal(rendered.code, 0, rendered.err);
+  });
+  after(() => rmSync(rendered.dir, { recursive: true, force: true }));
 
-  it('is valid', () => {
-    ok('amtool', ['check-config', config]);
+  it('is rendered from the environment into a valid configuration with its templates', () => {
+    const out = ok('amtool', ['check-config', rendered.config]);
+    assert.match(out, /2 receivers/);
+    const config = readYaml(rendered.config);
+    assert.equal(config.global.smtp_smarthost, ENV.ALERT_SMTP_SMARTHOST);
+    assert.equal(config.global.smtp_auth_password, ENV.ALERT_SMTP_AUTH_PASSWORD, 'quotes survive');
+    const oncall = config.receivers.find((r) => r.name === 'fabflow-oncall');
+    assert.equal(oncall.email_configs[0].to, ENV.ALERT_EMAIL_ONCALL);
+    assert.equal(oncall.slack_configs[0].api_url, ENV.ALERT_CHAT_WEBHOOK_URL);
+    assert.equal(oncall.slack_configs[0].send_resolved, true);
+    assert.match(
+      readFileSync(join(rendered.dir, 'templates/runbook.tmpl'), 'utf8'),
+      /\{\{ define "fabflow.runbook_base" \}\}https:\/\/git\.example\.com\/fabflow\/-\/blob\/main\/\{\{ end \}\}/,
+    );
+  });
+
+  it('leaves the chat receivers out without a webhook, and names every missing variable', () => {
+    const { ALERT_CHAT_WEBHOOK_URL: _chat, ...noChat } = ENV;
+    const r = render(noChat);
+    try {
+      assert.equal(r.code, 0, r.err);
+      ok('amtool', ['check-config', r.config]);
+      assert.ok(readYaml(r.config).receivers.every((x) => !x.slack_configs));
+    } finally {
+      rmSync(r.dir, { recursive: true, force: true });
+    }
+    const bad = render({ ALERT_SMTP_FROM: 'alerts@example.com' });
+    try {
+      assert.notEqual(bad.code, 0);
+      for (const v of ['ALERT_SMTP_SMARTHOST', 'ALERT_EMAIL_ONCALL', 'ALERT_EMAIL_TEAM'])
+        assert.match(bad.err, new RegExp(`${v} is not set`));
+      assert.throws(() => readFileSync(bad.config), /ENOENT/, 'nothing is written');
+    } finally {
+      rmSync(bad.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has no placeholder receivers left', () => {
+    for (const f of ['alertmanager.yml.tmpl', 'templates/fabflow.tmpl'])
+      assert.doesNotMatch(readFileSync(join(source, f), 'utf8'), /\.invalid\b/, f);
   });
 
   it('pages on-call for critical alerts and tells the team about warnings', () => {
     const route = (...labels) =>
-      ok('amtool', ['config', 'routes', 'test', `--config.file=${config}`, ...labels])
+      ok('amtool', ['config', 'routes', 'test', `--config.file=${rendered.config}`, ...labels])
         .split('\n')
         .filter((l) => l && !l.startsWith('Warning:'))
         .join(',');
     assert.equal(route('alertname=FabflowOutboxStuck', 'severity=critical'), 'fabflow-oncall');
+    assert.equal(route('alertname=FabflowQueueNoConsumer', 'severity=critical'), 'fabflow-oncall');
     assert.equal(route('alertname=FabflowDLQNotEmpty', 'severity=warning'), 'fabflow-team');
     assert.equal(route('alertname=Unlabelled'), 'fabflow-team');
   });
 
+  it('notifications carry the summary, the affected queue and service, the labels and the runbook link', () => {
+    const out = ok('amtool', [
+      'template',
+      'render',
+      `--template.glob=${join(rendered.dir, 'templates', '*.tmpl')}`,
+      '--template.text={{ template "fabflow.text" . }}',
+    ]);
+    // amtool's example alerts have no annotations; what each carries comes from its labels.
+    assert.match(out, /Affected: instance foo\.bar:1234; /);
+    assert.match(out, /Runbook: https:\/\/git\.example\.com\/fabflow\/-\/blob\/main\//);
+    assert.match(out, /Labels: .*label1=value1/);
+  });
+
   it('lets an instance that is down inhibit the other alerts of its service', () => {
-    const { inhibit_rules: rules } = readYaml(config);
+    const { inhibit_rules: rules } = readYaml(rendered.config);
     const down = rules.find((r) => r.source_matchers.includes('alertname="FabflowInstanceDown"'));
     assert.ok(down, 'an inhibit rule with FabflowInstanceDown as its source');
     assert.deepEqual(down.equal, ['service']);
+  });
+});
+
+describe('mtail programs', () => {
+  it('compile (deploy/mtail)', () => {
+    ok('mtail', [
+      '--compile_only',
+      '--progs',
+      deploy('mtail'),
+      '--logtostderr',
+      '--address=127.0.0.1',
+      '--port=0',
+    ]);
   });
 });
 

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, pricingEngineFixtures, REPO_ROOT, waitFor } from '@fabflow/testing';
+import { pricingEngineFixtures, REPO_ROOT, waitFor } from '@fabflow/testing';
 import { PricingSystem, TYPES } from './pricing/support/pricing-system';
 import { FabflowSystem } from './support/fabflow-system';
+import { InfraExporters } from './support/infra-exporters';
 import {
   placeOrder,
   produceAndShip,
@@ -23,21 +14,26 @@ import {
   waitForShopStatus,
   waitForWorkOrder,
 } from './support/journey';
+import { PrometheusProcess } from './support/prometheus-process';
 import { uploadModel } from './support/quotes';
 
 /*
  * The alert and recording rules (deploy/prometheus/rules) and every Grafana dashboard query
  * (deploy/grafana/dashboards) against a real Prometheus scraping the three services and the
- * pricing worker as real processes, after an order journey, one priced quote and some 4xx
- * traffic. promtool's unit tests prove the rules'
+ * pricing worker as real processes, and the infrastructure through the real exporters (the
+ * broker's own plugin, postgres_exporter, redis_exporter, nginx on deploy/nginx/nginx.conf with
+ * nginx-prometheus-exporter and mtail), after an order journey, one priced quote, some 4xx
+ * traffic and requests through nginx. promtool's unit tests prove the rules'
  * logic on made-up series; this proves the expressions match what the services really expose
  * (names, labels, label values), so no alert or panel is silently empty.
  *
  * Which results may be empty: an alert condition is normally false, so its full expression
  * (`A > 0.05 and B > 0.05`) is only required to run. The operands of its comparisons and of
  * `and` (`A`, `B`) are what must return data: each names series that exist in a healthy system.
- * A number literal is no operand to check, and `or` is never split: its left side may be empty by
- * design (no 5xx at all) and the right side fills in, so the whole `or` must return data.
+ * A number literal is no operand to check, and an `or` is split only when each side is itself
+ * a condition (the burn-rate alerts' `(A > x and B > x) or (C > y and D > y)`): a plain `or` may
+ * have an empty left side by design (no 5xx at all) that the right side fills in, so the whole
+ * `or` must return data.
  * Everything else (recording rules, dashboard queries, the operands) must return data; the
  * allowlist below names any exception with its reason (it is empty: none is needed today).
  */
@@ -52,12 +48,6 @@ const RATE_INTERVAL = '1m';
 /** Expressions allowed to return no data, with why. Empty: every query has data today. */
 const ALLOWED_EMPTY = new Map<string, string>([]);
 
-interface PromResponse<T> {
-  status: 'success' | 'error';
-  data: T;
-  error?: string;
-  errorType?: string;
-}
 interface RuleInfo {
   name: string;
   query: string;
@@ -80,111 +70,6 @@ interface Dashboard {
   uid: string;
   panels: Panel[];
   templating?: { list: Array<{ name: string; type: string; query?: { query: string } }> };
-}
-
-/** A Prometheus server as a child process, with its own storage in a temporary directory. */
-class PrometheusProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> | undefined;
-
-  private constructor(
-    readonly url: string,
-    private readonly dir: string,
-  ) {}
-
-  static async start(targets: Record<(typeof TARGETS)[number], string>) {
-    const dir = mkdtempSync(join(tmpdir(), 'fabflow-prometheus-'));
-    const jobs = TARGETS.map((service) =>
-      [
-        `  - job_name: ${service}`,
-        // As in deploy/prometheus/prometheus.yml: the services' own `service` label is kept.
-        '    honor_labels: true',
-        '    static_configs:',
-        `      - targets: ['${targets[service]}']`,
-        `        labels: { service: ${service} }`,
-      ].join('\n'),
-    );
-    const config = join(dir, 'prometheus.yml');
-    writeFileSync(
-      config,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  scrape_timeout: 1s',
-        '  evaluation_interval: 1s',
-        'rule_files:',
-        `  - ${JSON.stringify(join(RULES_DIR, '*.yml'))}`,
-        'scrape_configs:',
-        ...jobs,
-        '',
-      ].join('\n'),
-    );
-    const port = await freePort();
-    const prom = new PrometheusProcess(`http://127.0.0.1:${port}`, dir);
-    const logDir = join(REPO_ROOT, 'test-results');
-    mkdirSync(logDir, { recursive: true });
-    const log = createWriteStream(join(logDir, 'prometheus-e2e.log'), { flags: 'a' });
-    const child = spawn(
-      '/usr/bin/prometheus',
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
-    prom.child = child;
-    prom.exited = new Promise((res) => child.once('exit', () => res()));
-    const spawned = new Promise<void>((res, rej) => {
-      child.once('spawn', res);
-      child.once('error', (err) => rej(new Error(`prometheus: ${err.message} (see .ci/run)`)));
-    });
-    await spawned;
-    await waitFor(
-      'Prometheus ready',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
-        return (await fetch(`${prom.url}/-/ready`)).ok;
-      },
-      30_000,
-      200,
-    );
-    return prom;
-  }
-
-  /** GET without parameters; POSTed form otherwise (queries can be long). */
-  async api<T>(path: string, params?: Record<string, string>): Promise<PromResponse<T>> {
-    const res = await fetch(
-      `${this.url}/api/v1/${path}`,
-      params
-        ? {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams(params),
-          }
-        : {},
-    );
-    return (await res.json()) as PromResponse<T>;
-  }
-
-  /** An instant query; fails the test when Prometheus cannot run it. */
-  async query(expr: string): Promise<unknown[]> {
-    const res = await this.api<{ result: unknown[] }>('query', { query: expr });
-    assert.equal(res.status, 'success', `${expr}\n→ ${res.errorType}: ${res.error}`);
-    return res.data.result;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
-      await this.exited;
-      clearTimeout(timer);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /** Splits `expr` at each top-level match of `ops` (outside (), [], {} and strings). */
@@ -244,6 +129,11 @@ const stripModifiers = (e: string) =>
     .replace(/^(group_left|group_right)\s*(\([^)]*\))?\s*/, '')
     .trim();
 
+/** A condition: a top-level `and`/`unless` or comparison, as an alert's alternatives are. */
+const isCondition = (e: string) =>
+  topLevelSplit(e, /^(and|unless)\b/).operands.length > 1 ||
+  topLevelSplit(e, /^\s*(==|!=|>=|<=|>|<)/).operands.length > 1;
+
 const isNumber = (e: string) => /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(e.trim());
 
 /**
@@ -253,7 +143,9 @@ const isNumber = (e: string) => /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(e
  */
 function dataProbes(expr: string): string[] {
   const e = stripOuterParens(expr);
-  if (topLevelSplit(e, /^or\b/).operands.length > 1) return [e];
+  const alternatives = topLevelSplit(e, /^or\b/).operands.map(stripOuterParens);
+  if (alternatives.length > 1)
+    return alternatives.every(isCondition) ? alternatives.flatMap(dataProbes) : [e];
   const sets = topLevelSplit(e, /^(and|unless)\b/);
   if (sets.operands.length > 1) {
     return sets.operands.flatMap((operand, i) =>
@@ -284,6 +176,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
   let sys: FabflowSystem;
   let pricing: PricingSystem;
   let prom: PrometheusProcess;
+  let infra: InfraExporters;
 
   before(async () => {
     // A one-second SLA for orders awaiting confirmation, so the stuck-order series is not 0.
@@ -296,11 +189,28 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       database: sys.databases.mes,
       queueName: sys.pricingQueue,
     });
+    infra = await InfraExporters.start({
+      vhost: sys.vhostName,
+      upstreams: { shop: sys.shop.port, crm: sys.crm.port, mes: sys.mes.port },
+    });
+    const ports = {
+      'shop-api': sys.shop.port,
+      'crm-api': sys.crm.port,
+      'mes-api': sys.mes.port,
+      'pricing-worker': pricing.worker.port,
+    };
     prom = await PrometheusProcess.start({
-      'shop-api': `127.0.0.1:${sys.shop.port}`,
-      'crm-api': `127.0.0.1:${sys.crm.port}`,
-      'mes-api': `127.0.0.1:${sys.mes.port}`,
-      'pricing-worker': `127.0.0.1:${pricing.worker.port}`,
+      // As in deploy/prometheus/prometheus.yml: the services' own `service` label is kept.
+      jobs: [
+        ...TARGETS.map((service) => ({
+          job: service,
+          service,
+          targets: [`127.0.0.1:${ports[service]}`],
+          honorLabels: true,
+        })),
+        ...infra.jobs,
+      ],
+      ruleFiles: [join(RULES_DIR, '*.yml')],
     });
 
     // Traffic: a model upload, one order through production to SHIPPED, one left awaiting
@@ -322,6 +232,10 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       assert.equal((await mes.get(q)).status, 200);
     await Promise.all([1, 2, 3].map(() => mes.get('/work-orders?priority=RUSH')));
     assert.equal((await sys.client('mes').get('/work-orders')).status, 401);
+    // Through nginx, for its stub_status and the responses mtail counts from its access log.
+    for (const [api, url] of Object.entries(infra.nginx))
+      for (const path of ['/health/ready', '/no-such-route'])
+        assert.ok((await fetch(`${url}${path}`)).status < 500, `${api}${path} through nginx`);
     // One quote priced (QuoteRequested as the shop sends it), so the pricing series have data.
     const f = pricingEngineFixtures();
     const file = await pricing.uploadModel(f.toBinaryStl(f.cube(20)), 'cube.stl');
@@ -335,7 +249,9 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
           await prom.query(
             'fabflow_http_request_duration_seconds_count{service="mes-api",status_code="401"}',
           )
-        ).length > 0 && (await prom.query('up == 1')).length === TARGETS.length,
+        ).length > 0 &&
+        (await prom.query('up == 1')).length === TARGETS.length + infra.jobs.length &&
+        (await prom.query('fabflow_nginx_responses_total')).length > 0,
       30_000,
       500,
     );
@@ -376,6 +292,7 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
 
   after(async () => {
     await prom?.stop();
+    await infra?.stop();
     await pricing?.stop();
     await sys?.stop();
   });
@@ -405,8 +322,14 @@ describe('alert rules and dashboards against a real Prometheus scraping the serv
       'fabflow-http-recording',
       'fabflow-messaging',
       'fabflow-messaging-recording',
+      'fabflow-nginx',
+      'fabflow-nginx-recording',
+      'fabflow-postgres',
       'fabflow-pricing',
+      'fabflow-rabbitmq',
+      'fabflow-redis',
       'fabflow-runtime',
+      'fabflow-slo',
     ]);
     for (const r of groups.flatMap((g) => g.rules))
       assert.equal(r.health, 'ok', `${r.name}: ${r.lastError ?? ''}`);

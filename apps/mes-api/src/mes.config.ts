@@ -46,6 +46,11 @@ export const pricingDispatchEnv = defineConfig({
     description:
       'Safety-net poll of the pricing dispatcher for jobs not yet in BullMQ (it is also woken after each commit).',
   },
+  PRICING_RECOVERY_MS: {
+    schema: msFromEnv(500, 3_600_000).default(30_000),
+    description:
+      'How often jobs enqueued at least this long ago and not started are checked against BullMQ; those Redis lost (failover, restart) are added again.',
+  },
 });
 
 export const mesConfigSpec = defineConfig({

@@ -1,10 +1,11 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { EVENT_CATALOGUE, PRICING_JOB_NAMES } from '@fabflow/contracts';
 import { createDatabase, type Database } from '@fabflow/db';
 import { MessagingRuntime } from '@fabflow/messaging';
 import { createMetricsRegistry, type Logger, type Registry } from '@fabflow/observability';
+import { createRedis } from '@fabflow/platform';
 import { PricingJobRunRepository } from '@fabflow/pricing-jobs';
 import { ObjectStorage } from '@fabflow/storage';
 import { EnginePool } from './engine/engine-pool';
@@ -107,24 +108,19 @@ export class PricingWorker {
   /** BullMQ's connection (blocking commands wait out a Redis restart) and one for metrics. */
   private connectRedis(): void {
     const { config, logger } = this;
-    this.redis = new Redis(config.REDIS_URL, {
-      connectionName: 'fabflow-pricing-worker',
-      // BullMQ's blocking commands must wait out a Redis restart, not fail.
-      maxRetriesPerRequest: null,
+    // BullMQ's blocking commands must wait out a Redis restart or failover, not fail.
+    this.redis = createRedis(config, {
+      name: 'fabflow-pricing-worker',
+      profile: 'blocking',
+      logger,
     });
-    this.queueRedis = new Redis(config.REDIS_URL, {
-      connectionName: 'fabflow-pricing-worker-metrics',
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
+    // The queue counts of /metrics and the health check: fail at once while Redis is away.
+    this.queueRedis = createRedis(config, {
+      name: 'fabflow-pricing-worker-metrics',
+      profile: 'fail-fast',
+      commandTimeoutMs: 2000,
+      logger,
     });
-    for (const r of [this.redis, this.queueRedis]) {
-      let warned = false;
-      r.on('error', (err: Error) => {
-        if (!warned) logger.warn({ err: err.message }, 'Redis connection error; retrying');
-        warned = true;
-      });
-      r.on('ready', () => (warned = false));
-    }
     this.queue = new Queue(config.PRICING_QUEUE, { connection: this.queueRedis });
     this.queue.on('error', () => undefined);
   }

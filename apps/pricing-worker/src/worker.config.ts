@@ -5,13 +5,13 @@ import {
   intFromEnv,
   msFromEnv,
   pricingQueueEnv,
+  redisEnv,
   storageEnv,
   tracingEnv,
   type ConfigOf,
 } from '@fabflow/config';
 
-const { NODE_ENV, LOG_LEVEL, HOST, AMQP_URLS, REDIS_URL, OUTBOX_POLL_MS, SHUTDOWN_TIMEOUT_MS } =
-  commonEnv;
+const { NODE_ENV, LOG_LEVEL, HOST, AMQP_URLS, OUTBOX_POLL_MS, SHUTDOWN_TIMEOUT_MS } = commonEnv;
 
 export const pricingWorkerEnv = defineConfig({
   ...pricingQueueEnv,
@@ -77,7 +77,7 @@ export const workerConfigSpec = defineConfig({
   LOG_LEVEL,
   HOST,
   AMQP_URLS,
-  REDIS_URL,
+  ...redisEnv,
   OUTBOX_POLL_MS,
   SHUTDOWN_TIMEOUT_MS,
   ...tracingEnv,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineConfig } from './define-config';
 import { boolFromEnv, intFromEnv, msFromEnv, urlFromEnv, urlListFromEnv } from './env-types';
+import { redisEnv } from './redis-env';
 
 /** OpenTelemetry tracing; every process (services and worker) has these. */
 export const tracingEnv = defineConfig({
@@ -41,11 +42,7 @@ export const commonEnv = defineConfig({
     description: 'Comma-separated RabbitMQ node URLs (cluster nodes are tried in turn).',
     sensitive: true,
   },
-  REDIS_URL: {
-    schema: urlFromEnv(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-    description: 'Redis URL.',
-    sensitive: true,
-  },
+  ...redisEnv,
   JWT_SECRET: {
     schema: z
       .string()

@@ -213,6 +213,9 @@ export class EventConsumer<DB extends MessagingTables> {
         return this.deadLetter(ch, msg, 'invalid-envelope', err.message);
       throw err;
     }
+    const age = (Date.now() - Date.parse(envelope.time)) / 1000;
+    if (Number.isFinite(age))
+      this.opts.metrics?.messageAge.observe({ queue: this.opts.queue }, Math.max(0, age));
     const handler = this.opts.registry.get(envelope.type);
     if (!handler) return this.deadLetter(ch, msg, 'no-handler', `no handler for ${envelope.type}`);
     const parsed = handler.event.schema.safeParse(envelope.data);

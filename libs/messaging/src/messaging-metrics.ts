@@ -12,6 +12,7 @@ export class MessagingMetrics {
   readonly relayLag: Histogram;
   readonly consumed: Counter<'queue' | 'outcome'>;
   readonly handleDuration: Histogram<'queue'>;
+  readonly messageAge: Histogram<'queue'>;
 
   constructor(
     readonly registry: Registry = new Registry(),
@@ -45,6 +46,15 @@ export class MessagingMetrics {
       help: 'Time to handle one delivery: inbox insert, handler and commit.',
       labelNames: ['queue'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    });
+    // Quorum queues do not report their head message's timestamp (RabbitMQ 3.10), so how long
+    // messages wait is measured where they arrive: a growing age means the queue's head is aging.
+    this.messageAge = new Histogram({
+      name: 'fabflow_consumer_message_age_seconds',
+      help: 'Age of a delivered message (since its event was created) when its consumer receives it: outbox, broker and retry waits.',
+      labelNames: ['queue'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
       registers: [registry],
     });
     if (dlqDepths) {

@@ -23,7 +23,8 @@ import {
 } from './event-subscriptions.module';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
-import { createRedis } from './redis';
+import { OrderJourneyMetrics } from './order-journey.metrics';
+import { createRedis, type RedisConnectionConfig } from './redis';
 import { ValidationInterceptor } from './validation.interceptor';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -33,9 +34,8 @@ export const DATABASE = Symbol('DATABASE');
 export const REDIS = Symbol('REDIS');
 export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
 
-export interface CoreConfig {
+export interface CoreConfig extends RedisConnectionConfig {
   AMQP_URLS: string[];
-  REDIS_URL: string;
   JWT_SECRET: string;
   JWT_TTL_SECONDS: number;
   OUTBOX_POLL_MS: number;
@@ -74,7 +74,12 @@ export class ServiceCoreModule {
       retryDelaysMs: config.RETRY_DELAYS_MS,
       metricsRegistry,
     });
-    const redis = createRedis(config.REDIS_URL, logger, `fabflow-${opts.service}`);
+    const redis = createRedis(config, {
+      name: `fabflow-${opts.service}`,
+      profile: 'shared',
+      logger,
+      lazyConnect: true,
+    });
     const checks: HealthCheck[] = [
       { name: 'database', check: async () => void (await sql`SELECT 1`.execute(database.db)) },
       {
@@ -114,6 +119,7 @@ export class ServiceCoreModule {
         { provide: Authenticators, useValue: authenticators },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: METRICS_REGISTRY, useValue: metricsRegistry },
+        OrderJourneyMetrics,
         {
           // The app module declares the subscriptions (EventSubscriptionsModule); read when needed.
           provide: SUBSCRIBED_QUEUES,
@@ -141,6 +147,7 @@ export class ServiceCoreModule {
         TokenService,
         Authenticators,
         METRICS_REGISTRY,
+        OrderJourneyMetrics,
       ],
     };
   }

@@ -3,6 +3,12 @@ import type { PricingJobStatus, SalesChannel } from '@fabflow/contracts';
 import { jobsTransaction } from './jobs-transaction';
 import type { NewPricingJob, PricingJobsTables } from './pricing-jobs.table';
 
+/** Where a pass of the lost-job recovery stopped (PricingJobRecovery). */
+export interface EnqueuedJobCursor {
+  quote_id: string;
+  enqueued_at: Date;
+}
+
 /** What the dispatcher needs of a job it is about to enqueue. */
 export interface UndispatchedJob {
   quote_id: string;
@@ -128,6 +134,40 @@ export class PricingJobDispatchRepository<DB extends PricingJobsTables = Pricing
       .set({ enqueued_at: sql<Date>`clock_timestamp()`, updated_at: sql<Date>`clock_timestamp()` })
       .where('quote_id', 'in', quoteIds)
       .execute();
+  }
+
+  /**
+   * Jobs marked enqueued more than `olderThanMs` ago that no worker has started: the ones a
+   * Redis that lost data (a failover before replication, a restart) may no longer hold. A page
+   * of `limit` in enqueue order after `after` (the last one of the previous page), so a long
+   * queue is checked a page at a time, all of it in turn.
+   */
+  async enqueuedNotStarted(
+    olderThanMs: number,
+    after: EnqueuedJobCursor | undefined,
+    limit: number,
+  ): Promise<EnqueuedJobCursor[]> {
+    const rows = await sql<EnqueuedJobCursor>`
+      SELECT quote_id, enqueued_at FROM pricing_jobs
+      WHERE status = 'QUEUED'
+        AND enqueued_at < clock_timestamp() - make_interval(secs => ${olderThanMs / 1000})
+        AND (${after === undefined} OR (enqueued_at, quote_id) > (${after?.enqueued_at ?? null}::timestamptz, ${after?.quote_id ?? null}::uuid))
+      ORDER BY enqueued_at, quote_id
+      LIMIT ${limit}`.execute(this.db);
+    return rows.rows;
+  }
+
+  /** Makes jobs not started yet undispatched again, for the dispatcher to add them anew. */
+  async markUndispatched(quoteIds: string[]): Promise<number> {
+    if (quoteIds.length === 0) return 0;
+    const res = await this.db
+      .updateTable('pricing_jobs')
+      .set({ enqueued_at: null, updated_at: sql<Date>`clock_timestamp()` })
+      .where('quote_id', 'in', quoteIds)
+      .where('status', '=', 'QUEUED')
+      .where('enqueued_at', 'is not', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
   }
 
   /** One round trip for every pricing gauge (the open-jobs and account indexes serve it). */

@@ -1,6 +1,7 @@
-/** The variables of `rateLimitEnv` (libs/config) the limiter reads, plus REDIS_URL. */
-export interface RateLimitConfig {
-  REDIS_URL: string;
+import type { RedisConnectionConfig } from '@fabflow/platform';
+
+/** The variables of `rateLimitEnv` (libs/config) the limiter reads, plus where Redis is. */
+export interface RateLimitConfig extends RedisConnectionConfig {
   RATE_LIMIT_KEY_PREFIX: string;
   RATE_LIMIT_INSTANCES: number;
   RATE_LIMIT_REDIS_TIMEOUT_MS: number;

@@ -6,9 +6,14 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger, Registry } from '@fabflow/observability';
-import { LOGGER, METRICS_REGISTRY } from '@fabflow/platform';
+import {
+  createRedis,
+  LOGGER,
+  METRICS_REGISTRY,
+  type RedisConnectionConfig,
+} from '@fabflow/platform';
 import { trustedProxies } from './client-ip';
 import { ClientIpPolicy } from './client-ip.policy';
 import type { RateLimitConfig } from './rate-limit.config';
@@ -22,22 +27,22 @@ export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 export const ANONYMOUS_IP_POLICY = 'anonymous-ip';
 
 /**
- * The limiter's own Redis connection: no offline queue and a command timeout, so while Redis
- * is down a call fails at once (and the request is decided locally) instead of waiting.
+ * The limiter's own Redis connection, fail-fast: no offline queue and a command timeout, so while
+ * Redis is down (or failing over) a call fails at once and the request is decided locally
+ * instead of waiting. The limiter reports outages itself, once per transition (no logger here).
  */
-export function createLimiterRedis(url: string, timeoutMs: number, name: string): Redis {
-  const redis = new Redis(url, {
-    connectionName: name,
+export function createLimiterRedis(
+  config: RedisConnectionConfig,
+  timeoutMs: number,
+  name: string,
+): Redis {
+  return createRedis(config, {
+    name,
+    profile: 'fail-fast',
     lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
+    commandTimeoutMs: timeoutMs,
+    maxRetryDelayMs: 2000,
   });
-  // The limiter reports outages once per transition; ioredis would repeat each retry.
-  redis.on('error', () => undefined);
-  return redis;
 }
 
 @Injectable()
@@ -74,7 +79,7 @@ export class RateLimitModule {
           provide: RATE_LIMIT_REDIS,
           useFactory: () =>
             createLimiterRedis(
-              config.REDIS_URL,
+              config,
               config.RATE_LIMIT_REDIS_TIMEOUT_MS,
               `fabflow-${opts.service}-rate-limit`,
             ),

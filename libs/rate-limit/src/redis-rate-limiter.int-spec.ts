@@ -36,7 +36,11 @@ describe('RedisRateLimiter against a real Redis', () => {
   const prefix = `t:rl:${randomBytes(4).toString('hex')}`;
 
   const limiter = (opts: { clock?: boolean; url?: string; instances?: number } = {}) => {
-    const redis = createLimiterRedis(opts.url ?? testEnv.TEST_REDIS_URL, 500, 'rate-limit-test');
+    const redis = createLimiterRedis(
+      { REDIS_URL: opts.url ?? testEnv.TEST_REDIS_URL },
+      500,
+      'rate-limit-test',
+    );
     clients.push(redis);
     const { logger, lines } = captureLogs();
     const registry = createMetricsRegistry('rate-limit-test');

@@ -6,6 +6,7 @@ export * from './service-process';
 export * from './private-postgres';
 export * from './private-redis';
 export * from './rabbitmq-cluster';
+export * from './redis-sentinel';
 export * from './isolated-service';
 export * from './model-files';
 export * from './sse-client';

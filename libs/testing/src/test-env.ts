@@ -16,6 +16,11 @@ const spec = defineConfig({
     schema: urlFromEnv(['redis:']).default('redis://127.0.0.1:6379'),
     description: 'Redis for tests.',
   },
+  TEST_RABBITMQ_PROMETHEUS: {
+    schema: z.string().default('127.0.0.1:15692'),
+    description:
+      "host:port of the test broker's Prometheus endpoint (plugin rabbitmq_prometheus; tools/ensure-services.sh enables it).",
+  },
   TEST_RABBITMQCTL: {
     schema: z.string().default('rabbitmqctl'),
     description: 'rabbitmqctl command used to create and delete test vhosts.',

@@ -26,7 +26,12 @@ describe('pricing dispatcher: two mes-api instances, each job enqueued exactly o
   let sys: PricingSystem;
 
   before(async () => {
-    sys = await PricingSystem.start('pdisp', { mesInstances: 2, worker: false });
+    sys = await PricingSystem.start('pdisp', {
+      mesInstances: 2,
+      worker: false,
+      // Jobs Redis lost are looked for every second (default 30 s).
+      mesEnv: { PRICING_RECOVERY_MS: '1000' },
+    });
   });
   after(async () => {
     await sys?.stop();
@@ -144,6 +149,23 @@ describe('pricing dispatcher: two mes-api instances, each job enqueued exactly o
     );
     const all = await sys.queue().getJobs(['prioritized', 'wait']);
     assert.equal(all.filter((j) => j.id === id).length, 1);
+  });
+
+  it('adds again a job Redis lost (a failover before replication, a restart without the write)', async () => {
+    const id = randomUUID();
+    await insertJob(sys, id);
+    const job = await waitFor('the job in BullMQ', () => sys.queue().getJob(id), 20_000);
+    await job.remove();
+    const recovered = async () =>
+      (
+        await Promise.all(
+          sys.mes.map((m) => PricingSystem.metric(m.url, 'fabflow_pricing_recovered_total')),
+        )
+      ).reduce((a, b) => a + b, 0);
+    await waitFor('the job back in BullMQ', () => sys.queue().getJob(id), 20_000, 200);
+    assert.ok((await recovered()) >= 1, 'counted as recovered');
+    const all = await sys.queue().getJobs(['prioritized', 'wait']);
+    assert.equal(all.filter((j) => j.id === id).length, 1, 'once');
   });
 });
 

@@ -222,7 +222,7 @@ describe('pricing dispatch: per-account caps and fairness (real Postgres, real R
     const queues = [0, 1].map(
       () =>
         new PricingQueue({
-          redisUrl: testEnv.TEST_REDIS_URL,
+          redis: { REDIS_URL: testEnv.TEST_REDIS_URL },
           queue: queueName,
           attempts: 1,
           backoffMs: 100,

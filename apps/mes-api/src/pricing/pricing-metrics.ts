@@ -15,6 +15,7 @@ import { PricingQueue, QUEUE_STATES, type QueueState } from './pricing-queue';
 export class PricingMetrics {
   readonly dispatched: Counter;
   readonly dispatchFailures: Counter;
+  readonly recovered: Counter;
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -29,6 +30,11 @@ export class PricingMetrics {
     this.dispatchFailures = new Counter({
       name: 'fabflow_pricing_dispatch_failures_total',
       help: 'Failed attempts to add a pricing job to BullMQ (Redis unreachable); the job is retried.',
+      registers: [registry],
+    });
+    this.recovered = new Counter({
+      name: 'fabflow_pricing_recovered_total',
+      help: 'Pricing jobs found missing from BullMQ (Redis lost them) and added again.',
       registers: [registry],
     });
     let pending: Promise<OpenJobStats> | undefined;

@@ -1,9 +1,10 @@
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis, type RedisConnectionConfig } from '@fabflow/platform';
 import { PRICE_QUOTE_JOB, type PriceQuoteJobData } from '@fabflow/contracts';
 
 export interface PricingQueueOptions {
-  redisUrl: string;
+  redis: RedisConnectionConfig;
   queue: string;
   attempts: number;
   backoffMs: number;
@@ -41,14 +42,12 @@ export class PricingQueue {
 
   constructor(private readonly opts: PricingQueueOptions) {
     this.name = opts.queue;
-    this.connection = new Redis(opts.redisUrl, {
-      connectionName: 'fabflow-mes-pricing',
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      retryStrategy: (times) => Math.min(times * 200, 5000),
+    // Fail-fast: reported by the dispatcher when an add fails; the client reconnects by itself.
+    this.connection = createRedis(opts.redis, {
+      name: 'fabflow-mes-pricing',
+      profile: 'fail-fast',
+      commandTimeoutMs: 5000,
     });
-    // Reported by the dispatcher when an add fails; the client reconnects by itself.
-    this.connection.on('error', () => undefined);
     this.queue = new Queue<PriceQuoteJobData>(opts.queue, { connection: this.connection });
     this.queue.on('error', () => undefined);
   }
@@ -68,6 +67,16 @@ export class PricingQueue {
       removeOnFail: { count: this.opts.keepFailed, age: 7 * DAY_SECONDS },
     });
     await within(added, 5000, 'adding the pricing job to BullMQ');
+  }
+
+  /** The ids among `jobIds` BullMQ does not hold (in no state at all). */
+  async missing(jobIds: string[]): Promise<string[]> {
+    const states = await within(
+      Promise.all(jobIds.map((id) => this.queue.getJobState(id))),
+      5000,
+      'reading pricing job states',
+    );
+    return jobIds.filter((_, i) => states[i] === 'unknown');
   }
 
   /** Jobs per state; `waiting` counts prioritized jobs too (BullMQ keeps those apart). */
@@ -93,12 +102,10 @@ export class PricingQueue {
    */
   onJobFinished(listener: () => void): void {
     if (this.events) throw new Error('onJobFinished: already listening');
-    const redis = new Redis(this.opts.redisUrl, {
-      connectionName: 'fabflow-mes-pricing-events',
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 200, 5000),
+    const redis = createRedis(this.opts.redis, {
+      name: 'fabflow-mes-pricing-events',
+      profile: 'blocking',
     });
-    redis.on('error', () => undefined);
     const events = new QueueEvents(this.opts.queue, { connection: redis });
     events.on('error', () => undefined);
     events.on('completed', listener);

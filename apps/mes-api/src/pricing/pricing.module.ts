@@ -10,6 +10,7 @@ import { PriceListsRepository } from './price-lists/price-lists.repository';
 import { PricingController } from './pricing.controller';
 import { PricingDispatcher } from './pricing-dispatcher';
 import { PricingJobReadRepository } from './pricing-job-read.repository';
+import { PricingJobRecovery } from './pricing-job-recovery';
 import { PricingMetrics } from './pricing-metrics';
 import { PricingQueue } from './pricing-queue';
 import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
@@ -25,7 +26,7 @@ import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
       provide: PricingQueue,
       useFactory: (config: MesConfig) =>
         new PricingQueue({
-          redisUrl: config.REDIS_URL,
+          redis: config,
           queue: config.PRICING_QUEUE,
           attempts: config.PRICING_ATTEMPTS,
           backoffMs: config.PRICING_BACKOFF_MS,
@@ -43,6 +44,7 @@ import { PricingQueueLifecycle } from './pricing-queue.lifecycle';
     PricingJobReadRepository,
     PricingMetrics,
     PricingDispatcher,
+    PricingJobRecovery,
     QuoteRequestedHandler,
     PriceListsRepository,
     PriceListPublisher,

@@ -11,8 +11,8 @@ import type { Logger } from '@fabflow/observability';
 import { LOGGER, UNIT_OF_WORK } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
 import { ReadRouter } from '../read-replica/read-router';
-import { WORK_QUEUE_REDIS } from './work-queue.cache';
-import { WorkQueueKeys } from './work-queue.keys';
+import { WORK_QUEUE_REDIS } from './work-queue.redis';
+import { LIVE_RESYNC_MESSAGE, WorkQueueKeys } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
 import type { WorkQueueScripts } from './work-queue.scripts';
 
@@ -28,9 +28,16 @@ export type WorkOrderChange = Omit<WorkOrderLiveEvent, 'at'>;
  * transition) are announced by the unit of work's commit listener, whoever made them — HTTP
  * command or event handler. Changes that emit none (claim, release, quantities, notes) are
  * announced by their command.
+ *
+ * An announcement that fails (Redis down or failing over) leaves a resync pending, made as soon as
+ * the client is connected again: the caches are invalidated (the entries cached before the outage
+ * do not outlive it by their TTL) and every instance is told to end its live streams (the changes
+ * it never heard of are on the dashboards once they reload).
  */
 @Injectable()
 export class WorkOrderChanges implements OnModuleInit {
+  private resyncPending = false;
+
   constructor(
     @Inject(WORK_QUEUE_REDIS) private readonly redis: Redis & WorkQueueScripts,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<MesDatabase>,
@@ -42,6 +49,28 @@ export class WorkOrderChanges implements OnModuleInit {
 
   onModuleInit(): void {
     this.uow.onCommitted((events) => this.announce(changesOf(events)));
+    this.redis.on('ready', () => void this.flushPendingResync());
+  }
+
+  private async flushPendingResync(): Promise<void> {
+    if (!this.resyncPending) return;
+    this.resyncPending = false;
+    try {
+      await this.redis.wqAnnounce(
+        this.keys.generation,
+        this.keys.walPosition,
+        this.keys.channel,
+        '',
+        '1',
+        LIVE_RESYNC_MESSAGE,
+      );
+      this.metrics.invalidations.inc();
+      this.logger.info(
+        'work-queue cache invalidated and live streams resynced after a Redis outage',
+      );
+    } catch {
+      this.resyncPending = true;
+    }
   }
 
   /** Announces committed changes; never throws (a failure is logged: the TTL then bounds staleness). */
@@ -61,9 +90,10 @@ export class WorkOrderChanges implements OnModuleInit {
       if (opts.invalidate !== false) this.metrics.invalidations.inc();
       this.metrics.liveEvents.inc({ direction: 'published' }, changes.length);
     } catch (err) {
+      this.resyncPending = true;
       this.logger.warn(
         { err: (err as Error).message, workOrderIds: changes.map((c) => c.id) },
-        'could not announce work-order changes; caches stay stale until their TTL',
+        'could not announce work-order changes; caches and live streams resync when Redis is back',
       );
     }
   }

@@ -8,13 +8,19 @@ import {
 import type { Redis } from 'ioredis';
 import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER, REDIS } from '@fabflow/platform';
-import { WorkQueueKeys } from './work-queue.keys';
+import { LIVE_RESYNC_MESSAGE, WorkQueueKeys } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
 
 /**
  * Live updates for this instance's dashboards: one Redis subscription to the changes channel
  * (WorkOrderChanges publishes there, from any instance), fanned out to every open
  * `GET /work-orders/stream` of this process as server-sent events.
+ *
+ * Pub/sub delivers nothing while the subscription is down (Redis restarting, a Sentinel
+ * failover). When it is back after such a gap, the hub ends the streams that were open across
+ * it: each dashboard reconnects and reloads (docs/operations.md), so none stays silently behind.
+ * It does the same when an instance announces that changes of its own could not be published
+ * (LIVE_RESYNC_MESSAGE, from WorkOrderChanges).
  */
 @Injectable()
 export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown {
@@ -22,6 +28,8 @@ export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown
   private subscriber: Redis | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing = false;
+  /** The subscription was lost since it was last made: streams open now may have missed events. */
+  private gap = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -36,14 +44,21 @@ export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown
     const subscriber = this.redis.duplicate({ connectionName: 'fabflow-mes-live' });
     subscriber.on('error', () => undefined); // reported by the main client; this one retries
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.keys.channel) this.broadcast(message);
+      if (channel !== this.keys.channel) return;
+      if (message === LIVE_RESYNC_MESSAGE)
+        this.endStreams('changes were not announced during a Redis outage');
+      else this.broadcast(message);
     });
     // Subscribed whenever the connection is (re)established: ready comes after each reconnect.
     subscriber.on('ready', () => {
-      subscriber.subscribe(this.keys.channel).catch((err: unknown) => {
-        this.logger.warn({ err: (err as Error).message }, 'live updates: subscribe failed');
-      });
+      subscriber
+        .subscribe(this.keys.channel)
+        .then(() => this.resync())
+        .catch((err: unknown) => {
+          this.logger.warn({ err: (err as Error).message }, 'live updates: subscribe failed');
+        });
     });
+    subscriber.on('close', () => (this.gap = true));
     subscriber.connect().catch(() => undefined);
     this.subscriber = subscriber;
     this.heartbeat = setInterval(
@@ -76,6 +91,25 @@ export class WorkOrderLiveHub implements OnModuleInit, BeforeApplicationShutdown
     res.on('close', () => {
       if (this.clients.delete(res)) this.metrics.sseClients.dec();
     });
+  }
+
+  /** After a gap in the subscription: the open streams reconnect (and their pages reload). */
+  private resync(): void {
+    if (!this.gap) return;
+    this.gap = false;
+    this.endStreams('subscribed again after a Redis outage');
+  }
+
+  /** Ends the open streams: each dashboard reconnects and reloads what it may have missed. */
+  private endStreams(why: string): void {
+    if (this.clients.size === 0) return;
+    this.logger.info(
+      { streams: this.clients.size },
+      `live updates: ${why}; streams told to reconnect`,
+    );
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+    this.metrics.sseClients.set(0);
   }
 
   private broadcast(message: string): void {

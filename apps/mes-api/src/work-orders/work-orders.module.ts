@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { REDIS } from '@fabflow/platform';
+import { APP_CONFIG, LOGGER } from '@fabflow/platform';
 import { PricingModule } from '../pricing/pricing.module';
 import { ReadReplicaModule } from '../read-replica/read-replica.module';
 import { OrderApprovedHandler } from './events/order-approved.handler';
@@ -9,12 +9,16 @@ import { WorkOrderPricingReader } from './work-order-pricing.reader';
 import { WorkOrdersController } from './work-orders.controller';
 import { WorkOrdersRepository } from './work-orders.repository';
 import { WorkOrdersService } from './work-orders.service';
-import { WORK_QUEUE_REDIS, WorkQueueCache } from './work-queue.cache';
+import { WorkQueueCache } from './work-queue.cache';
 import { WorkQueueController } from './work-queue.controller';
 import { WorkQueueKeys } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
 import { WorkQueueRepository } from './work-queue.repository';
-import { withWorkQueueScripts } from './work-queue.scripts';
+import {
+  createWorkQueueRedis,
+  WORK_QUEUE_REDIS,
+  WorkQueueRedisLifecycle,
+} from './work-queue.redis';
 import { WorkQueueService } from './work-queue.service';
 
 @Module({
@@ -33,7 +37,8 @@ import { WorkQueueService } from './work-queue.service';
     WorkQueueMetrics,
     WorkOrderChanges,
     WorkOrderLiveHub,
-    { provide: WORK_QUEUE_REDIS, useFactory: withWorkQueueScripts, inject: [REDIS] },
+    { provide: WORK_QUEUE_REDIS, useFactory: createWorkQueueRedis, inject: [APP_CONFIG, LOGGER] },
+    WorkQueueRedisLifecycle,
   ],
 })
 export class WorkOrdersModule {}

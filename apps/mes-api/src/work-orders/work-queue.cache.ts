@@ -5,9 +5,8 @@ import type { Logger } from '@fabflow/observability';
 import { APP_CONFIG, LOGGER } from '@fabflow/platform';
 import { WorkQueueKeys, type CacheName } from './work-queue.keys';
 import { WorkQueueMetrics } from './work-queue.metrics';
+import { WORK_QUEUE_REDIS } from './work-queue.redis';
 import type { WorkQueueScripts } from './work-queue.scripts';
-
-export const WORK_QUEUE_REDIS = Symbol('WORK_QUEUE_REDIS');
 
 /** A computation of one entry holds its lock at most this long before others may start. */
 const LOCK_TTL_MS = 5000;

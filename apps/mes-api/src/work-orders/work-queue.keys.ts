@@ -5,6 +5,12 @@ import { APP_CONFIG } from '@fabflow/platform';
 export type CacheName = 'work_queue_list' | 'work_queue_counts';
 
 /**
+ * Published on the changes channel instead of a change when changes could not be announced (Redis
+ * away): every instance ends its live streams, and the dashboards reconnect and reload.
+ */
+export const LIVE_RESYNC_MESSAGE = 'resync';
+
+/**
  * Redis names of the work queue's cache and live updates. Every instance on one MES database
  * shares them (the namespace is the database name), and nothing else does: tests, each on a
  * database of their own, never see each other's entries or events.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OrderPlaced, OrderReceived, type EventData } from '@fabflow/contracts';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
+import { OrderJourneyMetrics } from '@fabflow/platform';
 import type { CrmDatabase } from '../../crm.database';
 import { OrdersRepository } from '../orders.repository';
 import { TimelineRepository } from '../timeline.repository';
@@ -12,10 +13,11 @@ export class OrderPlacedHandler implements EventHandler<CrmDatabase, typeof Orde
   constructor(
     private readonly orders: OrdersRepository,
     private readonly timeline: TimelineRepository,
+    private readonly journey: OrderJourneyMetrics,
   ) {}
 
   async handle(
-    { tx, events }: HandlerContext<CrmDatabase>,
+    { tx, events, afterCommit }: HandlerContext<CrmDatabase>,
     e: EventEnvelope<EventData<typeof OrderPlaced>>,
   ) {
     const d = e.data;
@@ -43,5 +45,6 @@ export class OrderPlacedHandler implements EventHandler<CrmDatabase, typeof Orde
       { subject: d.orderId, version: 1 },
     );
     await this.timeline.record(tx, d.orderId, received);
+    afterCommit(() => this.journey.observe('placed_to_crm', d.placedAt));
   }
 }

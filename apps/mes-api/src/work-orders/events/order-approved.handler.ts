@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OrderApproved, WorkOrderCreated, type EventData } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
+import { OrderJourneyMetrics } from '@fabflow/platform';
 import type { MesDatabase } from '../../mes.database';
 import { PricingJobReadRepository } from '../../pricing/pricing-job-read.repository';
 import { WorkOrdersRepository } from '../work-orders.repository';
@@ -13,10 +14,11 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
   constructor(
     private readonly workOrders: WorkOrdersRepository,
     private readonly pricingJobs: PricingJobReadRepository,
+    private readonly journey: OrderJourneyMetrics,
   ) {}
 
   async handle(
-    { tx, events }: HandlerContext<MesDatabase>,
+    { tx, events, afterCommit }: HandlerContext<MesDatabase>,
     e: EventEnvelope<EventData<typeof OrderApproved>>,
   ) {
     const d = e.data;
@@ -42,5 +44,7 @@ export class OrderApprovedHandler implements EventHandler<MesDatabase, typeof Or
       { workOrderId: wo.id, orderId: d.orderId, status: 'QUEUED', dueAt: d.dueAt },
       { subject: wo.id, version: wo.version },
     );
+    // The approval's event time: when the manager's decision committed in the CRM.
+    afterCommit(() => this.journey.observe('approved_to_mes', e.time));
   }
 }
