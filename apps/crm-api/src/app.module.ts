@@ -2,13 +2,22 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
 import { RateLimitModule, type RateLimitConfig } from '@fabflow/rate-limit';
+import { AccountsModule } from './accounts/accounts.module';
 import { CustomerRegisteredHandler } from './accounts/customer-registered.handler';
 import { CrmB2bModule } from './b2b/b2b.module';
 import { WebhookSubscriptionDisabledHandler } from './b2b/events/webhook-subscription-disabled.handler';
+import { OrderCancellationAppliedHandler } from './orders/events/order-cancellation-applied.handler';
+import { OrderCancelledByCustomerHandler } from './orders/events/order-cancelled-by-customer.handler';
+import { OrderPlacedV1Handler } from './orders/events/order-placed-v1.handler';
 import { OrderPlacedHandler } from './orders/events/order-placed.handler';
+import { WorkOrderCreatedV1Handler } from './orders/events/work-order-created-v1.handler';
 import { WorkOrderCreatedHandler } from './orders/events/work-order-created.handler';
+import { WorkOrderStatusChangedV1Handler } from './orders/events/work-order-status-changed-v1.handler';
 import { WorkOrderStatusChangedHandler } from './orders/events/work-order-status-changed.handler';
 import { OrdersModule } from './orders/orders.module';
+import { QuotePricedHandler } from './quote-reviews/events/quote-priced.handler';
+import { QuoteRequestedHandler } from './quote-reviews/events/quote-requested.handler';
+import { QuoteReviewsModule } from './quote-reviews/quote-reviews.module';
 import { StaffController } from './staff/staff.controller';
 
 @Module({})
@@ -19,28 +28,39 @@ export class AppModule {
       imports: [
         core,
         RateLimitModule.forRoot({ service: 'crm', config }),
+        AccountsModule,
         OrdersModule,
+        QuoteReviewsModule,
         CrmB2bModule,
       ],
       controllers: [StaffController],
       providers: [
-        CustomerRegisteredHandler,
         {
           provide: EVENT_SUBSCRIPTIONS,
           useFactory: (
             registered: unknown,
             webhookDisabled: unknown,
+            quoteRequested: unknown,
+            quotePriced: unknown,
             ...orderHandlers: unknown[]
           ) => ({
             [SUBSCRIPTION_QUEUES.crm.accounts]: [registered, webhookDisabled],
+            [SUBSCRIPTION_QUEUES.crm.quoteReviews]: [quoteRequested, quotePriced],
             [SUBSCRIPTION_QUEUES.crm.orders]: orderHandlers,
           }),
           inject: [
             CustomerRegisteredHandler,
             WebhookSubscriptionDisabledHandler,
+            QuoteRequestedHandler,
+            QuotePricedHandler,
             OrderPlacedHandler,
+            OrderPlacedV1Handler,
+            OrderCancelledByCustomerHandler,
             WorkOrderCreatedHandler,
+            WorkOrderCreatedV1Handler,
             WorkOrderStatusChangedHandler,
+            WorkOrderStatusChangedV1Handler,
+            OrderCancellationAppliedHandler,
           ],
         },
         ServiceLifecycle,
