@@ -4,6 +4,7 @@ import {
   commonEnv,
   databaseEnv,
   defineConfig,
+  intFromEnv,
   portEnv,
   rateLimitEnv,
 } from '@fabflow/config';
@@ -45,6 +46,10 @@ export const crmConfigSpec = defineConfig({
     schema: originList.default(['http://127.0.0.1:3002', 'http://localhost:3002']),
     description:
       'Browser origins allowed to call the CRM cross-origin (comma-separated, or none): the MES operator dashboard logs in at POST /auth/login from its own origin.',
+  },
+  REVIEWED_QUOTE_VALID_DAYS: {
+    schema: intFromEnv(1, 365).default(14),
+    description: 'How long a quote approved in review stays orderable (days from the decision).',
   },
   STUCK_ORDER_SLA: {
     schema: orderSlaFromEnv.prefault(DEFAULT_ORDER_SLA),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CustomerRegistered, type EventData } from '@fabflow/contracts';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
 import type { CrmDatabase } from '../crm.database';
+import { AccountsRepository } from './accounts.repository';
 
 /** Opens the CRM account of a new shop customer. */
 @Injectable()
@@ -10,15 +11,13 @@ export class CustomerRegisteredHandler implements EventHandler<
   typeof CustomerRegistered
 > {
   readonly event = CustomerRegistered;
+  constructor(private readonly accounts: AccountsRepository) {}
 
   async handle(
     { tx }: HandlerContext<CrmDatabase>,
     e: EventEnvelope<EventData<typeof CustomerRegistered>>,
   ) {
-    await tx
-      .insertInto('accounts')
-      .values({ id: e.data.customerId, kind: 'B2C', email: e.data.email, name: e.data.name })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    const { customerId, email, name } = e.data;
+    await this.accounts.insertCustomer(tx, { id: customerId, email, name });
   }
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
 import {
   ApproveOrderRequest,
+  CancelOrderRequest,
   CrmOrderList,
   CrmOrderListQuery,
   CrmOrderView,
@@ -14,9 +15,8 @@ import {
   StuckOrdersQuery,
 } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
-import { toCrmOrderView } from './order.mapper';
+import { OrderCancellationService } from './order-cancellation.service';
 import { OrdersService } from './orders.service';
-import { OrdersRepository } from './orders.repository';
 import { StuckOrdersService } from './stuck-orders.service';
 
 @ApiTags('orders')
@@ -25,7 +25,7 @@ import { StuckOrdersService } from './stuck-orders.service';
 export class OrdersController {
   constructor(
     private readonly service: OrdersService,
-    private readonly orders: OrdersRepository,
+    private readonly cancellation: OrderCancellationService,
     private readonly stuckOrders: StuckOrdersService,
   ) {}
 
@@ -36,7 +36,7 @@ export class OrdersController {
     responses: { 200: CrmOrderList },
   })
   async list(@Query() q: z.output<typeof CrmOrderListQuery>) {
-    return { items: (await this.orders.list(q.status, q.limit)).map(toCrmOrderView) };
+    return { items: await this.service.list(q.status, q.limit) };
   }
 
   @Get('stuck')
@@ -58,7 +58,7 @@ export class OrdersController {
     problems: [404],
   })
   async get(@Param() p: z.output<typeof IdParam>) {
-    return toCrmOrderView(await this.service.get(p.id));
+    return this.service.view(p.id);
   }
 
   @Post(':id/approve')
@@ -76,7 +76,7 @@ export class OrdersController {
     @CurrentUser() user: Principal,
   ) {
     await this.service.approve(p.id, user.userId, body);
-    return toCrmOrderView(await this.service.get(p.id));
+    return this.service.view(p.id);
   }
 
   @Post(':id/reject')
@@ -94,7 +94,26 @@ export class OrdersController {
     @CurrentUser() user: Principal,
   ) {
     await this.service.reject(p.id, user.userId, body.reason);
-    return toCrmOrderView(await this.service.get(p.id));
+    return this.service.view(p.id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Endpoint({
+    summary:
+      'Cancel an order (every line not shipped yet) or some of its lines, up to shipping; the MES cancels or holds their work orders',
+    params: IdParam,
+    body: CancelOrderRequest,
+    responses: { 200: CrmOrderView },
+    problems: [404, 409, 422],
+  })
+  async cancel(
+    @Param() p: z.output<typeof IdParam>,
+    @Body() body: z.output<typeof CancelOrderRequest>,
+    @CurrentUser() user: Principal,
+  ) {
+    await this.cancellation.cancelByManager(p.id, user.userId, body);
+    return this.service.view(p.id);
   }
 
   @Get(':id/timeline')

@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { OrderStatus } from '@fabflow/contracts';
 import { DB } from '@fabflow/platform';
 import type { CrmDatabase } from '../crm.database';
 
 export type CrmOrderRow = Awaited<ReturnType<OrdersRepository['find']>> & object;
+
+type OrderFields = Pick<
+  CrmDatabase['orders'],
+  'status' | 'approved_by' | 'note' | 'cancelled_by' | 'cancellation_reason' | 'cancelled_at'
+>;
 
 @Injectable()
 export class OrdersRepository {
@@ -13,20 +18,18 @@ export class OrdersRepository {
   /** Inserts the order once; false when it already exists. */
   async insertIfAbsent(
     tx: Transaction<CrmDatabase>,
-    o: Omit<CrmDatabase['orders'], 'work_order_version' | 'version' | 'updated_at' | 'item'> & {
-      item: object;
-    },
+    o: Insertable<CrmDatabase['orders']>,
   ): Promise<boolean> {
     const r = await tx
       .insertInto('orders')
-      .values({ ...o, item: JSON.stringify(o.item) })
+      .values(o)
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  find(id: string) {
-    return this.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  find(id: string, db: Kysely<CrmDatabase> = this.db) {
+    return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   lock(tx: Transaction<CrmDatabase>, id: string) {
@@ -43,9 +46,7 @@ export class OrdersRepository {
   async update(
     tx: Transaction<CrmDatabase>,
     id: string,
-    fields: Partial<
-      Pick<CrmDatabase['orders'], 'status' | 'approved_by' | 'note' | 'work_order_status'>
-    > & { work_order_version?: number },
+    fields: Partial<OrderFields> & { production_version?: number },
   ): Promise<number> {
     const row = await tx
       .updateTable('orders')

@@ -1,20 +1,51 @@
 import { z } from 'zod';
-import { OrderStatus } from '../statuses';
+import { CancellationOutcome } from '../events/work-order.events';
+import { MAX_ORDER_LINES } from '../order-lines';
+import { OrderLineStatus, OrderStatus, SalesChannel, WorkOrderStatus } from '../statuses';
 
-export const CrmOrderView = z.object({
-  id: z.uuid(),
-  customerId: z.uuid(),
-  status: OrderStatus,
-  /** The shop quote the order was placed from (null only for orders of the former catalogue). */
+export const CrmOrderLineView = z.object({
+  lineId: z.uuid(),
+  lineNo: z.number().int(),
+  /** The shop quote of the line (null only for lines of the former catalogue). */
   quoteId: z.uuid().nullable(),
   name: z.string(),
   material: z.string(),
   quantity: z.number().int(),
+  unitPriceCents: z.number().int(),
+  totalCents: z.number().int(),
+  status: OrderLineStatus,
+  /** Its work orders in the MES, oldest first (a scrapped part's replacement after it). */
+  workOrders: z.array(
+    z.object({
+      id: z.uuid(),
+      status: WorkOrderStatus,
+      holdReason: z.string().nullable(),
+      replacesWorkOrderId: z.uuid().nullable(),
+    }),
+  ),
+  /** What the MES did with the line when it was cancelled (null: not cancelled, or not yet applied). */
+  cancellationOutcome: CancellationOutcome.nullable(),
+});
+
+export const CrmOrderView = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  channel: SalesChannel,
+  status: OrderStatus,
+  lines: z.array(CrmOrderLineView),
+  subtotalCents: z.number().int(),
+  minimumOrderSurchargeCents: z.number().int(),
   totalCents: z.number().int(),
   currency: z.string(),
-  workOrderStatus: z.string().nullable(),
   approvedBy: z.uuid().nullable(),
   note: z.string().nullable(),
+  cancellation: z
+    .object({
+      by: z.uuid().nullable(),
+      reason: z.string().nullable(),
+      at: z.iso.datetime({ offset: true }),
+    })
+    .nullable(),
   placedAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
@@ -33,6 +64,17 @@ export const ApproveOrderRequest = z.strictObject({
 });
 
 export const RejectOrderRequest = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+
+/** `POST /orders/:id/cancel`: the whole order (no `lineIds`) or some lines, up to shipping. */
+export const CancelOrderRequest = z.strictObject({
+  reason: z.string().trim().min(1).max(1000),
+  lineIds: z
+    .array(z.uuid())
+    .min(1)
+    .max(MAX_ORDER_LINES)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'each line once' })
+    .optional(),
+});
 
 export const TimelineEntry = z.object({
   eventId: z.uuid(),

@@ -7,3 +7,4 @@ export * from './quotes.api';
 export * from './b2b.api';
 export * from './work-queue-cursor';
 export * from './pricing.api';
+export * from './quote-reviews.api';

@@ -1,23 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { WorkOrderCreated, type EventData } from '@fabflow/contracts';
+import { WorkOrderCreatedV2, type EventData } from '@fabflow/contracts';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
 import type { CrmDatabase } from '../../crm.database';
 import { TimelineRepository } from '../timeline.repository';
-import { WorkOrderProjection } from './work-order.projection';
+import { WorkOrdersRepository } from '../work-orders.repository';
 
+/** A work order queued for a line (or a scrapped part's replacement). */
 @Injectable()
-export class WorkOrderCreatedHandler implements EventHandler<CrmDatabase, typeof WorkOrderCreated> {
-  readonly event = WorkOrderCreated;
+export class WorkOrderCreatedHandler implements EventHandler<
+  CrmDatabase,
+  typeof WorkOrderCreatedV2
+> {
+  readonly event = WorkOrderCreatedV2;
   constructor(
     private readonly timeline: TimelineRepository,
-    private readonly projection: WorkOrderProjection,
+    private readonly workOrders: WorkOrdersRepository,
   ) {}
 
   async handle(
-    { tx, logger }: HandlerContext<CrmDatabase>,
-    e: EventEnvelope<EventData<typeof WorkOrderCreated>>,
+    { tx }: HandlerContext<CrmDatabase>,
+    e: EventEnvelope<EventData<typeof WorkOrderCreatedV2>>,
   ) {
-    await this.timeline.record(tx, e.data.orderId, e);
-    await this.projection.apply(tx, e.data.orderId, 'QUEUED', undefined, e.version, logger);
+    const d = e.data;
+    await this.timeline.record(tx, d.orderId, e);
+    await this.workOrders.apply(tx, {
+      id: d.workOrderId,
+      orderId: d.orderId,
+      lineId: d.lineId,
+      status: 'QUEUED',
+      holdReason: null,
+      replacesWorkOrderId: d.replacesWorkOrderId,
+      version: e.version,
+    });
   }
 }
