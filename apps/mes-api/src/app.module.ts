@@ -4,7 +4,10 @@ import { EVENT_SUBSCRIPTIONS, ServiceLifecycle } from '@fabflow/platform';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { QuoteRequestedHandler } from './pricing/events/quote-requested.handler';
 import { PricingModule } from './pricing/pricing.module';
+import { OrderApprovedV2Handler } from './work-orders/events/order-approved-v2.handler';
 import { OrderApprovedHandler } from './work-orders/events/order-approved.handler';
+import { OrderCancelledByCustomerHandler } from './work-orders/events/order-cancelled-by-customer.handler';
+import { OrderCancelledHandler } from './work-orders/events/order-cancelled.handler';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
 
 @Module({})
@@ -16,11 +19,28 @@ export class AppModule {
       providers: [
         {
           provide: EVENT_SUBSCRIPTIONS,
-          useFactory: (approved: unknown, quoteRequested: unknown) => ({
-            [SUBSCRIPTION_QUEUES.mes.orders]: [approved],
+          useFactory: (
+            quoteRequested: unknown,
+            approved: unknown,
+            approvedV2: unknown,
+            cancelledByCustomer: unknown,
+            cancelled: unknown,
+          ) => ({
+            [SUBSCRIPTION_QUEUES.mes.orders]: [
+              approved,
+              approvedV2,
+              cancelledByCustomer,
+              cancelled,
+            ],
             [SUBSCRIPTION_QUEUES.mes.quotes]: [quoteRequested],
           }),
-          inject: [OrderApprovedHandler, QuoteRequestedHandler],
+          inject: [
+            QuoteRequestedHandler,
+            OrderApprovedHandler,
+            OrderApprovedV2Handler,
+            OrderCancelledByCustomerHandler,
+            OrderCancelledHandler,
+          ],
         },
         ServiceLifecycle,
       ],
