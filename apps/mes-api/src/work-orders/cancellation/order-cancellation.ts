@@ -96,18 +96,14 @@ export class OrderCancellation {
       if (!plan.cancelLine) continue;
       await this.production.cancelLine(tx, line.line_id, c.at);
       await this.workOrders.markLineCancelled(tx, line.line_id);
+      // The move is the cancellation's own (the line's mark only restricts later ones).
       if (wo && plan.move)
-        await this.transitions.move(
-          tx,
-          events,
-          { ...wo, line_cancelled: true },
-          {
-            to: plan.move,
-            changedBy: c.by,
-            reason: moveReason(c),
-            ...(plan.move === 'ON_HOLD' ? { holdReason: ORDER_CANCELLED_HOLD } : {}),
-          },
-        );
+        await this.transitions.move(tx, events, wo, {
+          to: plan.move,
+          changedBy: c.by,
+          reason: moveReason(c),
+          ...(plan.move === 'ON_HOLD' ? { holdReason: ORDER_CANCELLED_HOLD } : {}),
+        });
       else await this.records.rederive(tx, c.orderId, line.line_id);
     }
     return outcomes;
