@@ -236,7 +236,7 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
     );
   });
 
-  it('shows a work order held by a cancellation live ("order cancelled"); the operator finishes it to stock', async () => {
+  it('shows a work order held by a cancellation live ("order cancelled"); the operator finishes it to stock', async (t) => {
     const operator = await open(mesA, 'operator@fabflow.local');
     const watcher = await open(mesB, 'admin@fabflow.local');
     const { shop, crm, mes } = await journeyClients(sys);
@@ -296,5 +296,11 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
     );
     await operator.getByTestId('history').filter({ hasText: 'finished to stock' }).waitFor();
     await waitForCrmStatus(crm, orderId, 'CANCELLED');
+    t.diagnostic(
+      `cancellation → held on the other page (ms): ${latencies
+        .filter(([w]) => w === 'cancellation hold' || w === 'finish to stock')
+        .map(([w, ms]) => `${w} ${ms}`)
+        .join(', ')}`,
+    );
   });
 });
