@@ -185,6 +185,24 @@ describe('order approval and derived production status (real Postgres, RabbitMQ)
     );
   });
 
+  it('documents the production view and the new work-order fields in its OpenAPI document', async () => {
+    const doc = await bed.mes.client().get<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    }>('/docs/json');
+    assert.equal(doc.status, 200);
+    assert.ok(doc.body.paths['/production-orders/{orderId}']?.get?.responses['200']);
+    const text = JSON.stringify(doc.body);
+    for (const field of [
+      'holdReason',
+      'lineNo',
+      'lineCount',
+      'replacesWorkOrderId',
+      'scrappedQuantity',
+    ])
+      assert.ok(text.includes(`"${field}"`), `${field} is documented`);
+  });
+
   it('answers bad input with a clear 4xx', async () => {
     const op = bed.client();
     const bad = await op.get<{ detail: string }>('/production-orders/not-a-uuid');
