@@ -210,6 +210,29 @@ export class OrderLoopTestBed {
     });
   }
 
+  /** Waits for the first published event of the order of that name that `match`es. */
+  waitForEvent(
+    orderId: string,
+    name: string,
+    match: (data: Record<string, unknown>) => boolean,
+  ): Promise<Published> {
+    return waitFor(`a ${name} of ${orderId}`, () =>
+      this.eventsOf(orderId, name).find((e) => match(e.data)),
+    );
+  }
+
+  /**
+   * How many events of the order of that name (`workorder.created.v1`, say: version included)
+   * the MES has written to its outbox: exact once the change has committed, published or not.
+   */
+  async emitted(orderId: string, typeName: string): Promise<number> {
+    const [row] = await this.mes.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND payload->>'orderId' = $2`,
+      [`fabflow.mes.${typeName}`, orderId],
+    );
+    return row!.n;
+  }
+
   /** The order's work orders, by line and then oldest first. */
   async workOrders(orderId: string): Promise<View[]> {
     const res = await this.client().get<{ items: View[] }>(
@@ -274,16 +297,6 @@ export class OrderLoopTestBed {
     return scrapeMetric(`${this.mes.url}/metrics`, 'fabflow_consumer_messages_total', {
       queue: 'mes.orders',
       outcome: 'duplicate',
-    });
-  }
-
-  /** Every event is out: the outbox is empty. */
-  async drained(): Promise<void> {
-    await waitFor('the outbox to drain', async () => {
-      const [row] = await this.mes.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
-      );
-      return row!.n === 0;
     });
   }
 }

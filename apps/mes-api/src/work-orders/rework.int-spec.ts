@@ -54,15 +54,19 @@ describe('rework: replacements for scrapped parts (real Postgres, RabbitMQ)', ()
         null,
       ],
     );
-    const created = bed
-      .eventsOf(orderId, 'workorder.created')
-      .find((e) => e.data.workOrderId === replacement.id);
-    assert.equal(created?.data.replacesWorkOrderId, first!.id);
-    const scrap = bed
-      .eventsOf(orderId, 'workorder.status_changed')
-      .find((e) => e.data.to === 'SCRAPPED');
+    const created = await bed.waitForEvent(
+      orderId,
+      'workorder.created',
+      (d) => d.workOrderId === replacement.id,
+    );
+    assert.equal(created.data.replacesWorkOrderId, first!.id);
+    const scrap = await bed.waitForEvent(
+      orderId,
+      'workorder.status_changed',
+      (d) => d.to === 'SCRAPPED',
+    );
     assert.deepEqual(
-      [scrap?.data.lineStatus, scrap?.data.orderStatus],
+      [scrap.data.lineStatus, scrap.data.orderStatus],
       ['PENDING', 'IN_PRODUCTION'],
       'the line is made again; the order stays in production',
     );
@@ -122,11 +126,13 @@ describe('rework: replacements for scrapped parts (real Postgres, RabbitMQ)', ()
       [0, 9, 3],
       'nothing live, three scrapped parts of 3',
     );
-    const last = bed
-      .eventsOf(orderId, 'workorder.status_changed')
-      .find((e) => e.data.workOrderId === third.id && e.data.to === 'SCRAPPED');
+    const last = await bed.waitForEvent(
+      orderId,
+      'workorder.status_changed',
+      (d) => d.workOrderId === third.id && d.to === 'SCRAPPED',
+    );
     assert.deepEqual(
-      [last?.data.lineStatus, last?.data.orderStatus, last?.data.holdReason],
+      [last.data.lineStatus, last.data.orderStatus, last.data.holdReason],
       ['ON_HOLD', 'ON_HOLD', 'scrapped 3 times: a manager decides'],
     );
 
