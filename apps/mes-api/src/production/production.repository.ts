@@ -58,7 +58,12 @@ export class ProductionRepository {
     db: Kysely<MesDatabase>,
     orderId: string,
   ): Promise<LineWithWorkOrders[]> {
-    const { rows } = await sql<LineWithWorkOrders>`
+    return (await this.linesWithWorkOrdersQuery(orderId).execute(db)).rows;
+  }
+
+  /** The statement of `linesWithWorkOrders` (the plan test EXPLAINs it). */
+  linesWithWorkOrdersQuery(orderId: string) {
+    return sql<LineWithWorkOrders>`
       SELECT l.*,
              coalesce(w.statuses, '{}') AS work_orders,
              w.hold_reasons[cardinality(w.hold_reasons)] AS live_hold_reason
@@ -69,8 +74,7 @@ export class ProductionRepository {
         FROM work_orders WHERE line_id = l.line_id
       ) w ON true
       WHERE l.order_id = ${orderId}::uuid
-      ORDER BY l.line_no`.execute(db);
-    return rows;
+      ORDER BY l.line_no`;
   }
 
   /** Records a line's derived status and hold reason, and counts the change in its version. */
