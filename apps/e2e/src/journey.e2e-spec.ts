@@ -82,11 +82,11 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     for (const t of [
       'fabflow.shop.order.placed.v1',
       'fabflow.crm.order.approved.v1',
-      'fabflow.mes.workorder.created.v1',
+      'fabflow.mes.workorder.created.v2',
     ]) {
       assert.ok(types.includes(t), `timeline has ${t}: ${types.join(', ')}`);
     }
-    assert.equal(types.filter((t) => t === 'fabflow.mes.workorder.status_changed.v1').length, 5);
+    assert.equal(types.filter((t) => t === 'fabflow.mes.workorder.status_changed.v2').length, 5);
 
     const [crmRows] = await sys.query<{ n: number }>(
       'crm',

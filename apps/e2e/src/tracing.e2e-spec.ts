@@ -156,9 +156,9 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
       mesApproved,
       'mes.events publish',
       'mes-api',
-      'fabflow.mes.workorder.created.v1',
+      'fabflow.mes.workorder.created.v2',
     );
-    childOf(woCreated, 'crm.orders process', 'crm-api', 'fabflow.mes.workorder.created.v1');
+    childOf(woCreated, 'crm.orders process', 'crm-api', 'fabflow.mes.workorder.created.v2');
     childOf(approvedEvt, 'shop.order-status process', 'shop-api', 'fabflow.crm.order.approved.v1');
 
     // 3. The operator starts production: MES HTTP → mes.events → CRM and shop.
@@ -167,14 +167,14 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
       transition,
       'mes.events publish',
       'mes-api',
-      'fabflow.mes.workorder.status_changed.v1',
+      'fabflow.mes.workorder.status_changed.v2',
     );
-    childOf(changed, 'crm.orders process', 'crm-api', 'fabflow.mes.workorder.status_changed.v1');
+    childOf(changed, 'crm.orders process', 'crm-api', 'fabflow.mes.workorder.status_changed.v2');
     childOf(
       changed,
       'shop.order-status process',
       'shop-api',
-      'fabflow.mes.workorder.status_changed.v1',
+      'fabflow.mes.workorder.status_changed.v2',
     );
 
     // Three commands, three traces; no messaging hop of the order ever started a trace of its own.

@@ -83,6 +83,11 @@ export const mesConfigSpec = defineConfig({
     description:
       'Directory of the built dashboard served at /dashboard/ (default: apps/mes-dashboard/dist/bundle, written by npm run build).',
   },
+  REWORK_MAX_REPLACEMENTS: {
+    schema: intFromEnv(0, 20).default(2),
+    description:
+      'Replacement work orders the MES makes per order line for scrapped parts; after that a scrapped part puts the line (and its order) ON_HOLD for a manager. 0: never replace.',
+  },
   ...pricingDispatchEnv,
 });
 

@@ -1,5 +1,12 @@
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
-import type { PricedModel, PricingMode, WorkOrderStatus } from '@fabflow/contracts';
+import type {
+  OrderLineStatus,
+  OrderStatus,
+  PricedModel,
+  PricingMode,
+  SalesChannel,
+  WorkOrderStatus,
+} from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
 import type { PricingJobsTables } from '@fabflow/pricing-jobs';
 
@@ -50,6 +57,17 @@ export interface MesDatabase extends MessagingTables, PricingJobsTables {
     /** The quote the order was placed from (null for orders from before quotes). */
     quote_id: string | null;
     machine_id: string | null;
+    /** The order line it makes (a v1 order's one line has the order's id). */
+    line_id: string;
+    line_no: number;
+    /** How many lines the order has (copied: it never changes). */
+    line_count: number;
+    /** Its line was cancelled (copied from the line: a cancellation is never undone). */
+    line_cancelled: Generated<boolean>;
+    /** The scrapped work order this one replaces (rework), else null. */
+    replaces_work_order_id: ColumnType<string | null, string | null | undefined, never>;
+    /** Why it is ON_HOLD; set exactly while it is. */
+    hold_reason: ColumnType<string | null, string | null | undefined, string | null>;
     /** 0 for RUSH, 1 for NORMAL: the first sort key of the work queue (generated). */
     queue_rank: GeneratedAlways<number>;
     good_quantity: Generated<number>;
@@ -60,6 +78,8 @@ export interface MesDatabase extends MessagingTables, PricingJobsTables {
     created_at: ColumnType<Date, Date | undefined, never>;
     updated_at: ColumnType<Date, Date | undefined, Date>;
   };
+  production_orders: ProductionOrdersTable;
+  production_lines: ProductionLinesTable;
   work_order_notes: {
     id: Generated<number>;
     work_order_id: string;
@@ -96,4 +116,41 @@ export interface MesDatabase extends MessagingTables, PricingJobsTables {
     reason: string | null;
     at: ColumnType<Date, Date | undefined, never>;
   };
+}
+
+/** An order in production (migrations/20261210000000_mes_production_records.sql). */
+export interface ProductionOrdersTable {
+  order_id: string;
+  /** Null until the approval has arrived (a cancellation may come first). */
+  customer_id: string | null;
+  /** Null for a v1 approval (it carries no channel) and before the approval. */
+  channel: SalesChannel | null;
+  line_count: number | null;
+  approved_at: Date | null;
+  /** Derived from the lines; null while nothing is known of them. */
+  status: OrderStatus | null;
+  version: Generated<number>;
+  cancellation_source: 'CUSTOMER' | 'MANAGER' | null;
+  cancellation_reason: string | null;
+  cancelled_at: Date | null;
+  pending_cancelled_line_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** One line of an order in production. */
+export interface ProductionLinesTable {
+  line_id: string;
+  order_id: string;
+  line_no: number;
+  quote_id: string | null;
+  quantity: number;
+  status: OrderLineStatus;
+  version: Generated<number>;
+  cancelled: Generated<boolean>;
+  cancelled_at: Date | null;
+  replacements_used: Generated<number>;
+  hold_reason: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }

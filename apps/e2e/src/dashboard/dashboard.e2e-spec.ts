@@ -25,7 +25,9 @@ import {
  * as behind a load balancer: the operator's page talks to one, a second person's page to the
  * other. The operator logs in (at the CRM, cross-origin), filters, takes a new rush order and
  * moves it through production to SHIPPED, holding it once; the other page sees each change
- * live; the customer's order in the shop ends SHIPPED. Screenshots: test-results/dashboard/.
+ * live; the customer's order in the shop ends SHIPPED. Then a manager cancels an order whose
+ * work order the operator has started: both pages show it held "order cancelled" without a
+ * reload, and the operator finishes it to stock. Screenshots: test-results/dashboard/.
  */
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'dashboard');
@@ -95,6 +97,7 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
     return page;
   }
 
+  const watched = (page: Page) => page.getByTestId('detail');
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -230,6 +233,74 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
     assert.equal(order.status, 'SHIPPED');
     t.diagnostic(
       `change → visible on the other instance's page (ms): ${latencies.map(([w, ms]) => `${w} ${ms}`).join(', ')}`,
+    );
+  });
+
+  it('shows a work order held by a cancellation live ("order cancelled"); the operator finishes it to stock', async (t) => {
+    const operator = await open(mesA, 'operator@fabflow.local');
+    const watcher = await open(mesB, 'admin@fabflow.local');
+    const { shop, crm, mes } = await journeyClients(sys);
+    const orderId = await placeOrder(shop);
+    await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
+    assert.equal((await crm.post(`/orders/${orderId}/approve`, { priority: 'RUSH' })).status, 200);
+    const id = (await waitForWorkOrder(mes, orderId)).id as string;
+    const row = (page: Page, status = '') =>
+      page.locator(`[data-testid="wo-row-${id}"]${status && `[data-status="${status}"]`}`);
+    // The operator took it and started it (as in the first test, through the dashboard).
+    await row(operator).click();
+    const detail = operator.getByTestId('detail');
+    await detail.getByRole('button', { name: 'Take' }).click();
+    await detail.getByRole('button', { name: 'Move to in production' }).click();
+    await row(watcher, 'IN_PRODUCTION').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await row(watcher).click();
+
+    await live(
+      'cancellation hold',
+      async () => {
+        const cancelled = await crm.post(`/orders/${orderId}/cancel`, {
+          reason: 'the customer no longer needs the part',
+        });
+        assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      },
+      () =>
+        row(watcher, 'ON_HOLD')
+          .getByTestId('hold-reason')
+          .filter({ hasText: 'order cancelled' })
+          .waitFor({ timeout: LIVE_TIMEOUT_MS }),
+    );
+    await operator
+      .getByTestId('detail-hold-reason')
+      .filter({ hasText: 'order cancelled' })
+      .waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await watcher
+      .getByTestId('detail-hold-reason')
+      .filter({ hasText: 'order cancelled' })
+      .waitFor({ timeout: LIVE_TIMEOUT_MS });
+    await detail.getByTestId('line-cancelled').waitFor();
+    assert.equal(
+      await detail.getByRole('button', { name: /^Move to/ }).count(),
+      0,
+      'a held part of a cancelled line is only scrapped or finished to stock',
+    );
+    await shot(operator, '07-operator-order-cancelled');
+    await shot(watcher, '08-watcher-order-cancelled');
+
+    await live(
+      'finish to stock',
+      () => detail.getByRole('button', { name: 'Finish to stock' }).click(),
+      () =>
+        watched(watcher)
+          .getByTestId('detail-status')
+          .filter({ hasText: 'cancelled' })
+          .waitFor({ timeout: LIVE_TIMEOUT_MS }),
+    );
+    await operator.getByTestId('history').filter({ hasText: 'finished to stock' }).waitFor();
+    await waitForCrmStatus(crm, orderId, 'CANCELLED');
+    t.diagnostic(
+      `cancellation → held on the other page (ms): ${latencies
+        .filter(([w]) => w === 'cancellation hold' || w === 'finish to stock')
+        .map(([w, ms]) => `${w} ${ms}`)
+        .join(', ')}`,
     );
   });
 });

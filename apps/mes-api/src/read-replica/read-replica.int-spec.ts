@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { TokenService } from '@fabflow/auth';
-import { uuidv7 } from '@fabflow/db';
 import {
   createTestVhost,
   freePort,
@@ -15,6 +14,7 @@ import {
   waitFor,
   type TestVhost,
 } from '@fabflow/testing';
+import { insertWorkOrderRow } from '../work-orders/work-order-row.fixture';
 
 /*
  * A real streaming replica (pg_basebackup of a private primary): mes-api reads its lists from
@@ -40,15 +40,11 @@ describe('mes-api with a read replica (real primary and streaming standby)', () 
   const ids = async (q: string) =>
     (await otto.get<{ items: Array<{ id: string; assigneeId: string | null }> }>(q)).body.items;
 
-  async function insertQueued(): Promise<string> {
-    const id = uuidv7();
-    await onPrimary.query(
-      `INSERT INTO work_orders (id, order_id, status, sku, material, quantity, priority, machine_id, due_at)
-       VALUES ($1, $2, 'QUEUED', 'PLA-BRACKET-01', 'pla-black', 1, 'NORMAL', 'fdm-1', now() + interval '3 days')`,
-      [id, uuidv7()],
-    );
-    return id;
-  }
+  const insertQueued = () =>
+    insertWorkOrderRow(onPrimary, {
+      quantity: 1,
+      due: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    });
   const replayed = async (id: string) =>
     (await onStandby.query('SELECT 1 FROM work_orders WHERE id = $1', [id])).rowCount === 1;
 

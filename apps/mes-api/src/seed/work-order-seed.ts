@@ -1,4 +1,11 @@
 import type pg from 'pg';
+import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '@fabflow/contracts';
+import {
+  lineHoldReason,
+  lineStatus,
+  orderStatus,
+  type LineState,
+} from '../production/production-status';
 
 export interface SeedOptions {
   /** Work orders to add. */
@@ -43,6 +50,28 @@ export const SEED_OPERATORS = [
  * - assignee: one of 24 operators for work in progress and finished work, 15 % of QUEUED;
  * - quantity 1–200 (mostly small), good/scrap counts once production is over.
  */
+/** The hold reason seeded ON_HOLD work orders have (and their history says). */
+const HELD_FOR = 'waiting for material';
+
+/**
+ * Each seeded order has one line with one work order (as orders before lines): the line's and
+ * the order's status follow from its status as the MES derives them; a CANCELLED work order is
+ * a cancelled order (its history says "customer cancelled").
+ */
+const seededLine = (s: WorkOrderStatus): LineState => ({
+  cancelled: s === 'CANCELLED',
+  workOrders: [s],
+  liveHoldReason: s === 'ON_HOLD' ? HELD_FOR : null,
+});
+const lit = (v: string | null) => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+const byStatus = (value: (s: WorkOrderStatus) => string | null) =>
+  `CASE status ${WORK_ORDER_STATUSES.map((s) => `WHEN '${s}' THEN ${lit(value(s))}`).join(' ')} END`;
+const LINE_STATUS = byStatus((s) => lineStatus(seededLine(s)));
+const LINE_HOLD = byStatus((s) =>
+  lineStatus(seededLine(s)) === 'ON_HOLD' ? lineHoldReason(seededLine(s)) : null,
+);
+const ORDER_STATUS = byStatus((s) => orderStatus([seededLine(s)], null, s === 'CANCELLED'));
+
 /** A UUIDv7 in SQL: the 48-bit millisecond time `ts` (12 hex digits), random bits from `hex`. */
 const uuidv7 = (ts: string, hex: string) =>
   `(substr(${ts}, 1, 8) || '-' || substr(${ts}, 9, 4) || '-7' || substr(${hex}, 1, 3) || '-' ||
@@ -116,18 +145,37 @@ WITH drawn AS (
            WHEN 'REWORK' THEN 6 WHEN 'SCRAPPED' THEN 6 WHEN 'ON_HOLD' THEN 4 ELSE 3
          END AS version
   FROM statused s
+), keyed AS (
+  SELECT r.*, ${uuidv7('r.ts', 'r.h2')} AS order_id,
+         CASE WHEN r.machine_id IS NULL THEN NULL ELSE gen_random_uuid() END AS quote_id
+  FROM rows r
+), orders AS (
+  INSERT INTO production_orders (order_id, line_count, approved_at, status, version,
+                                 cancellation_source, cancellation_reason, cancelled_at)
+  SELECT order_id, 1, created_at, ${ORDER_STATUS}, version,
+         CASE WHEN status = 'CANCELLED' THEN 'CUSTOMER' END,
+         CASE WHEN status = 'CANCELLED' THEN 'customer cancelled' END,
+         CASE WHEN status = 'CANCELLED' THEN created_at END
+  FROM keyed
+), lines AS (
+  INSERT INTO production_lines (line_id, order_id, line_no, quote_id, quantity, status, version,
+                                cancelled, cancelled_at, hold_reason)
+  SELECT order_id, order_id, 1, quote_id, quantity, ${LINE_STATUS}, version,
+         status = 'CANCELLED', CASE WHEN status = 'CANCELLED' THEN created_at END, ${LINE_HOLD}
+  FROM keyed
 ), inserted AS (
-  INSERT INTO work_orders (id, order_id, status, sku, material, quantity, priority, assignee_id,
+  INSERT INTO work_orders (id, order_id, line_id, line_no, line_count, line_cancelled, hold_reason,
+                           status, sku, material, quantity, priority, assignee_id,
                            quote_id, machine_id, version, due_at, created_at, updated_at,
                            good_quantity, scrap_quantity, rework_quantity)
   SELECT ${uuidv7('ts', 'h')},
-         ${uuidv7('ts', 'h2')},
+         order_id, order_id, 1, 1, status = 'CANCELLED',
+         CASE WHEN status = 'ON_HOLD' THEN '${HELD_FOR}' END,
          status,
          coalesce(upper(split_part(material, '-', 1)), 'PLA') || '-' ||
            (ARRAY['BRACKET', 'GEAR', 'HOUSING', 'CLIP', 'MOUNT', 'PROTO', 'FIGURE', 'ENCLOSURE'])[1 + floor(r_sku * 8)::int] ||
            '-' || lpad((floor(r_sku * 997))::int::text, 3, '0'),
-         material, quantity, priority, assignee_id,
-         CASE WHEN machine_id IS NULL THEN NULL ELSE gen_random_uuid() END,
+         material, quantity, priority, assignee_id, quote_id,
          machine_id, version, due_at, created_at,
          least(clock_timestamp(), created_at + make_interval(secs => least(progress, 1.2) * lead_days * 86400 * 0.9)),
          CASE WHEN status IN ('PACKED', 'SHIPPED') THEN quantity
@@ -135,7 +183,7 @@ WITH drawn AS (
          CASE WHEN status IN ('PACKED', 'SHIPPED', 'QUALITY_CHECK', 'SCRAPPED', 'REWORK')
               THEN floor(quantity * r_lead * 0.05)::int ELSE 0 END,
          CASE WHEN status = 'REWORK' THEN greatest(1, floor(quantity * r_mat * 0.5)::int) ELSE 0 END
-  FROM rows
+  FROM keyed
   RETURNING id, status, assignee_id, created_at, updated_at
 ), history AS (
   SELECT id AS work_order_id, NULL AS from_status, 'QUEUED' AS to_status, NULL::uuid AS changed_by, created_at AS at
@@ -153,15 +201,15 @@ WITH drawn AS (
 )
 INSERT INTO work_order_history (work_order_id, from_status, to_status, changed_by, reason, at)
 SELECT work_order_id, from_status, to_status, changed_by,
-       CASE to_status WHEN 'ON_HOLD' THEN 'waiting for material' WHEN 'REWORK' THEN 'surface defects'
+       CASE to_status WHEN 'ON_HOLD' THEN '${HELD_FOR}' WHEN 'REWORK' THEN 'surface defects'
                       WHEN 'SCRAPPED' THEN 'warped in the build' WHEN 'CANCELLED' THEN 'customer cancelled' END,
        at
 FROM history`;
 
 /**
- * Adds `count` realistic work orders (and their history) to a migrated MES database, in
- * batches of set-based INSERT … SELECT generate_series, then refreshes the planner statistics
- * and the visibility map. The count rollup follows by its statement triggers.
+ * Adds `count` realistic work orders (with their history and, as orders of one line, their
+ * production records) to a migrated MES database, in batches of set-based INSERT … SELECT
+ * generate_series, then refreshes the planner statistics and the visibility map. The count rollup follows by its statement triggers.
  */
 export async function seedWorkOrders(pool: pg.Pool, opts: SeedOptions): Promise<void> {
   const batch = opts.batchSize ?? 50_000;
@@ -183,6 +231,8 @@ export async function seedWorkOrders(pool: pg.Pool, opts: SeedOptions): Promise<
     await client.query('VACUUM (ANALYZE) work_orders');
     await client.query('VACUUM (ANALYZE) work_order_history');
     await client.query('VACUUM (ANALYZE) work_order_counts');
+    await client.query('VACUUM (ANALYZE) production_orders');
+    await client.query('VACUUM (ANALYZE) production_lines');
   } finally {
     client.release();
   }

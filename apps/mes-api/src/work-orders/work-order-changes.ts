@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import {
-  WorkOrderCreated,
-  WorkOrderStatusChanged,
+  WorkOrderCreatedV2,
+  WorkOrderStatusChangedV2,
   type WorkOrderLiveEvent,
   type WorkOrderStatus,
 } from '@fabflow/contracts';
@@ -24,9 +24,9 @@ export type WorkOrderChange = Omit<WorkOrderLiveEvent, 'at'>;
  * position for replica reads, and publishes one event per change on Redis, which each instance
  * fans out to its SSE clients (WorkOrderLiveHub).
  *
- * Changes that emit a mes.workorder event (a new work order from an approved order, a status
- * transition) are announced by the unit of work's commit listener, whoever made them — HTTP
- * command or event handler. Changes that emit none (claim, release, quantities, notes) are
+ * Changes that emit a mes.workorder event (a new work order from an approved order or for a
+ * scrapped part, a status transition, a cancellation's holds) are announced by the unit of
+ * work's commit listener, whoever made them — HTTP command or event handler. Changes that emit none (claim, release, quantities, notes) are
  * announced by their command.
  *
  * An announcement that fails (Redis down or failing over) leaves a resync pending, made as soon as
@@ -103,9 +103,9 @@ export class WorkOrderChanges implements OnModuleInit {
 export function changesOf(events: readonly EventEnvelope[]): WorkOrderChange[] {
   const changes: WorkOrderChange[] = [];
   for (const e of events) {
-    if (e.type === WorkOrderCreated.type)
+    if (e.type === WorkOrderCreatedV2.type)
       changes.push({ id: e.subject, kind: 'created', status: 'QUEUED', version: e.version });
-    else if (e.type === WorkOrderStatusChanged.type)
+    else if (e.type === WorkOrderStatusChangedV2.type)
       changes.push({
         id: e.subject,
         kind: 'status',

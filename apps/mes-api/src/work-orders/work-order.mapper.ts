@@ -1,12 +1,19 @@
 import type { z } from 'zod';
-import { WORK_ORDER_TRANSITIONS, type WorkOrderView } from '@fabflow/contracts';
+import type { WorkOrderView } from '@fabflow/contracts';
+import { allowedMoves } from './work-order-moves';
 import type { WorkOrderRow } from './work-orders.repository';
 
 export function toWorkOrderView(w: WorkOrderRow): z.infer<typeof WorkOrderView> {
   return {
     id: w.id,
     orderId: w.order_id,
+    lineId: w.line_id,
+    lineNo: w.line_no,
+    lineCount: w.line_count,
+    lineCancelled: w.line_cancelled,
     status: w.status,
+    holdReason: w.hold_reason,
+    replacesWorkOrderId: w.replaces_work_order_id,
     sku: w.sku,
     material: w.material,
     quantity: w.quantity,
@@ -21,6 +28,6 @@ export function toWorkOrderView(w: WorkOrderRow): z.infer<typeof WorkOrderView> 
     dueAt: w.due_at.toISOString(),
     createdAt: w.created_at.toISOString(),
     updatedAt: w.updated_at.toISOString(),
-    allowedTransitions: [...WORK_ORDER_TRANSITIONS[w.status]],
+    allowedTransitions: allowedMoves(w),
   };
 }

@@ -12,6 +12,7 @@ import {
   WorkOrderView,
 } from '@fabflow/contracts';
 import { Endpoint } from '@fabflow/platform';
+import { ProductionViews } from '../production/production-views';
 import { toWorkOrderView } from './work-order.mapper';
 import { WorkOrderPricingReader } from './work-order-pricing.reader';
 import { WorkOrdersRepository } from './work-orders.repository';
@@ -33,27 +34,31 @@ export class WorkOrdersController {
     private readonly service: WorkOrdersService,
     private readonly workOrders: WorkOrdersRepository,
     private readonly pricing: WorkOrderPricingReader,
+    private readonly production: ProductionViews,
   ) {}
 
   @Get(':id')
   @Endpoint({
     summary:
-      'A work order with its status history, notes, reported quantities, machine, model and quote',
+      'A work order with its line (status, other work orders, live and scrapped quantities), status history, notes, reported quantities, machine, model and quote',
     params: IdParam,
     responses: { 200: WorkOrderDetail },
     problems: [404],
   })
   async get(@Param() p: z.output<typeof IdParam>): Promise<z.infer<typeof WorkOrderDetail>> {
     const wo = await this.service.get(p.id);
-    const [history, notes, reports, machine, pricing] = await Promise.all([
+    const [line, history, notes, reports, machine, pricing] = await Promise.all([
+      this.production.line(wo.line_id),
       this.workOrders.history(p.id),
       this.workOrders.notes(p.id),
       this.workOrders.quantityReports(p.id),
       wo.machine_id ? this.workOrders.machine(wo.machine_id) : undefined,
       this.pricing.read({ id: wo.id, quoteId: wo.quote_id }),
     ]);
+    if (!line) throw new Error(`work order ${wo.id}: its line ${wo.line_id} is missing`);
     return {
       ...toWorkOrderView(wo),
+      line,
       history: history.map((h) => ({
         from: h.from_status,
         to: h.to_status,
@@ -102,7 +107,8 @@ export class WorkOrdersController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Endpoint({
-    summary: 'Move a work order to its next state (ON_HOLD, REWORK and SCRAPPED need a reason)',
+    summary:
+      'Move a work order to its next state (ON_HOLD, REWORK and SCRAPPED need a reason). Scrapping a part of a live line queues a replacement (up to REWORK_MAX_REPLACEMENTS per line); a held part of a cancelled line can only be scrapped or finished to stock (CANCELLED)',
     params: IdParam,
     body: TransitionRequest,
     responses: { 200: WorkOrderView },

@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, LOGGER } from '@fabflow/platform';
 import { PricingModule } from '../pricing/pricing.module';
+import { ProductionModule } from '../production/production.module';
 import { ReadReplicaModule } from '../read-replica/read-replica.module';
+import { OrderCancellation } from './cancellation/order-cancellation';
+import { OrderApprovedV2Handler } from './events/order-approved-v2.handler';
 import { OrderApprovedHandler } from './events/order-approved.handler';
+import { OrderCancelledByCustomerHandler } from './events/order-cancelled-by-customer.handler';
+import { OrderCancelledHandler } from './events/order-cancelled.handler';
+import { OrderScheduling } from './scheduling/order-scheduling';
 import { WorkOrderChanges } from './work-order-changes';
 import { WorkOrderLiveHub } from './work-order-live.hub';
 import { WorkOrderPricingReader } from './work-order-pricing.reader';
+import { WorkOrderTransitions } from './work-order-transitions';
 import { WorkOrdersController } from './work-orders.controller';
 import { WorkOrdersRepository } from './work-orders.repository';
 import { WorkOrdersService } from './work-orders.service';
@@ -21,14 +28,25 @@ import {
 } from './work-queue.redis';
 import { WorkQueueService } from './work-queue.service';
 
+/** What the MES consumes on `mes.orders`: approvals (v1 and v2) and both cancellations. */
+export const ORDER_HANDLERS = [
+  OrderApprovedHandler,
+  OrderApprovedV2Handler,
+  OrderCancelledByCustomerHandler,
+  OrderCancelledHandler,
+];
+
 @Module({
-  imports: [ReadReplicaModule, PricingModule],
+  imports: [ReadReplicaModule, PricingModule, ProductionModule],
   // The queue's static routes (counts, filters, stream) before the detail's /:id.
   controllers: [WorkQueueController, WorkOrdersController],
   providers: [
     WorkOrdersService,
     WorkOrdersRepository,
-    OrderApprovedHandler,
+    WorkOrderTransitions,
+    OrderScheduling,
+    OrderCancellation,
+    ...ORDER_HANDLERS,
     WorkOrderPricingReader,
     WorkQueueService,
     WorkQueueRepository,

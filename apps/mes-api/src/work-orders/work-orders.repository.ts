@@ -1,20 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { WorkOrderStatus } from '@fabflow/contracts';
+import { uuidv7 } from '@fabflow/db';
 import { DB } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
 
 export type WorkOrderRow = Selectable<MesDatabase['work_orders']>;
-/** What creating a work order takes: the columns without a default. */
+/** What creating a work order takes (a new one is QUEUED, unassigned, with nothing reported). */
 export type NewWorkOrder = Omit<
-  MesDatabase['work_orders'],
-  | 'version'
-  | 'created_at'
-  | 'updated_at'
-  | 'queue_rank'
-  | 'good_quantity'
-  | 'scrap_quantity'
-  | 'rework_quantity'
+  Insertable<MesDatabase['work_orders']>,
+  'version' | 'created_at' | 'updated_at' | 'good_quantity' | 'scrap_quantity' | 'rework_quantity'
 >;
 
 const FINAL: WorkOrderStatus[] = ['SHIPPED', 'SCRAPPED', 'CANCELLED'];
@@ -23,27 +18,84 @@ const FINAL: WorkOrderStatus[] = ['SHIPPED', 'SCRAPPED', 'CANCELLED'];
 export class WorkOrdersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<MesDatabase>) {}
 
-  /** Inserts the work order of an order once; undefined when the order already has one. */
-  async insertIfAbsent(tx: Transaction<MesDatabase>, wo: NewWorkOrder) {
+  /** Inserts a work order with the first entry of its history. */
+  async insert(tx: Transaction<MesDatabase>, wo: NewWorkOrder, reason: string | null = null) {
     const row = await tx
       .insertInto('work_orders')
       .values(wo)
-      .onConflict((oc) => oc.column('order_id').doNothing())
       .returningAll()
-      .executeTakeFirst();
-    if (row) {
-      await tx
-        .insertInto('work_order_history')
-        .values({
-          work_order_id: row.id,
-          from_status: null,
-          to_status: row.status,
-          changed_by: null,
-          reason: null,
-        })
-        .execute();
-    }
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('work_order_history')
+      .values({
+        work_order_id: row.id,
+        from_status: null,
+        to_status: row.status,
+        changed_by: null,
+        reason,
+      })
+      .execute();
     return row;
+  }
+
+  /** A new QUEUED work order making the same part as a scrapped one, for the same line. */
+  insertReplacement(tx: Transaction<MesDatabase>, scrapped: WorkOrderRow) {
+    return this.insert(
+      tx,
+      {
+        id: uuidv7(),
+        order_id: scrapped.order_id,
+        line_id: scrapped.line_id,
+        line_no: scrapped.line_no,
+        line_count: scrapped.line_count,
+        status: 'QUEUED',
+        sku: scrapped.sku,
+        material: scrapped.material,
+        quantity: scrapped.quantity,
+        priority: scrapped.priority,
+        assignee_id: null,
+        quote_id: scrapped.quote_id,
+        machine_id: scrapped.machine_id,
+        due_at: scrapped.due_at,
+        replaces_work_order_id: scrapped.id,
+      },
+      `replaces scrapped work order ${scrapped.id}`,
+    );
+  }
+
+  /** The order a work order belongs to (it never changes), to lock the order first. */
+  async orderIdOf(id: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('work_orders')
+      .select('order_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.order_id;
+  }
+
+  /** Every work order of an order, locked, by line and oldest first (the last is the live one). */
+  lockAllOfOrder(tx: Transaction<MesDatabase>, orderId: string) {
+    return tx
+      .selectFrom('work_orders')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .orderBy('line_id')
+      .orderBy('created_at')
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
+  /**
+   * Marks the work orders of a cancelled line (what a held one may still do follows it). Not a
+   * version of its own: a live work order of the line moves in the same transaction.
+   */
+  async markLineCancelled(tx: Transaction<MesDatabase>, lineId: string): Promise<void> {
+    await tx
+      .updateTable('work_orders')
+      .set({ line_cancelled: true })
+      .where('line_id', '=', lineId)
+      .execute();
   }
 
   find(id: string) {
@@ -101,11 +153,18 @@ export class WorkOrdersRepository {
       to: WorkOrderStatus;
       by: string;
       reason: string | null;
+      /** Required for ON_HOLD, null otherwise. */
+      holdReason: string | null;
     },
   ) {
     const row = await tx
       .updateTable('work_orders')
-      .set({ status: wo.to, version: sql`version + 1`, updated_at: new Date() })
+      .set({
+        status: wo.to,
+        hold_reason: wo.holdReason,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
       .where('id', '=', wo.id)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -1,23 +1,13 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '@fabflow/auth';
-import {
-  assertTransition,
-  orderStatusForWorkOrder,
-  WORK_ORDER_TRANSITIONS,
-  WorkOrderStatusChanged,
-  type WorkOrderStatus,
-} from '@fabflow/contracts';
+import type { WorkOrderStatus } from '@fabflow/contracts';
 import type { UnitOfWork } from '@fabflow/messaging';
 import { annotateContext } from '@fabflow/observability';
 import { UNIT_OF_WORK } from '@fabflow/platform';
 import type { MesDatabase } from '../mes.database';
+import { ProductionRepository } from '../production/production.repository';
 import { WorkOrderChanges } from './work-order-changes';
+import { WorkOrderTransitions } from './work-order-transitions';
 import type { WorkOrderRow } from './work-orders.repository';
 import { WorkOrdersRepository } from './work-orders.repository';
 
@@ -34,6 +24,8 @@ export class WorkOrdersService {
   constructor(
     private readonly workOrders: WorkOrdersRepository,
     private readonly changes: WorkOrderChanges,
+    private readonly transitions: WorkOrderTransitions,
+    private readonly production: ProductionRepository,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<MesDatabase>,
   ) {}
 
@@ -68,43 +60,24 @@ export class WorkOrdersService {
 
   /**
    * Moves a work order the caller holds; the table decides what is legal, the event tells the
-   * others (and, once committed, WorkOrderChanges tells every dashboard).
+   * others (and, once committed, WorkOrderChanges tells every dashboard). The order is locked
+   * before the work order, as the approval and the cancellation of the order lock them.
    */
   async transition(
     id: string,
     caller: Principal,
     input: { to: WorkOrderStatus; reason?: string; expectedVersion?: number },
   ) {
+    const orderId = await this.workOrders.orderIdOf(id);
+    if (!orderId) throw new NotFoundException(`work order ${id} not found`);
     return this.uow.run(async (tx, events) => {
+      await this.production.lockOrder(tx, orderId);
       const wo = await this.lockHeld(tx, id, caller, input.expectedVersion);
-      assertTransition('work order', WORK_ORDER_TRANSITIONS, wo.status, input.to);
-      if (
-        (input.to === 'ON_HOLD' || input.to === 'SCRAPPED' || input.to === 'REWORK') &&
-        !input.reason
-      ) {
-        throw new BadRequestException(`a reason is required to move a work order to ${input.to}`);
-      }
-      const updated = await this.workOrders.setStatus(tx, {
-        id,
-        from: wo.status,
+      return this.transitions.move(tx, events, wo, {
         to: input.to,
-        by: caller.userId,
-        reason: input.reason ?? null,
+        changedBy: caller.userId,
+        ...(input.reason ? { reason: input.reason } : {}),
       });
-      await events.emit(
-        WorkOrderStatusChanged,
-        {
-          workOrderId: id,
-          orderId: wo.order_id,
-          from: wo.status,
-          to: input.to,
-          orderStatus: orderStatusForWorkOrder(input.to),
-          changedBy: caller.userId,
-          ...(input.reason ? { reason: input.reason } : {}),
-        },
-        { subject: id, version: updated.version },
-      );
-      return updated;
     });
   }
 

@@ -11,6 +11,7 @@ import { createDatabase, migrate, readMigrations, type Database } from '@fabflow
 import { MESSAGING_MIGRATIONS_DIR } from '@fabflow/messaging';
 import { createTestDatabase, type TestDatabase } from '@fabflow/testing';
 import type { MesDatabase } from '../mes.database';
+import { ProductionRepository } from '../production/production.repository';
 import { SEED_OPERATORS, seedWorkOrders } from '../seed/work-order-seed';
 import { WorkQueueRepository, type QueueFilter } from './work-queue.repository';
 
@@ -157,13 +158,31 @@ describe('work-queue query plans (real Postgres, seeded)', () => {
     assert.ok(read < 6_000, `${read} index entries read of 60,000 rows`);
   });
 
-  it('a lookup by order id reads one row by its unique index, in every status', async () => {
+  it('a lookup by order id reads its rows by the order index, in every status', async () => {
     const { rows } = await database.pool.query<{ order_id: string }>(
       `SELECT order_id FROM work_orders WHERE status = 'SHIPPED' LIMIT 1`,
     );
     const nodes = await plan(list({ orderId: rows[0]!.order_id }, [...WORK_ORDER_STATUSES]));
-    assertIndexed(nodes, ['work_orders_order_id_key'], 'order id');
+    assertIndexed(nodes, ['work_orders_order_idx'], 'order id');
     assert.equal(nodes[0]!['Actual Rows'], 1);
+  });
+
+  it('an order’s lines and each line’s work orders are read by their indexes (every move derives from them)', async () => {
+    const { rows } = await database.pool.query<{ order_id: string }>(
+      `SELECT order_id FROM work_orders WHERE status = 'IN_PRODUCTION' LIMIT 1`,
+    );
+    const nodes = await plan(
+      new ProductionRepository(database.db).linesWithWorkOrdersQuery(rows[0]!.order_id),
+    );
+    assertIndexed(nodes, ['production_lines_order_idx', 'work_orders_line_idx'], 'order lines');
+    const used = new Set(nodes.map((n) => n['Index Name']).filter(Boolean));
+    assert.ok(used.has('work_orders_line_idx'), describePlan(nodes));
+    assert.ok(
+      !nodes.some(
+        (n) => n['Relation Name'] === 'production_lines' && n['Node Type'] === 'Seq Scan',
+      ),
+      describePlan(nodes),
+    );
   });
 
   it('a deep page continues from its cursor inside the index, as cheap as the first', async () => {

@@ -26,6 +26,7 @@ import {
   waitFor,
   type TestVhost,
 } from '@fabflow/testing';
+import { insertWorkOrderRow, type WorkOrderRowSeed } from './work-order-row.fixture';
 
 /*
  * The work queue across two real mes-api processes on one database, one Redis and one vhost:
@@ -50,14 +51,7 @@ type View = {
 };
 type Page = { items: View[]; nextCursor: string | null };
 
-interface Seed {
-  status?: string;
-  priority?: 'NORMAL' | 'RUSH';
-  machine?: string | null;
-  material?: string;
-  assignee?: string | null;
-  due?: string;
-}
+type Seed = WorkOrderRowSeed;
 
 describe('work queue across two mes-api instances (real Postgres, Redis, RabbitMQ)', () => {
   let vhost: TestVhost;
@@ -71,32 +65,10 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
   const metric = (svc: ServiceProcess, series: string, labels: Record<string, string> = {}) =>
     scrapeMetric(`${svc.url}/metrics`, series, labels);
 
-  /** Work orders written straight into the table: the fixture, before anyone lists. */
+  /** Work orders written straight into the tables: the fixture, before anyone lists. */
   async function insert(rows: Seed[]): Promise<string[]> {
     const ids: string[] = [];
-    for (const r of rows) {
-      const id = uuidv7();
-      ids.push(id);
-      await pool.query(
-        `INSERT INTO work_orders (id, order_id, status, sku, material, quantity, priority,
-           assignee_id, machine_id, due_at)
-         VALUES ($1, $2, $3, 'PLA-BRACKET-01', $4, 4, $5, $6, $7, $8)`,
-        [
-          id,
-          uuidv7(),
-          r.status ?? 'QUEUED',
-          r.material ?? 'pla-black',
-          r.priority ?? 'NORMAL',
-          r.assignee ?? null,
-          r.machine === undefined ? 'fdm-1' : r.machine,
-          r.due ?? '2027-01-10T12:00:00Z',
-        ],
-      );
-      await pool.query(
-        `INSERT INTO work_order_history (work_order_id, to_status) VALUES ($1, $2)`,
-        [id, r.status ?? 'QUEUED'],
-      );
-    }
+    for (const r of rows) ids.push(await insertWorkOrderRow(pool, r));
     return ids;
   }
 
@@ -279,7 +251,7 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
         machine: 'mjf-1',
         material: 'pa12-mjf',
         priority: i % 7 === 0 ? ('RUSH' as const) : ('NORMAL' as const),
-        status: ['QUEUED', 'IN_PRODUCTION', 'REWORK', 'SHIPPED'][i % 4]!,
+        status: (['QUEUED', 'IN_PRODUCTION', 'REWORK', 'SHIPPED'] as const)[i % 4]!,
         due: due[i % 3]!,
       })),
     );

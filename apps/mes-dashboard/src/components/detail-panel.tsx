@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { formatDue, formatTime, isOverdue, label, shortId } from '../format';
 import type { Detail } from '../types';
+import { LineFacts } from './line-facts';
 import { PricingSections } from './pricing-sections';
 import { WorkOrderActions, type Commands } from './work-order-actions';
 
@@ -35,6 +36,21 @@ export function DetailPanel(props: {
       <dl className="facts">
         <dt>Status</dt>
         <dd data-testid="detail-status">{label(wo.status)}</dd>
+        {wo.holdReason && (
+          <>
+            <dt>Held because</dt>
+            <dd className="hold-reason" data-testid="detail-hold-reason">
+              {wo.holdReason}
+            </dd>
+          </>
+        )}
+        <dt>Order / line</dt>
+        <dd>
+          <span className="mono" title={wo.orderId}>
+            {shortId(wo.orderId)}
+          </span>{' '}
+          · line {wo.lineNo} of {wo.lineCount}
+        </dd>
         <dt>Assignee</dt>
         <dd data-testid="detail-assignee">{wo.assigneeId ? who(wo.assigneeId) : 'nobody'}</dd>
         <dt>Part</dt>
@@ -58,6 +74,7 @@ export function DetailPanel(props: {
         <dd>{wo.version}</dd>
       </dl>
       <WorkOrderActions wo={wo} me={props.me} role={props.role} commands={props.commands} />
+      <LineFacts wo={wo} />
       <PricingSections model={wo.model} quote={wo.quote} />
       <section aria-label="Notes">
         <h3>Notes</h3>

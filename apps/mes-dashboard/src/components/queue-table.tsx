@@ -15,6 +15,7 @@ export function QueueTable(props: {
         <tr>
           <th>Priority</th>
           <th>Work order</th>
+          <th>Order / line</th>
           <th>Part</th>
           <th>Material</th>
           <th>Machine</th>
@@ -46,15 +47,36 @@ export function QueueTable(props: {
               <td>
                 {wo.priority === 'RUSH' ? <span className="badge rush">RUSH</span> : 'normal'}
               </td>
-              <td className="mono">{shortId(wo.id)}</td>
+              <td className="mono">
+                {shortId(wo.id)}
+                {wo.replacesWorkOrderId && (
+                  <span
+                    className="badge replacement"
+                    title={`replaces scrapped ${wo.replacesWorkOrderId}`}
+                  >
+                    replacement
+                  </span>
+                )}
+              </td>
+              <td data-testid="order-line">
+                <span className="mono" title={wo.orderId}>
+                  {shortId(wo.orderId)}
+                </span>{' '}
+                · {wo.lineNo}/{wo.lineCount}
+              </td>
               <td>{wo.sku}</td>
               <td>{wo.material}</td>
               <td>{wo.machineId ?? '—'}</td>
               <td>
                 {wo.goodQuantity}/{wo.quantity}
               </td>
-              <td className="status" data-testid="status">
-                {label(wo.status)}
+              <td className="status">
+                <span data-testid="status">{label(wo.status)}</span>
+                {wo.holdReason && (
+                  <span className="hold-reason" data-testid="hold-reason">
+                    {wo.holdReason}
+                  </span>
+                )}
               </td>
               <td data-testid="assignee">
                 {wo.assigneeId === null ? '—' : wo.assigneeId === props.me ? 'me' : 'taken'}

@@ -3,6 +3,8 @@ import { FINAL, label } from '../format';
 import type { Detail, Status } from '../types';
 
 const NEEDS_REASON: readonly Status[] = ['ON_HOLD', 'REWORK', 'SCRAPPED'];
+/** Moving a held part of a cancelled line to CANCELLED keeps it: it is finished to stock. */
+export const FINISHED_TO_STOCK = 'finished to stock';
 const VERB: Partial<Record<Status, string>> = {
   ON_HOLD: 'Hold',
   REWORK: 'Send to rework',
@@ -63,6 +65,11 @@ export function WorkOrderActions(props: {
           <span className="muted">Held by another operator.</span>
         )}
       </div>
+      {wo.lineCancelled && (
+        <p className="notice" data-testid="line-cancelled">
+          The order line was cancelled: scrap the part or finish it to stock.
+        </p>
+      )}
       {canAct && (
         <>
           <div className="row">
@@ -97,12 +104,18 @@ export function WorkOrderActions(props: {
                   disabled={busy || (NEEDS_REASON.includes(t) && reason.trim() === '')}
                   onClick={() =>
                     run(async () => {
-                      await commands.move(t, reason.trim() || undefined);
+                      const stock = wo.lineCancelled && t === 'CANCELLED';
+                      await commands.move(
+                        t,
+                        stock ? FINISHED_TO_STOCK : reason.trim() || undefined,
+                      );
                       setReason('');
                     })
                   }
                 >
-                  {VERB[t] ?? label(t)}
+                  {wo.lineCancelled && t === 'CANCELLED'
+                    ? 'Finish to stock'
+                    : (VERB[t] ?? label(t))}
                 </button>
               ))}
           </div>

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { QuoteModelSummary, QuotePriceBreakdown } from '../events/quote.events';
-import { WORK_ORDER_STATUSES, WORK_ORDER_TRANSITIONS, WorkOrderStatus } from '../statuses';
+import {
+  OrderLineStatus,
+  OrderStatus,
+  SalesChannel,
+  WORK_ORDER_STATUSES,
+  WORK_ORDER_TRANSITIONS,
+  WorkOrderStatus,
+} from '../statuses';
 import { WorkQueueCursor } from './work-queue-cursor';
 
 export const WORK_ORDER_PRIORITIES = ['NORMAL', 'RUSH'] as const;
@@ -17,8 +24,19 @@ export const OPEN_WORK_ORDER_STATUSES = WORK_ORDER_STATUSES.filter(
 
 export const WorkOrderView = z.object({
   id: z.uuid(),
+  /** The order it is made for: the reference the shop and the CRM show. */
   orderId: z.uuid(),
+  /** The order line it makes: line `lineNo` of `lineCount` ("line 2 of 3"). */
+  lineId: z.uuid(),
+  lineNo: z.number().int(),
+  lineCount: z.number().int(),
+  /** The line was cancelled: a held part is scrapped or finished to stock, nothing else. */
+  lineCancelled: z.boolean(),
   status: WorkOrderStatus,
+  /** Why it is ON_HOLD ("order cancelled", …); null unless it is. */
+  holdReason: z.string().nullable(),
+  /** The scrapped work order this one replaces (rework); null for the line's first. */
+  replacesWorkOrderId: z.uuid().nullable(),
   sku: z.string(),
   material: z.string(),
   quantity: z.number().int(),
@@ -69,7 +87,66 @@ export const MachineView = z.object({
   active: z.boolean(),
 });
 
+/** One work order of a line, oldest first: the original, then each replacement. */
+export const ProductionWorkOrder = z.object({
+  id: z.uuid(),
+  status: WorkOrderStatus,
+  quantity: z.number().int(),
+  replacesWorkOrderId: z.uuid().nullable(),
+  holdReason: z.string().nullable(),
+});
+
+/** An order line in production: its derived status and how its parts add up. */
+export const ProductionLineView = z.object({
+  lineId: z.uuid(),
+  lineNo: z.number().int(),
+  quoteId: z.uuid().nullable(),
+  /** Parts ordered. */
+  quantity: z.number().int(),
+  status: OrderLineStatus,
+  /** Counts every change of the line's status; orders its events. */
+  version: z.number().int(),
+  cancelled: z.boolean(),
+  cancelledAt: z.iso.datetime({ offset: true }).nullable(),
+  /** Why the line waits for a manager (a held part, parts scrapped too often); null otherwise. */
+  holdReason: z.string().nullable(),
+  /** Replacement work orders made for scrapped parts, and how many a line may have. */
+  replacements: z.number().int(),
+  maxReplacements: z.number().int(),
+  /** Parts of work orders still live (not scrapped or cancelled): the line's quantity while it is made. */
+  liveQuantity: z.number().int(),
+  /** Parts of scrapped work orders. */
+  scrappedQuantity: z.number().int(),
+  workOrders: z.array(ProductionWorkOrder),
+});
+
+/** An order as production sees it: derived status, versions, cancellation, lines. */
+export const ProductionOrderView = z.object({
+  orderId: z.uuid(),
+  /** Null until the approval has arrived (a cancellation may come first). */
+  customerId: z.uuid().nullable(),
+  channel: SalesChannel.nullable(),
+  status: OrderStatus.nullable(),
+  version: z.number().int(),
+  lineCount: z.number().int().nullable(),
+  approvedAt: z.iso.datetime({ offset: true }).nullable(),
+  cancellation: z
+    .object({
+      source: z.enum(['CUSTOMER', 'MANAGER']),
+      reason: z.string().nullable(),
+      at: z.iso.datetime({ offset: true }),
+    })
+    .nullable(),
+  lines: z.array(ProductionLineView),
+});
+
+export const ProductionOrderIdParam = z.strictObject({
+  orderId: z.uuid({ message: 'must be a UUID' }),
+});
+
 export const WorkOrderDetail = WorkOrderView.extend({
+  /** The line it makes, with its other work orders and counts. */
+  line: ProductionLineView,
   history: z.array(WorkOrderHistoryEntry),
   notes: z.array(WorkOrderNote),
   quantityReports: z.array(WorkOrderQuantityReport),
