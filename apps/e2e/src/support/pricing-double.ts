@@ -8,7 +8,7 @@ import {
 } from '@fabflow/contracts';
 import { waitFor } from '@fabflow/testing';
 import type { FabflowSystem } from './fabflow-system';
-import { TestEventPublisher } from './event-publisher';
+import { TestEventPublisher } from '@fabflow/messaging/testing';
 
 /** The price list the MES seeds (its migration `mes_machines_price_lists`), as it publishes it. */
 export const SEEDED_PRICE_LIST: EventData<typeof PriceListPublished> = {

@@ -1,17 +1,13 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { EventData, EventDefinition } from '@fabflow/contracts';
-import {
-  declareExchange,
-  envelopeHeaders,
-  newEnvelope,
-  publishOptions,
-  type EventEnvelope,
-} from '@fabflow/messaging';
+import { envelopeHeaders, newEnvelope, publishOptions, type EventEnvelope } from './envelope';
+import { declareExchange } from './topology';
 
 /**
  * Publishes catalogue events the way a service's relay does (CloudEvents headers, messageId =
- * event id, persistent, confirmed), for tests that play a service which is not running (the MES before the pricing worker runs).
- * Data is validated against the event's schema first, as the outbox writer does.
+ * event id, persistent, confirmed), for tests that play a service which is not running (the MES
+ * for a shop or CRM test, the shop for a CRM test). Test code imports it from
+ * `@fabflow/messaging/testing`. Data is validated against the event's schema first, as the outbox writer does.
  */
 export class TestEventPublisher {
   private constructor(
