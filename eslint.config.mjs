@@ -107,7 +107,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.chaos-spec.ts'],
+    // `*.test-bed.ts`: a set-up several test files of one project share (never production code).
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.chaos-spec.ts',
+      '**/*.test-bed.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -652,40 +652,60 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     const key = `o-${Date.now()}`;
     const placed = await order(alice, id, key);
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const [line] = placed.body.lines as Array<Record<string, unknown>>;
+    assert.equal((placed.body.lines as unknown[]).length, 1, 'a one-line order');
     assert.deepEqual(
       {
-        quoteId: placed.body.quoteId,
-        name: placed.body.name,
-        material: placed.body.material,
-        quantity: placed.body.quantity,
-        unitPriceCents: placed.body.unitPriceCents,
+        quoteId: line?.quoteId,
+        lineNo: line?.lineNo,
+        name: line?.name,
+        material: line?.material,
+        quantity: line?.quantity,
+        unitPriceCents: line?.unitPriceCents,
+        lineTotalCents: line?.totalCents,
+        lineStatus: line?.status,
+        subtotalCents: placed.body.subtotalCents,
+        minimumOrderSurchargeCents: placed.body.minimumOrderSurchargeCents,
         totalCents: placed.body.totalCents,
         currency: placed.body.currency,
         status: placed.body.status,
       },
       {
         quoteId: id,
+        lineNo: 1,
         name: 'bracket.stl',
         material: 'pla-black',
         quantity: 2,
         unitPriceCents: 1120,
+        lineTotalCents: 2240,
+        lineStatus: 'PENDING',
+        subtotalCents: 2240,
+        minimumOrderSurchargeCents: 0,
         totalCents: 2240,
         currency: 'EUR',
         status: 'PLACED',
       },
     );
     assert.equal((await getQuote(alice, id)).status, 'ACCEPTED');
-    const [event] = await shop.query<{ payload: { item: Record<string, unknown> } }>(
-      "SELECT payload FROM outbox WHERE type = 'fabflow.shop.order.placed.v1' AND subject = $1",
+    const [event] = await shop.query<{
+      payload: { lines: Array<Record<string, unknown>>; totalCents: number };
+    }>(
+      "SELECT payload FROM outbox WHERE type = 'fabflow.shop.order.placed.v2' AND subject = $1",
       [placed.body.id],
     );
-    assert.deepEqual(event?.payload.item, {
-      quoteId: id,
-      name: 'bracket.stl',
-      material: 'pla-black',
-      quantity: 2,
-      unitPriceCents: 1120,
-    });
+    assert.deepEqual(event?.payload.lines, [
+      {
+        lineId: line?.lineId,
+        lineNo: 1,
+        quoteId: id,
+        name: 'bracket.stl',
+        material: 'pla-black',
+        quantity: 2,
+        unitPriceCents: 1120,
+        totalCents: 2240,
+      },
+    ]);
+    assert.equal(event?.payload.totalCents, 2240);
     // A retry gets the first answer again (201, same order), marked as a replay.
     const replay = await order(alice, id, key);
     assert.equal(replay.status, 201);
@@ -814,7 +834,7 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     assert.equal(placed.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
     const orderId = (JSON.parse(placed[0]!.text) as { id: string }).id;
     assert.equal(
-      await count('SELECT count(*)::int AS n FROM orders WHERE quote_id = $1', [quoteId]),
+      await count('SELECT count(*)::int AS n FROM order_lines WHERE quote_id = $1', [quoteId]),
       1,
       'one order',
     );

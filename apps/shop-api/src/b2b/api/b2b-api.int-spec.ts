@@ -14,8 +14,8 @@ import {
   B2bQuoteAccepted,
   CreateUploadRequest,
   ModelFileView,
-  OrderApproved,
-  OrderPlaced,
+  OrderApprovedV2,
+  OrderPlacedV2,
   OrderReceived,
   OrganisationChanged,
   PriceListPublished,
@@ -388,9 +388,14 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
     const orderId = accepted.body.id as string;
     const placed = JSON.parse(
-      (await sent(OrderPlaced.type, orderId)).content.toString(),
-    ) as EventData<typeof OrderPlaced>;
+      (await sent(OrderPlacedV2.type, orderId)).content.toString(),
+    ) as EventData<typeof OrderPlacedV2>;
     assert.equal(placed.customerId, organisationId);
+    assert.equal(placed.channel, 'B2B');
+    assert.deepEqual(
+      placed.lines.map((l) => [l.lineNo, l.quoteId, l.quantity, l.totalCents]),
+      [[1, quoteId, 4, 2240]],
+    );
 
     const received = await publish(
       OrderReceived,
@@ -403,11 +408,12 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
       { subject: orderId, version: 1, id: received },
     );
     const approved = await publish(
-      OrderApproved,
+      OrderApprovedV2,
       {
         orderId,
         customerId: organisationId,
-        item: placed.item,
+        channel: 'B2B',
+        lines: placed.lines,
         approvedBy: randomUUID(),
         dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
         priority: 'NORMAL',
@@ -426,12 +432,28 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     );
     assert.deepEqual(
       rows.map((r) => {
-        const d = (JSON.parse(r.body) as { data: { from: string; to: string } }).data;
-        return [r.event_id, d.from, d.to];
+        const d = (
+          JSON.parse(r.body) as {
+            data: { from: string; to: string; quoteId: string; lines: Array<{ status: string }> };
+          }
+        ).data;
+        return [r.event_id, d.from, d.to, d.quoteId, d.lines.map((l) => l.status)];
       }),
       [
-        [webhookEventId(received, 'order.status_changed'), 'PLACED', 'AWAITING_CONFIRMATION'],
-        [webhookEventId(approved, 'order.status_changed'), 'AWAITING_CONFIRMATION', 'CONFIRMED'],
+        [
+          webhookEventId(received, 'order.status_changed'),
+          'PLACED',
+          'AWAITING_CONFIRMATION',
+          quoteId,
+          ['PENDING'],
+        ],
+        [
+          webhookEventId(approved, 'order.status_changed'),
+          'AWAITING_CONFIRMATION',
+          'CONFIRMED',
+          quoteId,
+          ['PENDING'],
+        ],
       ],
     );
     const order = await api.get(`/b2b/v1/orders/${orderId}`);
