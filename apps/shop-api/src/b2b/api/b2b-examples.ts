@@ -28,6 +28,7 @@ export const READY_QUOTE_EXAMPLE = {
     totalCents: 42930,
     unitPriceCents: 859,
   },
+  priceSource: 'ENGINE',
   model: {
     format: 'STL_BINARY',
     triangles: 12,
@@ -38,6 +39,7 @@ export const READY_QUOTE_EXAMPLE = {
     shells: 1,
   },
   reviewReasons: [],
+  review: null,
   failure: null,
   validUntil: '2026-12-17T09:12:04.000Z',
   createdAt: '2026-12-03T09:12:00.000Z',
@@ -55,6 +57,7 @@ export const CALCULATING_QUOTE_EXAMPLE = {
     updatedAt: '2026-12-03T09:12:02.000Z',
   },
   price: null,
+  priceSource: null,
   model: null,
   validUntil: null,
 };
@@ -128,6 +131,28 @@ export const PARTIALLY_SHIPPED_ORDER_EXAMPLE = {
       at: '2026-12-09T15:40:00.000Z',
       source: 'mes',
       note: 'line 1: SHIPPED',
+    },
+  ],
+};
+
+/** The order cancelled by the organisation before production started. */
+export const CANCELLED_ORDER_EXAMPLE = {
+  ...ORDER_EXAMPLE,
+  status: 'CANCELLED',
+  lines: ORDER_EXAMPLE.lines.map((l) => ({ ...l, status: 'CANCELLED' })),
+  cancellation: {
+    by: 'CUSTOMER',
+    reason: 'the assembly was redesigned',
+    at: '2026-12-03T11:00:00.000Z',
+  },
+  updatedAt: '2026-12-03T11:00:00.000Z',
+  history: [
+    ...ORDER_EXAMPLE.history,
+    {
+      status: 'CANCELLED',
+      at: '2026-12-03T11:00:00.000Z',
+      source: 'customer',
+      note: 'cancelled by the customer: the assembly was redesigned',
     },
   ],
 };

@@ -22,7 +22,12 @@ import {
 } from '../keys/b2b-principal';
 import { B2B_QUOTE_ROUTES } from './b2b-quotes.controller';
 import { B2bQuotas } from './b2b-quotas';
-import { ORDER_EXAMPLE, PARTIALLY_SHIPPED_ORDER_EXAMPLE, QUOTE_ID } from './b2b-examples';
+import {
+  CANCELLED_ORDER_EXAMPLE,
+  ORDER_EXAMPLE,
+  PARTIALLY_SHIPPED_ORDER_EXAMPLE,
+  QUOTE_ID,
+} from './b2b-examples';
 
 /** Orders of the organisation: placed with their lines (or by accepting a quote), and cancelled. */
 @B2bController('orders')
@@ -101,6 +106,7 @@ export class B2bOrdersController {
     responses: { 200: ShopOrderView },
     problems: [404, 409, 413, 429],
     example: { reason: 'the assembly was redesigned' },
+    responseExamples: { 200: CANCELLED_ORDER_EXAMPLE },
   })
   async cancel(
     @CurrentApiKey() p: B2bPrincipal,
