@@ -57,7 +57,10 @@ export const ShopOrderView = z.object({
   minimumOrderSurchargeCents: money,
   totalCents: money,
   currency: z.string(),
-  /** Who cancelled the order, why and when (null unless CANCELLED as a whole). */
+  /**
+   * Who cancelled the whole order, why and when (null when it was not; a line production had
+   * already shipped stays SHIPPED, and the order follows it).
+   */
   cancellation: z
     .object({
       by: z.enum(['CUSTOMER', 'MANAGER']),
