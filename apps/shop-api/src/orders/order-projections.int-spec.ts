@@ -131,10 +131,29 @@ describe('shop order projections: the CRM’s cancellations, production by versi
       ['PARTIALLY_SHIPPED', ['SHIPPED', 'PENDING', 'PENDING']],
     );
     await produce(step(o, 2, 'IN_PRODUCTION', ['IN_PRODUCTION', 2], ['PARTIALLY_SHIPPED', 7]));
-    await produce(step(o, 2, 'SHIPPED', ['SHIPPED', 5], ['PARTIALLY_SHIPPED', 8]));
-    await produce(step(o, 3, 'SHIPPED', ['SHIPPED', 4], ['SHIPPED', 10]));
+    // Line 2 held and released: the release (versions 4 and 9) arrives before the hold (3 and 8).
+    // Only the versions tell: ON_HOLD is an allowed exit from PARTIALLY_SHIPPED.
+    await produce(step(o, 2, 'IN_PRODUCTION', ['IN_PRODUCTION', 4], ['PARTIALLY_SHIPPED', 9]));
+    await produce(
+      step(
+        o,
+        2,
+        'ON_HOLD',
+        ['ON_HOLD', 3],
+        ['ON_HOLD', 8],
+        'nozzle jam: the operator checks the part',
+      ),
+    );
+    now = await get(o.id);
+    assert.deepEqual(
+      [now.status, now.lines.map((l) => l.status)],
+      ['PARTIALLY_SHIPPED', ['SHIPPED', 'IN_PRODUCTION', 'PENDING']],
+      'the older hold does not override the newer release',
+    );
+    await produce(step(o, 2, 'SHIPPED', ['SHIPPED', 5], ['PARTIALLY_SHIPPED', 10]));
+    await produce(step(o, 3, 'SHIPPED', ['SHIPPED', 4], ['SHIPPED', 12]));
     // A late step of line 3 from before it shipped: both versions older, nothing changes.
-    await produce(step(o, 3, 'PACKED', ['IN_PRODUCTION', 3], ['PARTIALLY_SHIPPED', 9]));
+    await produce(step(o, 3, 'PACKED', ['IN_PRODUCTION', 3], ['PARTIALLY_SHIPPED', 11]));
     now = await get(o.id);
     assert.deepEqual(
       [now.status, now.lines.map((l) => l.status)],
@@ -145,6 +164,7 @@ describe('shop order projections: the CRM’s cancellations, production by versi
       ['AWAITING_CONFIRMATION', 'crm', null],
       ['CONFIRMED', 'crm', 'confirmed; due 2026-12-20'],
       ['PARTIALLY_SHIPPED', 'mes', 'line 1: SHIPPED'],
+      ['PARTIALLY_SHIPPED', 'mes', 'line 2: IN_PRODUCTION'],
       ['PARTIALLY_SHIPPED', 'mes', 'line 2: IN_PRODUCTION'],
       ['PARTIALLY_SHIPPED', 'mes', 'line 2: SHIPPED'],
       ['SHIPPED', 'mes', 'line 3: SHIPPED'],
