@@ -554,9 +554,17 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
   });
 
   it('tells every step of an order with its lines (order.status_changed as lines ship one by one) and cancels an order before production, releasing its quote', async () => {
-    const [q1, q2, q3] = [await readyQuote(1), await readyQuote(1), await readyQuote(1)];
-    const shipped = (await post('/b2b/v1/orders', { lines: [{ quoteId: q1 }, { quoteId: q2 }] }))
-      .body as z.infer<typeof ShopOrderView>;
+    const [q1, q2, q3, q4] = [
+      await readyQuote(1),
+      await readyQuote(1),
+      await readyQuote(1),
+      await readyQuote(1),
+    ];
+    const shipped = (
+      await post('/b2b/v1/orders', {
+        lines: [{ quoteId: q1 }, { quoteId: q2 }, { quoteId: q3 }],
+      })
+    ).body as z.infer<typeof ShopOrderView>;
     const step = (
       lineNo: number,
       orderStatus: 'PARTIALLY_SHIPPED' | 'SHIPPED',
@@ -576,7 +584,8 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     });
     for (const [lineNo, status, version] of [
       [1, 'PARTIALLY_SHIPPED', 6],
-      [2, 'SHIPPED', 7],
+      [2, 'PARTIALLY_SHIPPED', 7],
+      [3, 'SHIPPED', 8],
     ] as const) {
       const e = step(lineNo, status, version);
       await handled(
@@ -584,17 +593,19 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
       );
     }
     assert.deepEqual(await statusChanges(shipped.id), [
-      ['PLACED', 'PARTIALLY_SHIPPED', null, ['1:SHIPPED', '2:PENDING']],
-      ['PARTIALLY_SHIPPED', 'SHIPPED', null, ['1:SHIPPED', '2:SHIPPED']],
+      ['PLACED', 'PARTIALLY_SHIPPED', null, ['1:SHIPPED', '2:PENDING', '3:PENDING']],
+      // Only a line moved: the order stays PARTIALLY_SHIPPED, the client still hears of it.
+      ['PARTIALLY_SHIPPED', 'PARTIALLY_SHIPPED', null, ['1:SHIPPED', '2:SHIPPED', '3:PENDING']],
+      ['PARTIALLY_SHIPPED', 'SHIPPED', null, ['1:SHIPPED', '2:SHIPPED', '3:SHIPPED']],
     ]);
     const late = await post(`/b2b/v1/orders/${shipped.id}/cancel`, {});
     assert.equal(late.status, 409, JSON.stringify(late.body));
     assert.match(
       late.body.detail as string,
-      /production has started on line 1 \(SHIPPED\), line 2 \(SHIPPED\)/,
+      /production has started on line 1 \(SHIPPED\), line 2 \(SHIPPED\), line 3 \(SHIPPED\)/,
     );
 
-    const single = (await post(`/b2b/v1/quotes/${q3}/accept`, undefined)).body as z.infer<
+    const single = (await post(`/b2b/v1/quotes/${q4}/accept`, undefined)).body as z.infer<
       typeof ShopOrderView
     >;
     const cancelled = await post(`/b2b/v1/orders/${single.id}/cancel`, {
@@ -606,9 +617,9 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
       ['CANCELLED', 'CUSTOMER'],
     );
     assert.deepEqual(await statusChanges(single.id), [
-      ['PLACED', 'CANCELLED', q3, ['1:CANCELLED']],
+      ['PLACED', 'CANCELLED', q4, ['1:CANCELLED']],
     ]);
-    assert.equal((await api.get(`/b2b/v1/quotes/${q3}`)).body.status, 'READY', 'released');
+    assert.equal((await api.get(`/b2b/v1/quotes/${q4}`)).body.status, 'READY', 'released');
     assert.ok(await sent(OrderCancelledByCustomer.type, single.id));
   });
 
