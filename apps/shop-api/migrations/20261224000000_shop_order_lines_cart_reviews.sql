@@ -47,6 +47,13 @@ SELECT id, id, 1, quote_id, sku, name, material, quantity, unit_price_cents, tot
        END
   FROM orders;
 
+-- A cancelled order's quotes are released from now on (READY again while valid, else EXPIRED):
+-- so are those of orders cancelled before.
+UPDATE quotes SET status = CASE WHEN valid_until > now() THEN 'READY' ELSE 'EXPIRED' END,
+                  revision = revision + 1, updated_at = now()
+ WHERE status = 'ACCEPTED'
+   AND id IN (SELECT quote_id FROM order_lines WHERE status = 'CANCELLED');
+
 ALTER TABLE orders DROP CONSTRAINT orders_item_check;
 ALTER TABLE orders
   DROP COLUMN quote_id,
