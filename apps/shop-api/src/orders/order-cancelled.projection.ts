@@ -87,6 +87,8 @@ export class OrderCancelledProjection {
 function note(c: ManagerCancellation, cancelled: ReadonlyArray<{ line_no: number }>): string {
   if (c.kind === 'rejected') return c.reason;
   if (!c.lineIds) return `cancelled by a manager: ${c.reason}`;
+  if (cancelled.length === 0)
+    return `a manager cancelled lines already shipped or cancelled: ${c.reason}`;
   const nos = cancelled.map((l) => l.line_no).join(', ');
-  return `${cancelled.length === 1 ? 'line' : 'lines'} ${nos || '(none left to cancel)'} cancelled by a manager: ${c.reason}`;
+  return `${cancelled.length === 1 ? 'line' : 'lines'} ${nos} cancelled by a manager: ${c.reason}`;
 }

@@ -13,7 +13,7 @@ import type { ShopDatabase } from '../shop.database';
 import { CartRepository } from './cart/cart.repository';
 import { OrderRefused } from './order.errors';
 import { OrderLinesRepository, type OrderLineRow } from './order-lines.repository';
-import { priceOrder } from './order-pricing';
+import { priceOrder, type PricedOrder } from './order-pricing';
 import { OrderQuotes } from './order-quotes';
 import {
   OrdersRepository,
@@ -110,42 +110,7 @@ export class OrderPlacement {
         ? priceList.minimum_order_cents
         : null,
     );
-    const row = {
-      id: o.id,
-      customer_id: o.customerId,
-      subtotal_cents: priced.subtotalCents,
-      minimum_order_surcharge_cents: priced.minimumOrderSurchargeCents,
-      total_cents: priced.totalCents,
-      currency: quotes[0]!.price!.currency,
-      status: 'PLACED' as const,
-      channel: o.channel,
-      cancelled_by: null,
-      cancellation_reason: null,
-      cancelled_at: null,
-    } satisfies NewOrder;
-    const order: OrderRow = {
-      ...row,
-      crm_version: 0,
-      work_order_version: 0,
-      production_version: 0,
-      placed_at: o.placedAt,
-      updated_at: o.placedAt,
-    };
-    const lines: OrderLineRow[] = quotes.map((q, i) => ({
-      id: uuidv7(),
-      order_id: o.id,
-      line_no: i + 1,
-      quote_id: q.id,
-      sku: null,
-      name: q.filename,
-      material: q.material_id,
-      quantity: q.quantity,
-      unit_price_cents: priced.lines[i]!.unitPriceCents,
-      total_cents: priced.lines[i]!.totalCents,
-      status: 'PENDING',
-      line_version: 0,
-      cancellation_outcome: null,
-    }));
+    const { row, order, lines } = orderRows(o, quotes, priced);
     await this.orders.insert(tx, row, o.placedAt);
     await this.lines.insert(tx, lines);
     const quoteIds = quotes.map((q) => q.id);
@@ -162,6 +127,51 @@ export class OrderPlacement {
       this.quoteMetrics.outcome('ACCEPTED', quotes.length);
     });
   }
+}
+
+/** The order and its lines as written: one line per quote, in the order given. */
+function orderRows(
+  o: { id: string; customerId: string; placedAt: Date; channel: OrderOrigin['channel'] },
+  quotes: readonly QuoteWithFile[],
+  priced: PricedOrder,
+): { row: NewOrder; order: OrderRow; lines: OrderLineRow[] } {
+  const row = {
+    id: o.id,
+    customer_id: o.customerId,
+    subtotal_cents: priced.subtotalCents,
+    minimum_order_surcharge_cents: priced.minimumOrderSurchargeCents,
+    total_cents: priced.totalCents,
+    currency: quotes[0]!.price!.currency,
+    status: 'PLACED' as const,
+    channel: o.channel,
+    cancelled_by: null,
+    cancellation_reason: null,
+    cancelled_at: null,
+  } satisfies NewOrder;
+  const order: OrderRow = {
+    ...row,
+    crm_version: 0,
+    work_order_version: 0,
+    production_version: 0,
+    placed_at: o.placedAt,
+    updated_at: o.placedAt,
+  };
+  const lines: OrderLineRow[] = quotes.map((q, i) => ({
+    id: uuidv7(),
+    order_id: o.id,
+    line_no: i + 1,
+    quote_id: q.id,
+    sku: null,
+    name: q.filename,
+    material: q.material_id,
+    quantity: q.quantity,
+    unit_price_cents: priced.lines[i]!.unitPriceCents,
+    total_cents: priced.lines[i]!.totalCents,
+    status: 'PENDING',
+    line_version: 0,
+    cancellation_outcome: null,
+  }));
+  return { row, order, lines };
 }
 
 /** An order has 1 to MAX_ORDER_LINES lines, each quote once. */
