@@ -38,11 +38,15 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
 
     const quoteId = await readyQuote(sys, customer.id, { quantity: 2, unitPriceCents: 1250 });
     const orderId = await placeOrder(shop, { quoteId });
-    const placed = await shop.get(`/orders/${orderId}`);
-    assert.deepEqual(
-      [placed.body.quoteId, placed.body.quantity, placed.body.totalCents],
-      [quoteId, 2, 2500],
+    const placed = await shop.get<{ lines: Array<Record<string, unknown>>; totalCents: number }>(
+      `/orders/${orderId}`,
     );
+    assert.deepEqual(
+      placed.body.lines.map((l) => [l.lineNo, l.quoteId, l.quantity, l.totalCents, l.status]),
+      [[1, quoteId, 2, 2500, 'PENDING']],
+      'one line: the quote, its quantity and price',
+    );
+    assert.equal(placed.body.totalCents, 2500);
     assert.equal((await shop.get(`/quotes/${quoteId}`)).body.status, 'ACCEPTED');
     const received = await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
     assert.equal(received.quoteId, quoteId, 'the manager sees the quote the order came from');
@@ -80,7 +84,7 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     assert.equal(timeline.status, 200);
     const types = timeline.body.entries.map((e) => e.type);
     for (const t of [
-      'fabflow.shop.order.placed.v1',
+      'fabflow.shop.order.placed.v2',
       'fabflow.crm.order.approved.v1',
       'fabflow.mes.workorder.created.v2',
     ]) {
@@ -268,7 +272,7 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     assert.equal(await count(), before);
     const [outbox] = await sys.query<{ n: number }>(
       'shop',
-      "SELECT count(*)::int AS n FROM outbox WHERE type = 'fabflow.shop.order.placed.v1'",
+      "SELECT count(*)::int AS n FROM outbox WHERE type = 'fabflow.shop.order.placed.v2'",
     );
     assert.equal(outbox!.n, before);
     assert.equal((await shop.get(`/quotes/${quoteId}`)).body.status, 'READY', 'still orderable');

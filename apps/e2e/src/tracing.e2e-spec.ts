@@ -122,7 +122,7 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
       place,
       'shop.events publish',
       'shop-api',
-      'fabflow.shop.order.placed.v1',
+      'fabflow.shop.order.placed.v2',
     );
     const crmPlaced = childOf(
       placed,
@@ -231,7 +231,7 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
     const handled = logLines('crm').find(
       (l) =>
         l.msg === 'event handled' &&
-        l.event_type === 'fabflow.shop.order.placed.v1' &&
+        l.event_type === 'fabflow.shop.order.placed.v2' &&
         l.order_id === orderId,
     );
     assert.ok(handled, 'the CRM logged handling OrderPlaced');

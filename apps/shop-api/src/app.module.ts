@@ -14,9 +14,13 @@ import { OrganisationChangedHandler } from './b2b/keys/events/organisation-chang
 import { TierUpdatedHandler } from './b2b/keys/events/tier-updated.handler';
 import { CustomersModule } from './customers/customers.module';
 import { WebhookRedeliveryRequestedHandler } from './notifications/webhooks/webhook-redelivery-requested.handler';
+import { OrderApprovedV2Handler } from './orders/events/order-approved-v2.handler';
 import { OrderApprovedHandler } from './orders/events/order-approved.handler';
+import { OrderCancellationAppliedHandler } from './orders/events/order-cancellation-applied.handler';
+import { OrderCancelledHandler } from './orders/events/order-cancelled.handler';
 import { OrderReceivedHandler } from './orders/events/order-received.handler';
 import { OrderRejectedHandler } from './orders/events/order-rejected.handler';
+import { WorkOrderStatusChangedV1Handler } from './orders/events/work-order-status-changed-v1.handler';
 import { WorkOrderStatusChangedHandler } from './orders/events/work-order-status-changed.handler';
 import { OrdersModule } from './orders/orders.module';
 import { PriceListPublishedHandler } from './price-lists/price-list-published.handler';
@@ -24,6 +28,7 @@ import { PriceListsModule } from './price-lists/price-lists.module';
 import { QuoteFailedHandler } from './quotes/events/quote-failed.handler';
 import { QuotePricedHandler } from './quotes/events/quote-priced.handler';
 import { QuoteProgressedHandler } from './quotes/events/quote-progressed.handler';
+import { QuoteReviewedHandler } from './quotes/events/quote-reviewed.handler';
 import { QuotesModule } from './quotes/quotes.module';
 import { UploadsModule } from './uploads/uploads.module';
 
@@ -32,13 +37,18 @@ const SUBSCRIPTIONS: EventSubscriptionMap = {
   [SUBSCRIPTION_QUEUES.shop.orderStatus]: [
     OrderReceivedHandler,
     OrderApprovedHandler,
+    OrderApprovedV2Handler,
     OrderRejectedHandler,
+    OrderCancelledHandler,
+    WorkOrderStatusChangedV1Handler,
     WorkOrderStatusChangedHandler,
+    OrderCancellationAppliedHandler,
   ],
   [SUBSCRIPTION_QUEUES.shop.quotes]: [
     QuoteProgressedHandler,
     QuotePricedHandler,
     QuoteFailedHandler,
+    QuoteReviewedHandler,
   ],
   [SUBSCRIPTION_QUEUES.shop.priceLists]: [PriceListPublishedHandler],
   [SUBSCRIPTION_QUEUES.shop.b2bKeys]: [

@@ -1,9 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { z } from 'zod';
 import type {
+  CancellationOutcome,
   LeadTimeTier,
   ModelFormat,
   ModelUnit,
+  OrderLineStatus,
   OrderStatus,
   PriceListMaterial,
   PricingMode,
@@ -20,6 +22,9 @@ type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null, string | null>;
 
 export type CustomerKind = 'PERSON' | 'ORGANISATION';
+
+/** Where a quote's price comes from: the pricing engine, or a manager's review in the CRM. */
+export type PriceSource = 'ENGINE' | 'REVIEWED';
 
 export interface ReviewReason {
   code: string;
@@ -71,6 +76,8 @@ export interface ShopDatabase extends MessagingTables {
     currency: string;
     materials: Json<z.infer<typeof PriceListMaterial>[]>;
     lead_times: Json<{ tier: LeadTimeTier; businessDays: number }[]>;
+    /** The minimum order value, once per order (null: the list has none; lines keep their top-up). */
+    minimum_order_cents: number | null;
     published_at: Date;
     received_at: ColumnType<Date, never, never>;
   };
@@ -94,6 +101,11 @@ export interface ShopDatabase extends MessagingTables {
     pricing: NullableJson<QuotePricingDetails>;
     failure_code: string | null;
     failure_reason: string | null;
+    /** Null until priced. */
+    price_source: PriceSource | null;
+    review_decision: 'APPROVED' | 'REJECTED' | null;
+    review_reason: string | null;
+    reviewed_at: Date | null;
     valid_until: Date | null;
     mes_version: Generated<number>;
     revision: Generated<number>;
@@ -109,22 +121,45 @@ export interface ShopDatabase extends MessagingTables {
   orders: {
     id: string;
     customer_id: string;
-    /** The quote it was placed from (null only for orders of the former fixed catalogue). */
+    /** Σ of the lines' totals. */
+    subtotal_cents: number;
+    /** The top-up to the price list's minimum order value (total = subtotal + this). */
+    minimum_order_surcharge_cents: ColumnType<number, number | undefined, number>;
+    total_cents: number;
+    currency: string;
+    status: OrderStatus;
+    channel: ColumnType<SalesChannel, SalesChannel | undefined, never>;
+    crm_version: Generated<number>;
+    /** Of version-1 WorkOrderStatusChanged events still in flight (one work order per order). */
+    work_order_version: Generated<number>;
+    /** The MES's order version of the last production status applied. */
+    production_version: Generated<number>;
+    cancelled_by: 'CUSTOMER' | 'MANAGER' | null;
+    cancellation_reason: string | null;
+    cancelled_at: Date | null;
+    placed_at: ColumnType<Date, Date | undefined, never>;
+    updated_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  order_lines: {
+    id: string;
+    order_id: string;
+    line_no: number;
+    /** Null only for lines of orders of the former fixed catalogue (they have a sku). */
     quote_id: string | null;
-    /** Only orders of the former fixed catalogue have one. */
     sku: string | null;
     name: string;
     material: string;
     quantity: number;
     unit_price_cents: number;
     total_cents: number;
-    currency: string;
-    status: OrderStatus;
-    channel: ColumnType<SalesChannel, SalesChannel | undefined, never>;
-    crm_version: Generated<number>;
-    work_order_version: Generated<number>;
-    placed_at: ColumnType<Date, Date | undefined, never>;
-    updated_at: ColumnType<Date, Date | undefined, Date>;
+    status: ColumnType<OrderLineStatus, OrderLineStatus | undefined, OrderLineStatus>;
+    line_version: Generated<number>;
+    cancellation_outcome: z.infer<typeof CancellationOutcome> | null;
+  };
+  cart_items: {
+    customer_id: string;
+    quote_id: string;
+    added_at: ColumnType<Date, Date | undefined, never>;
   };
   order_status_history: {
     id: Generated<number>;

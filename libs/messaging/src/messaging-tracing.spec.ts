@@ -114,9 +114,15 @@ describe('trace context through outbox row → publish → delivery → process'
     assert.equal(orderIdOf(null), undefined);
   });
 
-  it('takes the quote id from the event data (quoteId, else item.quoteId of an order)', () => {
+  it('takes the quote id from the event data (quoteId, else item.quoteId of an order, else the one line’s)', () => {
     assert.equal(quoteIdOf({ orderId: 'o', quoteId: 'q' }), 'q');
     assert.equal(quoteIdOf({ orderId: 'o', item: { quoteId: 'q' } }), 'q');
+    assert.equal(quoteIdOf({ orderId: 'o', lines: [{ lineId: 'l', quoteId: 'q' }] }), 'q');
+    assert.equal(
+      quoteIdOf({ orderId: 'o', lines: [{ quoteId: 'q1' }, { quoteId: 'q2' }] }),
+      undefined,
+      'several lines name no one quote',
+    );
     assert.equal(quoteIdOf({ orderId: 'o', item: null }), undefined);
     assert.equal(quoteIdOf({ orderId: 'o' }), undefined);
     assert.equal(quoteIdOf('q'), undefined);

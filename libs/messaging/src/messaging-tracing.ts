@@ -46,15 +46,18 @@ export function orderIdOf(data: unknown): string | undefined {
 }
 
 /**
- * The quote an event names, from its data (`quoteId`, else the ordered item's `item.quoteId`):
- * a quote's pricing and the order placed from it are found by one query.
+ * The quote an event names, from its data (`quoteId`, else the ordered item's `item.quoteId` of
+ * a version-1 order event, else the one line's `lines[0].quoteId` of a one-line order): a
+ * quote's pricing and the order placed from it are found by one query. An order of several
+ * lines names no one quote.
  */
 export function quoteIdOf(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
-  const { quoteId, item } = data as { quoteId?: unknown; item?: unknown };
+  const { quoteId, item, lines } = data as { quoteId?: unknown; item?: unknown; lines?: unknown };
   if (typeof quoteId === 'string') return quoteId;
-  if (typeof item !== 'object' || item === null) return undefined;
-  const nested = (item as { quoteId?: unknown }).quoteId;
+  const only = Array.isArray(lines) && lines.length === 1 ? (lines[0] as unknown) : item;
+  if (typeof only !== 'object' || only === null) return undefined;
+  const nested = (only as { quoteId?: unknown }).quoteId;
   return typeof nested === 'string' ? nested : undefined;
 }
 

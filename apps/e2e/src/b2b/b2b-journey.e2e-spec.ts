@@ -184,11 +184,13 @@ describe('B2B journey: CRM key → model upload → real pricing → webhooks �
         )
       ).at(-1)!.body.data;
     const received = await moves('AWAITING_CONFIRMATION');
+    const lineId = (accepted.body.lines as Array<{ lineId: string }>)[0]!.lineId;
     assert.deepEqual(received, {
       orderId,
       quoteId,
       from: 'PLACED',
       to: 'AWAITING_CONFIRMATION',
+      lines: [{ lineId, lineNo: 1, quoteId, status: 'PENDING', cancellationOutcome: null }],
       at: received.at,
       links: { order: `/b2b/v1/orders/${orderId}` },
     });

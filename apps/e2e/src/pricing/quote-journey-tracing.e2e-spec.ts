@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OrderPlaced, QuotePriced, QuoteRequested } from '@fabflow/contracts';
+import { OrderPlacedV2, QuotePriced, QuoteRequested } from '@fabflow/contracts';
 import { pricingEngineFixtures } from '@fabflow/testing';
 import { FabflowSystem } from '../support/fabflow-system';
 import { journeyClients, placeOrder, waitForCrmStatus } from '../support/journey';
@@ -265,7 +265,7 @@ describe('tracing: a quote journey is one trace, shop HTTP → MES → BullMQ �
       'shop.events publish',
       SpanKind.PRODUCER,
       ['shop-api'],
-      OrderPlaced.type,
+      OrderPlacedV2.type,
     );
     assert.equal(placed.attributes['fabflow.order_id'], orderId);
     const received = childOf(
@@ -273,7 +273,7 @@ describe('tracing: a quote journey is one trace, shop HTTP → MES → BullMQ �
       'crm.orders process',
       SpanKind.CONSUMER,
       ['crm-api'],
-      OrderPlaced.type,
+      OrderPlacedV2.type,
     );
     assert.equal(received.attributes['fabflow.order_id'], orderId);
 

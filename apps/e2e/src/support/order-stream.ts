@@ -230,13 +230,14 @@ export async function auditDelivery(
   const quotesAccepted = await count(
     sys,
     'shop',
-    `SELECT count(*)::int AS n FROM orders o JOIN quotes q ON q.id = o.quote_id
-     WHERE o.id = ANY($1::uuid[]) AND q.status = 'ACCEPTED'`,
+    `SELECT count(*)::int AS n FROM order_lines l JOIN quotes q ON q.id = l.quote_id
+     WHERE l.order_id = ANY($1::uuid[]) AND q.status = 'ACCEPTED'`,
     orderIds,
   );
   const orderQuotes = await sys.query<{ id: string; quote_id: string }>(
     'shop',
-    'SELECT id, quote_id FROM orders WHERE id = ANY($1::uuid[])',
+    // Each order of the stream is one line (one quote).
+    'SELECT order_id AS id, quote_id FROM order_lines WHERE order_id = ANY($1::uuid[])',
     [orderIds],
   );
   const [mesQuotes] = await sys.query<{ n: number }>(

@@ -14,7 +14,7 @@ import {
   waitFor,
   type TestVhost,
 } from '@fabflow/testing';
-import { insertWorkOrderRow } from '../work-orders/work-order-row.fixture';
+import { insertWorkOrderRow } from '../production/work-order-row.fixture';
 
 /*
  * A real streaming replica (pg_basebackup of a private primary): mes-api reads its lists from

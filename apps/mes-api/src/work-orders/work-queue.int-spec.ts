@@ -26,7 +26,7 @@ import {
   waitFor,
   type TestVhost,
 } from '@fabflow/testing';
-import { insertWorkOrderRow, type WorkOrderRowSeed } from './work-order-row.fixture';
+import { insertWorkOrderRow, type WorkOrderRowSeed } from '../production/work-order-row.fixture';
 
 /*
  * The work queue across two real mes-api processes on one database, one Redis and one vhost:

@@ -15,15 +15,23 @@ export type QuoteFacts = Pick<
   | 'material_id'
   | 'valid_until'
   | 'review_reasons'
+  | 'price_source'
   | 'failure_code'
   | 'failure_reason'
 >;
 
-/** What a notification says about an order. */
+/** What a notification says about an order: the order and each of its lines as they are now. */
 export type OrderFacts = Pick<
   Selectable<ShopDatabase['orders']>,
-  'id' | 'customer_id' | 'quote_id' | 'channel'
->;
+  'id' | 'customer_id' | 'channel'
+> & {
+  lines: Array<
+    Pick<
+      Selectable<ShopDatabase['order_lines']>,
+      'id' | 'line_no' | 'quote_id' | 'status' | 'cancellation_outcome'
+    >
+  >;
+};
 
 /**
  * The event that caused the change (a CloudEvents envelope): its id makes the notification's

@@ -26,7 +26,7 @@ export class Notifications {
     for (const channel of this.channels) await channel.quoteFailed(tx, quote, src);
   }
 
-  /** An order moved from one status to another. */
+  /** An order moved from one status to another, or one of its lines did (`from` = `to`). */
   async orderStatusChanged(
     tx: Transaction<ShopDatabase>,
     order: OrderFacts,

@@ -1,19 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { OrderStatus } from '@fabflow/contracts';
 import { DB } from '@fabflow/platform';
 import type { ShopDatabase } from '../shop.database';
 
-type NewOrder = Omit<
+export type OrderRow = Selectable<ShopDatabase['orders']>;
+export type NewOrder = Omit<
   Insertable<ShopDatabase['orders']>,
-  'crm_version' | 'work_order_version' | 'placed_at' | 'updated_at'
+  'crm_version' | 'work_order_version' | 'production_version' | 'placed_at' | 'updated_at'
+>;
+export type OrderChange = Omit<Updateable<ShopDatabase['orders']>, 'id' | 'updated_at'>;
+export type HistoryRow = Pick<
+  Selectable<ShopDatabase['order_status_history']>,
+  'status' | 'at' | 'source' | 'note'
 >;
 
 @Injectable()
 export class OrdersRepository {
   constructor(@Inject(DB) private readonly db: Kysely<ShopDatabase>) {}
 
-  async insert(tx: Transaction<ShopDatabase>, order: NewOrder, placedAt: Date) {
+  async insert(tx: Transaction<ShopDatabase>, order: NewOrder, placedAt: Date): Promise<void> {
     await tx
       .insertInto('orders')
       .values({ ...order, placed_at: placedAt, updated_at: placedAt })
@@ -31,18 +37,14 @@ export class OrdersRepository {
       .execute();
   }
 
-  findByQuote(tx: Transaction<ShopDatabase>, quoteId: string) {
-    return tx.selectFrom('orders').select('id').where('quote_id', '=', quoteId).executeTakeFirst();
-  }
-
   /** The order only if it belongs to `customerId` (undefined otherwise: no existence leak). */
-  findOwned(id: string, customerId: string | undefined) {
+  findOwned(id: string, customerId: string | undefined): Promise<OrderRow | undefined> {
     let q = this.db.selectFrom('orders').selectAll().where('id', '=', id);
     if (customerId !== undefined) q = q.where('customer_id', '=', customerId);
     return q.executeTakeFirst();
   }
 
-  listByCustomer(customerId: string, limit: number) {
+  listByCustomer(customerId: string, limit: number): Promise<OrderRow[]> {
     return this.db
       .selectFrom('orders')
       .selectAll()
@@ -52,7 +54,7 @@ export class OrdersRepository {
       .execute();
   }
 
-  history(orderId: string) {
+  history(orderId: string): Promise<HistoryRow[]> {
     return this.db
       .selectFrom('order_status_history')
       .select(['status', 'at', 'source', 'note'])
@@ -61,38 +63,24 @@ export class OrdersRepository {
       .execute();
   }
 
-  lockForUpdate(tx: Transaction<ShopDatabase>, id: string) {
-    return tx
-      .selectFrom('orders')
-      .select([
-        'id',
-        'status',
-        'crm_version',
-        'work_order_version',
-        'customer_id',
-        'quote_id',
-        'channel',
-      ])
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-  }
-
-  async setStatus(
+  /**
+   * Locks the order for a change. Every change of an order or its lines locks the order first,
+   * so its lines are read and written by one transaction at a time.
+   */
+  lockForUpdate(
     tx: Transaction<ShopDatabase>,
     id: string,
-    change: { status?: OrderStatus; crmVersion?: number; workOrderVersion?: number },
-  ) {
+    ownerId?: string,
+  ): Promise<OrderRow | undefined> {
+    let q = tx.selectFrom('orders').selectAll().where('id', '=', id);
+    if (ownerId !== undefined) q = q.where('customer_id', '=', ownerId);
+    return q.forUpdate().executeTakeFirst();
+  }
+
+  async update(tx: Transaction<ShopDatabase>, id: string, change: OrderChange): Promise<void> {
     await tx
       .updateTable('orders')
-      .set({
-        ...(change.status ? { status: change.status } : {}),
-        ...(change.crmVersion !== undefined ? { crm_version: change.crmVersion } : {}),
-        ...(change.workOrderVersion !== undefined
-          ? { work_order_version: change.workOrderVersion }
-          : {}),
-        updated_at: new Date(),
-      })
+      .set({ ...change, updated_at: new Date() })
       .where('id', '=', id)
       .execute();
   }
@@ -104,9 +92,10 @@ export class OrdersRepository {
       status: OrderStatus;
       source: string;
       note: string | null;
-      eventId: string;
+      eventId: string | null;
+      at?: Date;
     },
-  ) {
+  ): Promise<void> {
     await tx
       .insertInto('order_status_history')
       .values({
@@ -115,6 +104,7 @@ export class OrdersRepository {
         source: entry.source,
         note: entry.note,
         event_id: entry.eventId,
+        ...(entry.at ? { at: entry.at } : {}),
       })
       .execute();
   }

@@ -10,9 +10,9 @@ export type PriceListRow = Selectable<ShopDatabase['price_lists']>;
 export class PriceListsRepository {
   constructor(@Inject(DB) private readonly db: Kysely<ShopDatabase>) {}
 
-  /** The price list the shop offers: the most recently published one. */
-  current(): Promise<PriceListRow | undefined> {
-    return this.db
+  /** The price list the shop offers: the most recently published one (read in `tx` if given). */
+  current(tx?: Transaction<ShopDatabase>): Promise<PriceListRow | undefined> {
+    return (tx ?? this.db)
       .selectFrom('price_lists')
       .selectAll()
       .orderBy('published_at', 'desc')
@@ -36,6 +36,7 @@ export class PriceListsRepository {
         currency: p.currency,
         materials: JSON.stringify(p.materials),
         lead_times: JSON.stringify(p.leadTimes),
+        minimum_order_cents: p.minimumOrderCents ?? null,
         published_at: new Date(p.publishedAt),
       })
       .onConflict((oc) =>
@@ -45,6 +46,7 @@ export class PriceListsRepository {
             currency: (eb) => eb.ref('excluded.currency'),
             materials: (eb) => eb.ref('excluded.materials'),
             lead_times: (eb) => eb.ref('excluded.lead_times'),
+            minimum_order_cents: (eb) => eb.ref('excluded.minimum_order_cents'),
             published_at: (eb) => eb.ref('excluded.published_at'),
           })
           .where(sql<boolean>`excluded.published_at > price_lists.published_at`),

@@ -15,8 +15,9 @@ const RETRY_MS = 2000;
 /**
  * `GET /quotes/:id/events` as Server-Sent Events: the quote as it is now, at once; then the
  * quote again (`event: quote`, `id:` its revision) each time it changes, whichever shop
- * instance applied the change (Redis pub/sub), until its calculation is over (READY,
- * NEEDS_REVIEW, FAILED, …), when the stream ends. A comment line every
+ * instance applied the change (Redis pub/sub), until it is settled (READY, FAILED, …; a
+ * NEEDS_REVIEW quote stays open until a manager's review makes it READY or FAILED), when the
+ * stream ends. A comment line every
  * QUOTE_EVENTS_HEARTBEAT_MS keeps proxies from closing an idle stream, and each beat also
  * re-reads the quote in case a notification was lost. A reconnect whose Last-Event-ID is
  * already the final revision gets 204, which tells an EventSource to stop reconnecting.

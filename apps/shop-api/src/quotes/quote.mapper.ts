@@ -14,8 +14,12 @@ export function effectiveStatus(
   return expiring && q.valid_until !== null && q.valid_until <= now ? 'EXPIRED' : q.status;
 }
 
-/** Whether the calculation is over (no more progress will come): the progress stream ends. */
-export const isSettled = (status: QuoteStatus) => status !== 'DRAFT' && status !== 'CALCULATING';
+/**
+ * Whether the quote will change no more by itself (the progress stream ends): its calculation
+ * is over and, for a NEEDS_REVIEW quote, so is its review (READY or FAILED by a manager).
+ */
+export const isSettled = (status: QuoteStatus) =>
+  status !== 'DRAFT' && status !== 'CALCULATING' && status !== 'NEEDS_REVIEW';
 
 export function toQuoteView(q: QuoteWithFile, now = new Date()): z.infer<typeof QuoteView> {
   return {
@@ -35,8 +39,17 @@ export function toQuoteView(q: QuoteWithFile, now = new Date()): z.infer<typeof 
       updatedAt: q.progress_at?.toISOString() ?? null,
     },
     price: q.price,
+    priceSource: q.price ? (q.price_source ?? 'ENGINE') : null,
     model: q.model,
     reviewReasons: q.review_reasons,
+    review:
+      q.review_decision && q.reviewed_at
+        ? {
+            decision: q.review_decision,
+            reason: q.review_reason,
+            reviewedAt: q.reviewed_at.toISOString(),
+          }
+        : null,
     failure:
       q.failure_code !== null ? { code: q.failure_code, reason: q.failure_reason ?? '' } : null,
     validUntil: q.valid_until?.toISOString() ?? null,

@@ -104,6 +104,7 @@ export class QuoteProjection {
           status: d.status,
           price_mode: d.mode,
           price: JSON.stringify(d.price),
+          price_source: 'ENGINE',
           model: JSON.stringify(d.model),
           review_reasons: JSON.stringify(d.reviewReasons),
           pricing: JSON.stringify({

@@ -12,6 +12,7 @@ import {
   QuotePriced,
   QuoteProgressed,
   QuoteRequested,
+  QuoteReviewed,
   SUBSCRIPTION_QUEUES,
   type EventData,
   type EventDefinition,
@@ -115,7 +116,7 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     const parsed: unknown = def.schema.parse(data);
     const e = newEnvelope({
       type: def.type,
-      source: 'fabflow/mes',
+      source: `fabflow/${def.publisher}`,
       subject: opts.subject,
       version: opts.version,
       data: parsed,
@@ -256,6 +257,7 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     ch = await conn.createConfirmChannel();
     await declareExchange(ch, 'shop.events');
     await declareExchange(ch, 'mes.events');
+    await declareExchange(ch, 'crm.events');
     // No CRM or MES subscription runs here: a queue of the test's own takes a copy of all the
     // shop publishes (with no queue bound, the relay would keep retrying them as unroutable).
     const { queue } = await ch.assertQueue('', { exclusive: true });
@@ -622,6 +624,132 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     assert.deepEqual([reviewed.status, reviewed.priceMode], ['READY', 'FIRM']);
   });
 
+  it('applies a manager’s review: approved, READY and FIRM at the reviewed price (on the open stream and on GET); rejected, FAILED with the reason', async () => {
+    const inReview = async () => {
+      const id = await newQuote();
+      await handled(
+        await publish(
+          QuotePriced,
+          priced(id, {
+            status: 'NEEDS_REVIEW',
+            reviewReasons: [{ code: 'NOT_WATERTIGHT', message: 'the mesh has holes' }],
+          }),
+          { subject: id, version: 2 },
+        ),
+      );
+      return id;
+    };
+    const approvedId = await inReview();
+    const sse = await stream(alice, approvedId);
+    const waiting = quoteOf(await sse.nextEvent());
+    assert.deepEqual(
+      [waiting.status, waiting.priceSource, waiting.review],
+      ['NEEDS_REVIEW', 'ENGINE', null],
+    );
+    const reviewed = {
+      ...PRICE,
+      reviewAdjustmentCents: 260,
+      totalCents: 2500,
+      unitPriceCents: 1250,
+    };
+    const validUntil = new Date(Date.now() + 30 * DAY).toISOString();
+    const reviewedAt = new Date().toISOString();
+    const approval = await publish(
+      QuoteReviewed,
+      {
+        quoteId: approvedId,
+        customerId: aliceId,
+        decision: 'APPROVED',
+        reviewedBy: randomUUID(),
+        reason: 'the holes are vents; support removed by hand',
+        price: reviewed,
+        leadTime: 'EXPRESS',
+        validUntil,
+        reviewedAt,
+      },
+      { subject: approvedId, version: 2 },
+    );
+    const ready = quoteOf(await sse.nextEvent());
+    assert.equal(await sse.next(), undefined, 'the stream ends once the review settled the quote');
+    assert.deepEqual(
+      [
+        ready.status,
+        ready.priceMode,
+        ready.priceSource,
+        ready.price,
+        ready.leadTime,
+        ready.validUntil,
+      ],
+      ['READY', 'FIRM', 'REVIEWED', reviewed, 'EXPRESS', validUntil],
+    );
+    assert.deepEqual(ready.review, {
+      decision: 'APPROVED',
+      reason: 'the holes are vents; support removed by hand',
+      reviewedAt,
+    });
+    await handled(approval);
+    assert.deepEqual(await getQuote(alice, approvedId), ready, 'polling shows the same');
+    // A second decision for a quote no longer in review changes nothing.
+    await handled(
+      await publish(
+        QuoteReviewed,
+        {
+          quoteId: approvedId,
+          customerId: aliceId,
+          decision: 'REJECTED',
+          reviewedBy: randomUUID(),
+          reason: 'changed my mind',
+          price: null,
+          leadTime: null,
+          validUntil: null,
+          reviewedAt: new Date().toISOString(),
+        },
+        { subject: approvedId, version: 3 },
+      ),
+    );
+    assert.equal((await getQuote(alice, approvedId)).status, 'READY');
+    const order = await alice.post<{ totalCents: number }>('/orders', { quoteId: approvedId });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal(order.body.totalCents, 2500, 'ordered at the reviewed price');
+
+    const rejectedId = await inReview();
+    await handled(
+      await publish(
+        QuoteReviewed,
+        {
+          quoteId: rejectedId,
+          customerId: aliceId,
+          decision: 'REJECTED',
+          reviewedBy: randomUUID(),
+          reason: 'walls of 0.3 mm cannot be printed: thicken them to 0.8 mm and ask again',
+          price: null,
+          leadTime: null,
+          validUntil: null,
+          reviewedAt,
+        },
+        { subject: rejectedId, version: 2 },
+      ),
+    );
+    const rejected = await getQuote(alice, rejectedId);
+    assert.deepEqual(
+      [rejected.status, rejected.failure, rejected.review?.decision],
+      [
+        'FAILED',
+        {
+          code: 'REJECTED_IN_REVIEW',
+          reason: 'walls of 0.3 mm cannot be printed: thicken them to 0.8 mm and ask again',
+        },
+        'REJECTED',
+      ],
+    );
+    const refused = await alice.post<Pick<Problem, 'detail'>>('/orders', { quoteId: rejectedId });
+    assert.equal(refused.status, 409);
+    assert.match(
+      refused.body.detail,
+      /failed and cannot be ordered: walls of 0.3 mm cannot be printed/,
+    );
+  });
+
   it('never shows a price made for another request: such an event goes to the DLQ', async () => {
     const id = await newQuote();
     await publish(QuotePriced, priced(id, { quantity: 99 }), { subject: id, version: 2 });
@@ -636,6 +764,8 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
   });
 
   it('orders only the caller’s READY quotes, at the quote’s price, accepting the quote in the same transaction', async () => {
+    const aliceOrders = 'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1';
+    const ordersBefore = await count(aliceOrders, [aliceId]);
     const id = await newQuote();
     const order = (client: HttpClient, quoteId: string, key?: string) =>
       client.post<Record<string, unknown> & Pick<Problem, 'detail'>>(
@@ -652,40 +782,59 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     const key = `o-${Date.now()}`;
     const placed = await order(alice, id, key);
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const [line] = placed.body.lines as Array<Record<string, unknown>>;
+    assert.equal((placed.body.lines as unknown[]).length, 1, 'a one-line order');
     assert.deepEqual(
       {
-        quoteId: placed.body.quoteId,
-        name: placed.body.name,
-        material: placed.body.material,
-        quantity: placed.body.quantity,
-        unitPriceCents: placed.body.unitPriceCents,
+        quoteId: line?.quoteId,
+        lineNo: line?.lineNo,
+        name: line?.name,
+        material: line?.material,
+        quantity: line?.quantity,
+        unitPriceCents: line?.unitPriceCents,
+        lineTotalCents: line?.totalCents,
+        lineStatus: line?.status,
+        subtotalCents: placed.body.subtotalCents,
+        minimumOrderSurchargeCents: placed.body.minimumOrderSurchargeCents,
         totalCents: placed.body.totalCents,
         currency: placed.body.currency,
         status: placed.body.status,
       },
       {
         quoteId: id,
+        lineNo: 1,
         name: 'bracket.stl',
         material: 'pla-black',
         quantity: 2,
         unitPriceCents: 1120,
+        lineTotalCents: 2240,
+        lineStatus: 'PENDING',
+        subtotalCents: 2240,
+        minimumOrderSurchargeCents: 0,
         totalCents: 2240,
         currency: 'EUR',
         status: 'PLACED',
       },
     );
     assert.equal((await getQuote(alice, id)).status, 'ACCEPTED');
-    const [event] = await shop.query<{ payload: { item: Record<string, unknown> } }>(
-      "SELECT payload FROM outbox WHERE type = 'fabflow.shop.order.placed.v1' AND subject = $1",
-      [placed.body.id],
-    );
-    assert.deepEqual(event?.payload.item, {
-      quoteId: id,
-      name: 'bracket.stl',
-      material: 'pla-black',
-      quantity: 2,
-      unitPriceCents: 1120,
-    });
+    const [event] = await shop.query<{
+      payload: { lines: Array<Record<string, unknown>>; totalCents: number };
+    }>("SELECT payload FROM outbox WHERE type = 'fabflow.shop.order.placed.v2' AND subject = $1", [
+      placed.body.id,
+    ]);
+    assert.deepEqual(event?.payload.lines, [
+      {
+        lineId: line?.lineId,
+        lineNo: 1,
+        quoteId: id,
+        name: 'bracket.stl',
+        material: 'pla-black',
+        quantity: 2,
+        unitPriceCents: 1120,
+        totalCents: 2240,
+      },
+    ]);
+    assert.equal(event?.payload.totalCents, 2240);
     // A retry gets the first answer again (201, same order), marked as a replay.
     const replay = await order(alice, id, key);
     assert.equal(replay.status, 201);
@@ -738,8 +887,8 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     );
 
     assert.equal(
-      await count('SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [aliceId]),
-      1,
+      await count(aliceOrders, [aliceId]),
+      ordersBefore + 1,
       'one order, from the one READY quote',
     );
   });
@@ -814,7 +963,7 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     assert.equal(placed.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
     const orderId = (JSON.parse(placed[0]!.text) as { id: string }).id;
     assert.equal(
-      await count('SELECT count(*)::int AS n FROM orders WHERE quote_id = $1', [quoteId]),
+      await count('SELECT count(*)::int AS n FROM order_lines WHERE quote_id = $1', [quoteId]),
       1,
       'one order',
     );

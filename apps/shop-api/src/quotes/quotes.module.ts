@@ -6,12 +6,14 @@ import { UploadsModule } from '../uploads/uploads.module';
 import { QuoteFailedHandler } from './events/quote-failed.handler';
 import { QuotePricedHandler } from './events/quote-priced.handler';
 import { QuoteProgressedHandler } from './events/quote-progressed.handler';
+import { QuoteReviewedHandler } from './events/quote-reviewed.handler';
 import { QuoteEventStreams } from './quote-event-streams';
 import { QuoteEventsHub } from './quote-events.hub';
 import { QuoteExpiryService } from './quote-expiry.service';
 import { QuoteMetrics } from './quote-metrics';
 import { QuoteNotifier } from './quote-notifier';
 import { QuoteProjection } from './quote.projection';
+import { QuoteReviewProjection } from './quote-review.projection';
 import { QuotesController } from './quotes.controller';
 import { QuotesRepository } from './quotes.repository';
 import { QuotesService } from './quotes.service';
@@ -31,6 +33,8 @@ import { QuotesService } from './quotes.service';
     QuoteProgressedHandler,
     QuotePricedHandler,
     QuoteFailedHandler,
+    QuoteReviewProjection,
+    QuoteReviewedHandler,
   ],
   exports: [QuotesService, QuotesRepository, QuoteNotifier, QuoteMetrics],
 })

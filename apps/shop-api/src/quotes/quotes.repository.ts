@@ -65,6 +65,33 @@ export class QuotesRepository {
     return this.withFile(tx).where('quotes.id', '=', id).forUpdate('quotes').executeTakeFirst();
   }
 
+  /**
+   * Locks several quotes at once, in id order: two orders sharing quotes lock them in the same
+   * order, so they wait for each other instead of deadlocking.
+   */
+  lockMany(tx: Transaction<ShopDatabase>, ids: readonly string[]): Promise<QuoteWithFile[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.withFile(tx)
+      .where('quotes.id', 'in', ids)
+      .orderBy('quotes.id')
+      .forUpdate('quotes')
+      .execute();
+  }
+
+  /** Moves several quotes to one status (one statement), bumping each revision. */
+  async setStatus(
+    tx: Transaction<ShopDatabase>,
+    ids: readonly string[],
+    status: QuoteStatus,
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    await tx
+      .updateTable('quotes')
+      .set({ status, revision: sql`revision + 1`, updated_at: new Date() })
+      .where('id', 'in', ids)
+      .execute();
+  }
+
   /** Applies a change and bumps the row's revision (the id of the next progress-stream event). */
   async update(tx: Transaction<ShopDatabase>, id: string, change: QuoteChange): Promise<void> {
     await tx

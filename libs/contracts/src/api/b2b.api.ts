@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OrderStatus, QuoteStatus } from '../statuses';
+import { CancellationOutcome } from '../events/work-order.events';
+import { OrderLineStatus, OrderStatus, QuoteStatus } from '../statuses';
 import { CreateQuoteRequest, MultipartUploadTicket, SingleUploadTicket } from './quotes.api';
 import {
   ApiKeyScope,
@@ -228,6 +229,14 @@ export const B2bQuoteAccepted = z.object({
 /** `POST /b2b/v1/quotes/:id/accept`: no fields (yet); an empty object or no body. */
 export const AcceptQuoteRequest = z.strictObject({}).default({});
 
+/**
+ * `POST /b2b/v1/orders`: one order of 1 to 50 READY quotes of the organisation, each once, in one
+ * currency (more lines, or a quote twice: 422 with the reason).
+ */
+export const B2bPlaceOrderRequest = z.strictObject({
+  lines: z.array(z.strictObject({ quoteId: z.uuid({ message: 'must be a UUID' }) })).min(1),
+});
+
 // Webhook payloads (`data` of the signed body {id, type, createdAt, data}).
 
 const link = z.string();
@@ -245,6 +254,8 @@ export const QuoteCompletedWebhookData = z.object({
   materialId: z.string(),
   validUntil: z.iso.datetime({ offset: true }),
   reviewReasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** REVIEWED: a manager approved it in review (maybe at an adjusted price); else ENGINE. */
+  priceSource: z.enum(['ENGINE', 'REVIEWED']),
   links: z.object({ quote: link, accept: link.nullable() }),
 });
 export const QuoteFailedWebhookData = z.object({
@@ -255,9 +266,21 @@ export const QuoteFailedWebhookData = z.object({
 });
 export const OrderStatusChangedWebhookData = z.object({
   orderId: z.uuid(),
+  /** The quote of a one-line order; null for an order of several lines (see `lines`). */
   quoteId: z.uuid().nullable(),
+  /** The order's status before and after; equal when only a line changed (one line shipped, say). */
   from: OrderStatus,
   to: OrderStatus,
+  /** Every line of the order with its status after the change. */
+  lines: z.array(
+    z.object({
+      lineId: z.uuid(),
+      lineNo: z.number().int(),
+      quoteId: z.uuid().nullable(),
+      status: OrderLineStatus,
+      cancellationOutcome: CancellationOutcome.nullable(),
+    }),
+  ),
   at: z.iso.datetime({ offset: true }),
   links: z.object({ order: link }),
 });

@@ -135,8 +135,19 @@ export const QuoteView = z.object({
   leadTime: LeadTimeTier,
   progress: QuoteProgressView,
   price: QuotePriceBreakdown.nullable(),
+  /** Who made the price: the pricing engine, or a manager's review (null until priced). */
+  priceSource: z.enum(['ENGINE', 'REVIEWED']).nullable(),
   model: QuoteModelSummary.nullable(),
   reviewReasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** A manager's review of a NEEDS_REVIEW quote: the decision and its reason (null: none). */
+  review: z
+    .object({
+      decision: z.enum(['APPROVED', 'REJECTED']),
+      reason: z.string().nullable(),
+      reviewedAt: z.iso.datetime({ offset: true }),
+    })
+    .nullable(),
+  /** Why it failed; a rejection in review has the code REJECTED_IN_REVIEW and the manager's reason. */
   failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
   validUntil: z.iso.datetime({ offset: true }).nullable(),
   createdAt: z.iso.datetime({ offset: true }),

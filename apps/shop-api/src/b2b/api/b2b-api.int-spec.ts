@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { z } from 'zod';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { generateApiKey } from '@fabflow/auth';
 import {
@@ -11,20 +12,25 @@ import {
   ApiKeyIssued,
   B2bCreateQuoteRequest,
   B2bModelTicket,
+  B2bPlaceOrderRequest,
   B2bQuoteAccepted,
   CreateUploadRequest,
   ModelFileView,
-  OrderApproved,
-  OrderPlaced,
+  OrderApprovedV2,
+  OrderCancelledByCustomer,
+  OrderPlacedV2,
   OrderReceived,
   OrganisationChanged,
   PriceListPublished,
   QuoteFailed,
   QuotePriced,
   QuoteRequested,
+  QuoteReviewed,
   QuoteView,
+  ShopCancelOrderRequest,
   ShopOrderList,
   ShopOrderView,
+  WorkOrderStatusChangedV2,
   type EventData,
   type EventDefinition,
 } from '@fabflow/contracts';
@@ -393,9 +399,14 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
     const orderId = accepted.body.id as string;
     const placed = JSON.parse(
-      (await sent(OrderPlaced.type, orderId)).content.toString(),
-    ) as EventData<typeof OrderPlaced>;
+      (await sent(OrderPlacedV2.type, orderId)).content.toString(),
+    ) as EventData<typeof OrderPlacedV2>;
     assert.equal(placed.customerId, organisationId);
+    assert.equal(placed.channel, 'B2B');
+    assert.deepEqual(
+      placed.lines.map((l) => [l.lineNo, l.quoteId, l.quantity, l.totalCents]),
+      [[1, quoteId, 4, 2240]],
+    );
 
     const received = await publish(
       OrderReceived,
@@ -408,11 +419,12 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
       { subject: orderId, version: 1, id: received },
     );
     const approved = await publish(
-      OrderApproved,
+      OrderApprovedV2,
       {
         orderId,
         customerId: organisationId,
-        item: placed.item,
+        channel: 'B2B',
+        lines: placed.lines,
         approvedBy: randomUUID(),
         dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
         priority: 'NORMAL',
@@ -431,12 +443,28 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     );
     assert.deepEqual(
       rows.map((r) => {
-        const d = (JSON.parse(r.body) as { data: { from: string; to: string } }).data;
-        return [r.event_id, d.from, d.to];
+        const d = (
+          JSON.parse(r.body) as {
+            data: { from: string; to: string; quoteId: string; lines: Array<{ status: string }> };
+          }
+        ).data;
+        return [r.event_id, d.from, d.to, d.quoteId, d.lines.map((l) => l.status)];
       }),
       [
-        [webhookEventId(received, 'order.status_changed'), 'PLACED', 'AWAITING_CONFIRMATION'],
-        [webhookEventId(approved, 'order.status_changed'), 'AWAITING_CONFIRMATION', 'CONFIRMED'],
+        [
+          webhookEventId(received, 'order.status_changed'),
+          'PLACED',
+          'AWAITING_CONFIRMATION',
+          quoteId,
+          ['PENDING'],
+        ],
+        [
+          webhookEventId(approved, 'order.status_changed'),
+          'AWAITING_CONFIRMATION',
+          'CONFIRMED',
+          quoteId,
+          ['PENDING'],
+        ],
       ],
     );
     const order = await api.get(`/b2b/v1/orders/${orderId}`);
@@ -473,6 +501,242 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.ok(dns.queries.includes('intranet.acme.example/A'), 'resolved by the test DNS');
+  });
+
+  const readyQuote = async (quantity: number) => {
+    const quoteId = await newQuote(quantity);
+    await handled(
+      await publish(QuotePriced, priced(quoteId, quantity), { subject: quoteId, version: 2 }),
+    );
+    return quoteId;
+  };
+  const ordersUsed = async () =>
+    ((await api.get('/b2b/v1/me')).body as { quotas: { orders: { used: number } } }).quotas.orders
+      .used;
+  const statusChanges = async (orderId: string) =>
+    (
+      await deliveries(
+        "event_type = 'order.status_changed' AND body::jsonb->'data'->>'orderId' = $1",
+        [orderId],
+      )
+    ).map((r) => {
+      const d = (
+        JSON.parse(r.body) as {
+          data: {
+            from: string;
+            to: string;
+            quoteId: string | null;
+            lines: Array<{ lineNo: number; status: string; cancellationOutcome: string | null }>;
+          };
+        }
+      ).data;
+      return [d.from, d.to, d.quoteId, d.lines.map((l) => `${l.lineNo}:${l.status}`)];
+    });
+
+  it('places a multi-line order in one request: its lines, OrderPlaced v2 as B2B, one unit of the daily order quota; 51 lines or a quote twice are a 422 and write nothing', async () => {
+    const q1 = await readyQuote(2);
+    const q2 = await readyQuote(5);
+    const used = await ordersUsed();
+    const orders = 'SELECT count(*)::int AS n FROM orders WHERE customer_id = $1';
+    const before = (await shop.query<{ n: number }>(orders, [organisationId]))[0]!.n;
+    const tooMany = await post('/b2b/v1/orders', {
+      lines: Array.from({ length: 51 }, () => ({ quoteId: randomUUID() })),
+    });
+    assert.equal(tooMany.status, 422, JSON.stringify(tooMany.body));
+    assert.match(
+      tooMany.body.detail as string,
+      /^an order has at most 50 lines \(51 given\): split it into several orders$/,
+    );
+    const twice = await post('/b2b/v1/orders', { lines: [{ quoteId: q1 }, { quoteId: q1 }] });
+    assert.equal(twice.status, 422, JSON.stringify(twice.body));
+    assert.match(twice.body.detail as string, new RegExp(`^quote ${q1} is named twice`));
+    const notOurs = randomUUID();
+    const unknown = await post('/b2b/v1/orders', {
+      lines: [{ quoteId: q1 }, { quoteId: notOurs }],
+    });
+    assert.equal(unknown.status, 404, JSON.stringify(unknown.body));
+    assert.match(unknown.body.detail as string, new RegExp(`^quote ${notOurs} not found$`));
+    assert.equal((await shop.query<{ n: number }>(orders, [organisationId]))[0]!.n, before);
+    assert.equal(await ordersUsed(), used, 'a refused order takes no quota');
+
+    const placed = await post('/b2b/v1/orders', { lines: [{ quoteId: q1 }, { quoteId: q2 }] });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+    const order = placed.body as z.infer<typeof ShopOrderView>;
+    assert.equal(placed.headers.get('location'), `/b2b/v1/orders/${order.id}`);
+    assert.deepEqual(
+      [
+        order.channel,
+        order.lines.map((l) => [l.lineNo, l.quoteId, l.quantity, l.status]),
+        order.totalCents,
+      ],
+      [
+        'B2B',
+        [
+          [1, q1, 2, 'PENDING'],
+          [2, q2, 5, 'PENDING'],
+        ],
+        4480,
+      ],
+    );
+    const event = JSON.parse(
+      (await sent(OrderPlacedV2.type, order.id)).content.toString(),
+    ) as EventData<typeof OrderPlacedV2>;
+    assert.deepEqual(
+      [event.customerId, event.channel, event.lines.map((l) => l.lineId), event.totalCents],
+      [organisationId, 'B2B', order.lines.map((l) => l.lineId), 4480],
+    );
+    assert.equal(await ordersUsed(), used + 1, 'one order, one unit of the quota');
+    for (const q of [q1, q2])
+      assert.equal((await api.get(`/b2b/v1/quotes/${q}`)).body.status, 'ACCEPTED');
+  });
+
+  it('tells every step of an order with its lines (order.status_changed as lines ship one by one) and cancels an order before production, releasing its quote', async () => {
+    const [q1, q2, q3, q4] = [
+      await readyQuote(1),
+      await readyQuote(1),
+      await readyQuote(1),
+      await readyQuote(1),
+    ];
+    const shipped = (
+      await post('/b2b/v1/orders', {
+        lines: [{ quoteId: q1 }, { quoteId: q2 }, { quoteId: q3 }],
+      })
+    ).body as z.infer<typeof ShopOrderView>;
+    const step = (
+      lineNo: number,
+      orderStatus: 'PARTIALLY_SHIPPED' | 'SHIPPED',
+      version: number,
+    ) => ({
+      workOrderId: randomUUID(),
+      orderId: shipped.id,
+      lineId: shipped.lines[lineNo - 1]!.lineId,
+      from: 'PACKED' as const,
+      to: 'SHIPPED' as const,
+      lineStatus: 'SHIPPED' as const,
+      lineVersion: 6,
+      orderStatus,
+      orderVersion: version,
+      changedBy: randomUUID(),
+      holdReason: null,
+    });
+    for (const [lineNo, status, version] of [
+      [1, 'PARTIALLY_SHIPPED', 6],
+      [2, 'PARTIALLY_SHIPPED', 7],
+      [3, 'SHIPPED', 8],
+    ] as const) {
+      const e = step(lineNo, status, version);
+      await handled(
+        await publish(WorkOrderStatusChangedV2, e, { subject: e.workOrderId, version: 6 }),
+      );
+    }
+    assert.deepEqual(await statusChanges(shipped.id), [
+      ['PLACED', 'PARTIALLY_SHIPPED', null, ['1:SHIPPED', '2:PENDING', '3:PENDING']],
+      // Only a line moved: the order stays PARTIALLY_SHIPPED, the client still hears of it.
+      ['PARTIALLY_SHIPPED', 'PARTIALLY_SHIPPED', null, ['1:SHIPPED', '2:SHIPPED', '3:PENDING']],
+      ['PARTIALLY_SHIPPED', 'SHIPPED', null, ['1:SHIPPED', '2:SHIPPED', '3:SHIPPED']],
+    ]);
+    const late = await post(`/b2b/v1/orders/${shipped.id}/cancel`, {});
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    assert.match(
+      late.body.detail as string,
+      /production has started on line 1 \(SHIPPED\), line 2 \(SHIPPED\), line 3 \(SHIPPED\)/,
+    );
+
+    const single = (await post(`/b2b/v1/quotes/${q4}/accept`, undefined)).body as z.infer<
+      typeof ShopOrderView
+    >;
+    const cancelled = await post(`/b2b/v1/orders/${single.id}/cancel`, {
+      reason: 'the assembly was redesigned',
+    });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.deepEqual(
+      [cancelled.body.status, (cancelled.body as z.infer<typeof ShopOrderView>).cancellation?.by],
+      ['CANCELLED', 'CUSTOMER'],
+    );
+    assert.deepEqual(await statusChanges(single.id), [
+      ['PLACED', 'CANCELLED', q4, ['1:CANCELLED']],
+    ]);
+    assert.equal((await api.get(`/b2b/v1/quotes/${q4}`)).body.status, 'READY', 'released');
+    assert.ok(await sent(OrderCancelledByCustomer.type, single.id));
+  });
+
+  it('tells a B2B client of a review: quote.completed READY with the reviewed price, or quote.failed with the reason, one webhook per review event', async () => {
+    const inReview = async () => {
+      const quoteId = await newQuote(2);
+      await handled(
+        await publish(
+          QuotePriced,
+          { ...priced(quoteId, 2), status: 'NEEDS_REVIEW' },
+          { subject: quoteId, version: 2 },
+        ),
+      );
+      return quoteId;
+    };
+    const review = (quoteId: string, approved: boolean): EventData<typeof QuoteReviewed> => ({
+      quoteId,
+      customerId: organisationId,
+      decision: approved ? 'APPROVED' : 'REJECTED',
+      reviewedBy: randomUUID(),
+      reason: approved ? null : 'the part is larger than any of our machines: split it into two',
+      price: approved ? PRICE : null,
+      leadTime: null,
+      validUntil: approved ? new Date(Date.now() + 20 * 86_400_000).toISOString() : null,
+      reviewedAt: new Date().toISOString(),
+    });
+    const approvedId = await inReview();
+    const approval = await publish(QuoteReviewed, review(approvedId, true), {
+      subject: approvedId,
+      version: 2,
+    });
+    await publish(QuoteReviewed, review(approvedId, true), {
+      subject: approvedId,
+      version: 2,
+      id: approval,
+    });
+    await handled(approval);
+    const completed = await deliveries(
+      "event_type = 'quote.completed' AND body::jsonb->'data'->>'quoteId' = $1",
+      [approvedId],
+    );
+    assert.deepEqual(
+      completed.map((r) => {
+        const d = (
+          JSON.parse(r.body) as { data: { status: string; priceSource: string; priceMode: string } }
+        ).data;
+        return [d.status, d.priceSource, d.priceMode];
+      }),
+      [
+        ['NEEDS_REVIEW', 'ENGINE', 'INDICATIVE'],
+        ['READY', 'REVIEWED', 'FIRM'],
+      ],
+    );
+    assert.equal(completed[1]!.event_id, webhookEventId(approval, 'quote.completed'));
+
+    const rejectedId = await inReview();
+    const rejection = await publish(QuoteReviewed, review(rejectedId, false), {
+      subject: rejectedId,
+      version: 2,
+    });
+    await handled(rejection);
+    const failed = await deliveries(
+      "event_type = 'quote.failed' AND body::jsonb->'data'->>'quoteId' = $1",
+      [rejectedId],
+    );
+    assert.deepEqual(
+      failed.map((r) => [
+        r.event_id,
+        (JSON.parse(r.body) as { data: { failure: unknown } }).data.failure,
+      ]),
+      [
+        [
+          webhookEventId(rejection, 'quote.failed'),
+          {
+            code: 'REJECTED_IN_REVIEW',
+            reason: 'the part is larger than any of our machines: split it into two',
+          },
+        ],
+      ],
+    );
   });
 
   it('serves the committed OpenAPI document: every B2B route under the api-key scheme, POSTs with Idempotency-Key, examples that the schemas accept', async () => {
@@ -512,6 +776,8 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
       ['/b2b/v1/quotes/{id}', 'get', 200, QuoteView],
       ['/b2b/v1/quotes/{id}/accept', 'post', 201, ShopOrderView, AcceptQuoteRequest],
       ['/b2b/v1/orders', 'get', 200, ShopOrderList],
+      ['/b2b/v1/orders', 'post', 201, ShopOrderView, B2bPlaceOrderRequest],
+      ['/b2b/v1/orders/{id}/cancel', 'post', 200, ShopOrderView, ShopCancelOrderRequest],
       ['/b2b/v1/orders/{id}', 'get', 200, ShopOrderView],
     ];
     for (const [path, method, status, response, request] of cases) {

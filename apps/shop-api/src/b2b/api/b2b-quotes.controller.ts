@@ -15,7 +15,7 @@ import { Endpoint } from '@fabflow/platform';
 import { ScopedIdempotencyKey } from '../../idempotency/idempotent.decorator';
 import { toOrderView } from '../../orders/order.mapper';
 import { orderProblem } from '../../orders/order.problems';
-import { OrdersService } from '../../orders/orders.service';
+import { OrderPlacement } from '../../orders/order-placement.service';
 import { toQuoteView } from '../../quotes/quote.mapper';
 import { quoteRequestProblem, type QuoteRoutes } from '../../quotes/quote.problems';
 import { QuotesService } from '../../quotes/quotes.service';
@@ -35,7 +35,7 @@ import {
 } from './b2b-examples';
 
 /** The B2B API's routes, in its problems about quotes and orders. */
-const B2B_QUOTE_ROUTES: QuoteRoutes = {
+export const B2B_QUOTE_ROUTES: QuoteRoutes = {
   files: B2B_MODEL_ROUTES,
   materials: '/materials',
   quotes: '/b2b/v1/quotes',
@@ -51,7 +51,7 @@ const B2B_QUOTE_ROUTES: QuoteRoutes = {
 export class B2bQuotesController {
   constructor(
     private readonly quotes: QuotesService,
-    private readonly orders: OrdersService,
+    private readonly placement: OrderPlacement,
     private readonly quotas: B2bQuotas,
   ) {}
 
@@ -130,7 +130,7 @@ export class B2bQuotesController {
   @RequireScope('orders:write')
   @Endpoint({
     summary:
-      'Accept a READY quote: places the order (its model, material, quantity and price); 409 with the reason when the quote is not READY; counts against the daily order quota (Idempotency-Key required)',
+      'Accept a READY quote: places a one-line order (its model, material, quantity and price; several quotes in one order: POST /b2b/v1/orders); 409 with the reason when the quote is not READY; counts against the daily order quota (Idempotency-Key required)',
     params: IdParam,
     body: AcceptQuoteRequest,
     responses: { 201: ShopOrderView },
@@ -144,12 +144,12 @@ export class B2bQuotesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const origin = { channel: 'B2B' as const, admit: () => this.quotas.take(p, 'orders', reply) };
-    const { order, history } = await this.orders
-      .place(p.organisation.id, { quoteId: params.id }, origin)
+    const placed = await this.placement
+      .place(p.organisation.id, { quoteIds: [params.id] }, origin)
       .catch((err: unknown) => {
         throw orderProblem(err, B2B_QUOTE_ROUTES);
       });
-    void reply.header('location', `/b2b/v1/orders/${order.id}`);
-    return toOrderView(order, history);
+    void reply.header('location', `/b2b/v1/orders/${placed.order.id}`);
+    return toOrderView(placed);
   }
 }

@@ -39,6 +39,7 @@ export function quoteCompleted(q: QuoteFacts, src: SourceEvent): WebhookEvent {
     materialId: q.material_id,
     validUntil: q.valid_until!.toISOString(),
     reviewReasons: q.review_reasons,
+    priceSource: q.price_source ?? 'ENGINE',
     links: {
       quote: `/b2b/v1/quotes/${q.id}`,
       accept: q.status === 'READY' ? `/b2b/v1/quotes/${q.id}/accept` : null,
@@ -58,7 +59,7 @@ export function quoteFailed(q: QuoteFacts, src: SourceEvent): WebhookEvent {
   return event(q.customer_id, 'quote.failed', data, src);
 }
 
-/** `order.status_changed`: a B2B order moved from one status to another. */
+/** `order.status_changed`: a B2B order (or one of its lines) moved; every line's status with it. */
 export function orderStatusChanged(
   o: OrderFacts,
   from: OrderStatus,
@@ -67,9 +68,16 @@ export function orderStatusChanged(
 ): WebhookEvent {
   const data: z.infer<typeof OrderStatusChangedWebhookData> = {
     orderId: o.id,
-    quoteId: o.quote_id,
+    quoteId: o.lines.length === 1 ? o.lines[0]!.quote_id : null,
     from,
     to,
+    lines: o.lines.map((l) => ({
+      lineId: l.id,
+      lineNo: l.line_no,
+      quoteId: l.quote_id,
+      status: l.status,
+      cancellationOutcome: l.cancellation_outcome,
+    })),
     at: new Date(src.time).toISOString(),
     links: { order: `/b2b/v1/orders/${o.id}` },
   };

@@ -50,10 +50,38 @@ describe('the AsyncAPI document of the B2B webhooks', () => {
   });
 
   it('gives body schemas that the bodies of real webhook events satisfy', () => {
-    const order = { id: uuidv7(), customer_id: uuidv7(), quote_id: null, channel: 'B2B' as const };
-    const changed = bodyOf(orderStatusChanged(order, 'PLACED', 'CONFIRMED', source));
+    const line = (n: number, status: 'SHIPPED' | 'PENDING') => ({
+      id: uuidv7(),
+      line_no: n,
+      quote_id: uuidv7(),
+      status,
+      cancellation_outcome: null,
+    });
+    const order = {
+      id: uuidv7(),
+      customer_id: uuidv7(),
+      channel: 'B2B' as const,
+      lines: [line(1, 'SHIPPED'), line(2, 'PENDING')],
+    };
+    const changed = bodyOf(orderStatusChanged(order, 'IN_PRODUCTION', 'PARTIALLY_SHIPPED', source));
     const payload = messageOf('order.status_changed').payload;
     assert.ok(ajv.validate(payload, changed), ajv.errorsText());
+    assert.deepEqual(
+      (changed.data as { lines: Array<{ lineNo: number; status: string }> }).lines.map((l) => [
+        l.lineNo,
+        l.status,
+      ]),
+      [
+        [1, 'SHIPPED'],
+        [2, 'PENDING'],
+      ],
+      'every line with its status',
+    );
+    assert.equal(
+      ajv.validate(payload, { ...changed, data: { ...(changed.data as object), lines: [{}] } }),
+      false,
+      'a line needs its fields',
+    );
     assert.equal(ajv.validate(payload, { ...changed, type: 'quote.failed' }), false);
     const quote = {
       id: uuidv7(),

@@ -19,8 +19,7 @@ export class OrderReceivedHandler implements EventHandler<ShopDatabase, typeof O
         version: e.version,
         source: 'crm',
         note: null,
-        eventId: e.id,
-        occurredAt: e.time,
+        event: e,
       },
       ctx.logger,
     );

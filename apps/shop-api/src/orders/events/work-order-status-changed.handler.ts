@@ -1,34 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { WorkOrderStatusChanged, type EventData } from '@fabflow/contracts';
+import { WorkOrderStatusChangedV2, type EventData } from '@fabflow/contracts';
 import type { EventEnvelope, EventHandler, HandlerContext } from '@fabflow/messaging';
 import type { ShopDatabase } from '../../shop.database';
-import { OrderStatusProjection } from '../order-status.projection';
+import { ProductionProjection } from '../production.projection';
 
+/** A work order moved: its line's and its order's derived statuses, each by its own version. */
 @Injectable()
 export class WorkOrderStatusChangedHandler implements EventHandler<
   ShopDatabase,
-  typeof WorkOrderStatusChanged
+  typeof WorkOrderStatusChangedV2
 > {
-  readonly event = WorkOrderStatusChanged;
-  constructor(private readonly projection: OrderStatusProjection) {}
+  readonly event = WorkOrderStatusChangedV2;
+  constructor(private readonly projection: ProductionProjection) {}
 
   handle(
     ctx: HandlerContext<ShopDatabase>,
-    e: EventEnvelope<EventData<typeof WorkOrderStatusChanged>>,
+    e: EventEnvelope<EventData<typeof WorkOrderStatusChangedV2>>,
   ) {
-    return this.projection.apply(
-      ctx.tx,
-      {
-        orderId: e.data.orderId,
-        target: e.data.orderStatus,
-        stream: 'workOrder',
-        version: e.version,
-        source: 'mes',
-        note: `production: ${e.data.to}`,
-        eventId: e.id,
-        occurredAt: e.time,
-      },
-      ctx.logger,
-    );
+    return this.projection.workOrderChanged(ctx, e.data, e);
   }
 }

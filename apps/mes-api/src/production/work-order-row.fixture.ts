@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { WorkOrderStatus } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
-import { lineStatus, orderStatus, type LineState } from '../production/production-status';
+import { lineStatus, orderStatus, type LineState } from './production-status';
 
 export interface WorkOrderRowSeed {
   status?: WorkOrderStatus;
