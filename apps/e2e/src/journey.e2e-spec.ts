@@ -49,7 +49,12 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     assert.equal(placed.body.totalCents, 2500);
     assert.equal((await shop.get(`/quotes/${quoteId}`)).body.status, 'ACCEPTED');
     const received = await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
-    assert.equal(received.quoteId, quoteId, 'the manager sees the quote the order came from');
+    const crmLines = received.lines as Array<{ quoteId: string }>;
+    assert.deepEqual(
+      crmLines.map((l) => l.quoteId),
+      [quoteId],
+      'the manager sees the quote the order came from',
+    );
     await waitForShopStatus(shop, orderId, 'AWAITING_CONFIRMATION');
 
     const approved = await crm.post(`/orders/${orderId}/approve`, {
@@ -85,7 +90,7 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     const types = timeline.body.entries.map((e) => e.type);
     for (const t of [
       'fabflow.shop.order.placed.v2',
-      'fabflow.crm.order.approved.v1',
+      'fabflow.crm.order.approved.v2',
       'fabflow.mes.workorder.created.v2',
     ]) {
       assert.ok(types.includes(t), `timeline has ${t}: ${types.join(', ')}`);

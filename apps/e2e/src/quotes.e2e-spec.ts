@@ -80,7 +80,11 @@ describe('quotes: upload, quote, progress and order across shop, CRM and MES (re
     assert.equal(order.body.totalCents, 5520);
     assert.equal((await waitForQuote(shop, quoteId)).status, 'ACCEPTED');
     const inCrm = await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
-    assert.deepEqual([inCrm.quoteId, inCrm.name, inCrm.totalCents], [quoteId, 'housing.stl', 5520]);
+    const crmLines = inCrm.lines as Array<{ quoteId: string; name: string }>;
+    assert.deepEqual(
+      [crmLines.map((l) => [l.quoteId, l.name]), inCrm.totalCents],
+      [[[quoteId, 'housing.stl']], 5520],
+    );
     assert.equal((await crm.post(`/orders/${orderId}/approve`, {})).status, 200);
     const wo = await waitForWorkOrder(mes, orderId);
     assert.deepEqual([wo.material, wo.quantity, wo.sku], ['petg-clear', 3, 'housing.stl']);

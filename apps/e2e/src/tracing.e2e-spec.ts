@@ -144,13 +144,13 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
       approve,
       'crm.events publish',
       'crm-api',
-      'fabflow.crm.order.approved.v1',
+      'fabflow.crm.order.approved.v2',
     );
     const mesApproved = childOf(
       approvedEvt,
       'mes.orders process',
       'mes-api',
-      'fabflow.crm.order.approved.v1',
+      'fabflow.crm.order.approved.v2',
     );
     const woCreated = childOf(
       mesApproved,
@@ -159,7 +159,7 @@ describe('tracing: each command on an order is one trace across shop, CRM and ME
       'fabflow.mes.workorder.created.v2',
     );
     childOf(woCreated, 'crm.orders process', 'crm-api', 'fabflow.mes.workorder.created.v2');
-    childOf(approvedEvt, 'shop.order-status process', 'shop-api', 'fabflow.crm.order.approved.v1');
+    childOf(approvedEvt, 'shop.order-status process', 'shop-api', 'fabflow.crm.order.approved.v2');
 
     // 3. The operator starts production: MES HTTP → mes.events → CRM and shop.
     const transition = httpSpan('POST /work-orders/:id/transitions', 'mes-api');

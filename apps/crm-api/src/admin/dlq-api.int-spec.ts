@@ -108,6 +108,7 @@ describe('crm-api admin DLQ API (real process, RabbitMQ and Postgres)', () => {
       res.body.queues.map((q) => [q.queue, q.dlq, q.depth]),
       [
         ['crm.accounts', 'crm.accounts.dlq', 0],
+        ['crm.quote-reviews', 'crm.quote-reviews.dlq', 0],
         ['crm.orders', 'crm.orders.dlq', 0],
       ],
     );

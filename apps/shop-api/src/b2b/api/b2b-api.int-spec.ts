@@ -501,6 +501,16 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.ok(dns.queries.includes('intranet.acme.example/A'), 'resolved by the test DNS');
+    // The organisation's other tests count its deliveries: this subscription goes again.
+    const removed = await api.request(
+      'DELETE',
+      `/b2b/v1/webhooks/${String(ok.body.id)}`,
+      undefined,
+      {
+        'idempotency-key': randomUUID(),
+      },
+    );
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
   });
 
   const readyQuote = async (quantity: number) => {

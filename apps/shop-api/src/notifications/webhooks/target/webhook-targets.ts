@@ -33,8 +33,8 @@ export class WebhookTargets {
     }
     if (url.username || url.password)
       return { ok: false, reason: 'url must not carry credentials' };
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      return { ok: false, reason: 'url must be https://' };
+    if (url.protocol !== 'https:' && (url.protocol !== 'http:' || !this.allowLoopback))
+      return { ok: false, reason: this.httpRefusal() };
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     let addresses: ResolvedAddress[];
     try {
@@ -43,10 +43,10 @@ export class WebhookTargets {
           ? [{ address: host, family: isIP(host) === 6 ? 6 : 4 }]
           : await this.resolve(host);
     } catch (err) {
-      return {
-        ok: false,
-        reason: `url's host ${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      };
+      // An http URL could only have been a loopback one: that is the problem to name.
+      if (url.protocol === 'http:') return { ok: false, reason: this.httpRefusal() };
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      return { ok: false, reason: `url's host ${host} does not resolve (${code})` };
     }
     if (addresses.length === 0) return { ok: false, reason: `url's host ${host} does not resolve` };
     const loopback = this.allowLoopback && addresses.every((a) => isLoopback(a.address));
@@ -59,13 +59,13 @@ export class WebhookTargets {
             reason: `url must reach a public address: ${host} resolves to ${why}`,
           };
       }
-    if (url.protocol === 'http:' && !loopback)
-      return {
-        ok: false,
-        reason: this.allowLoopback
-          ? 'url must be https:// (or http:// to the loopback interface)'
-          : 'url must be https://',
-      };
+    if (url.protocol === 'http:' && !loopback) return { ok: false, reason: this.httpRefusal() };
     return { ok: true, target: { url, address: addresses[0]! } };
+  }
+
+  private httpRefusal(): string {
+    return this.allowLoopback
+      ? 'url must be https:// (or http:// to the loopback interface)'
+      : 'url must be https://';
   }
 }
