@@ -116,7 +116,13 @@ export class OrderStream {
           this.accepted.push({ id: res.body.id as string, at: Date.now() });
           return;
         }
-        assert.ok(res.status >= 500, `order refused: ${res.status} ${JSON.stringify(res.body)}`);
+        // 5xx: nothing was decided; 409 with Retry-After: the same key is still being processed
+        // (a first attempt cut off by the fault): both are retried, as the API asks clients to.
+        const inFlight = res.status === 409 && res.headers.get('retry-after') !== null;
+        assert.ok(
+          res.status >= 500 || inFlight,
+          `order refused: ${res.status} ${JSON.stringify(res.body)}`,
+        );
       } catch (err) {
         if (err instanceof assert.AssertionError) throw err;
       }

@@ -136,12 +136,41 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const problem = toProblem(err, req.url, this.logger);
     // A 5xx, or a 429 (a daily quota used up), decided nothing: the key is free for the retry.
     if (problem.status >= 500 || problem.status === 429) {
-      await this.repo.release(c.scope, c.key);
+      await this.release(c);
       throw err;
     }
     const headers = { 'content-type': 'application/problem+json' };
     const body = Buffer.from(JSON.stringify(problem));
     await this.repo.complete(c.scope, c.key, { status: problem.status, headers, body });
     return asResponse(problem.status, headers, body);
+  }
+
+  /**
+   * Gives the key back. When the database is what failed, the release fails too: it is retried
+   * in the background (with backoff, for at most the lease) rather than left for the lease to
+   * expire, so the client's retry finds the key free within moments of the database's return.
+   */
+  private async release(c: Claim): Promise<void> {
+    try {
+      await this.repo.release(c.scope, c.key);
+    } catch (err) {
+      this.logger.warn(
+        { err: (err as Error).message },
+        'idempotency: the key could not be released; retrying in the background',
+      );
+      void this.releaseLater(c, Date.now() + this.config.IDEMPOTENCY_LEASE_MS);
+    }
+  }
+
+  private async releaseLater(c: Claim, until: number): Promise<void> {
+    for (let wait = 100; Date.now() + wait < until; wait = Math.min(wait * 2, 2000)) {
+      await sleep(wait);
+      try {
+        await this.repo.release(c.scope, c.key);
+        return;
+      } catch {
+        /* the database is still away: try again */
+      }
+    }
   }
 }
