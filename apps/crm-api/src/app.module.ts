@@ -13,7 +13,7 @@ import { OrderPlacedHandler } from './orders/events/order-placed.handler';
 import { WorkOrderCreatedHandler } from './orders/events/work-order-created.handler';
 import { WorkOrderStatusChangedHandler } from './orders/events/work-order-status-changed.handler';
 import { OrdersModule } from './orders/orders.module';
-import { StaffController } from './staff/staff.controller';
+import { StaffModule } from './staff/staff.module';
 
 /** Each subscription queue of the CRM with its handler classes: the one place they are listed. */
 const SUBSCRIPTIONS: EventSubscriptionMap = {
@@ -39,8 +39,8 @@ export class AppModule {
         EventSubscriptionsModule.forRoot(SUBSCRIPTIONS),
         OrdersModule,
         CrmB2bModule,
+        StaffModule,
       ],
-      controllers: [StaffController],
       providers: [CustomerRegisteredHandler, ServiceLifecycle],
     };
   }

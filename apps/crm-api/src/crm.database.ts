@@ -1,11 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { OrderItem, OrderStatus } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
+import type { RefreshTokenTables } from '@fabflow/platform';
 import type { z } from 'zod';
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 
-export interface CrmDatabase extends MessagingTables {
+export interface CrmDatabase extends MessagingTables, RefreshTokenTables {
   accounts: { id: string; kind: string; email: string; name: string; created_at: CreatedAt };
   staff_users: {
     id: string;
@@ -14,6 +15,7 @@ export interface CrmDatabase extends MessagingTables {
     role: 'manager' | 'operator' | 'admin';
     password_hash: string;
     created_at: CreatedAt;
+    deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   orders: {
     id: string;

@@ -139,7 +139,7 @@ export class PricingWorker {
             ? Promise.resolve()
             : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
       },
-    ]);
+    ], (check, err) => logger.warn({ check, err: err.message }, 'readiness check failed'));
     this.port = await this.http.listen(config.WORKER_METRICS_PORT, config.HOST);
 
     // Three parameters: BullMQ then passes an AbortSignal, aborted when the job's lock is lost.

@@ -4,7 +4,7 @@ import { ForbiddenException, UnauthorizedException, type ExecutionContext } from
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, Authenticators } from './auth.guard';
 import { AuthScheme, Public, Roles, routeAccess } from './route-access';
-import { TokenService } from './tokens';
+import { InvalidTokenError, type AccessTokenVerification } from './tokens';
 
 class Routes {
   @AuthScheme('api-key') b2b(this: void) {}
@@ -20,11 +20,37 @@ const ctxFor = (handler: keyof Routes, headers: Record<string, string> = {}) =>
   }) as unknown as ExecutionContext;
 
 describe('AuthGuard with another authentication scheme', () => {
-  const tokens = new TokenService('s'.repeat(40), 60);
+  // Accepts the one token "good-token" as an admin's, refuses every other.
+  const tokens: AccessTokenVerification = {
+    verify: (token) =>
+      token === 'good-token'
+        ? Promise.resolve({
+            userId: 'u',
+            role: 'admin',
+            issuer: 'fabflow-crm',
+            issuedAt: 0,
+            expiresAt: 0,
+            tokenId: 'j',
+          })
+        : Promise.reject(new InvalidTokenError('bad token')),
+  };
 
   it('refuses a route of a scheme nobody registered (fail closed, never public)', () => {
     const guard = new AuthGuard(tokens, new Reflector());
     assert.throws(() => guard.canActivate(ctxFor('b2b')), UnauthorizedException);
+  });
+
+  it('takes a valid bearer token on a token route and refuses a missing or bad one', async () => {
+    const guard = new AuthGuard(tokens, new Reflector());
+    assert.equal(
+      await guard.canActivate(ctxFor('jwt', { authorization: 'Bearer good-token' })),
+      true,
+    );
+    await assert.rejects(
+      async () => guard.canActivate(ctxFor('jwt', { authorization: 'Bearer other' })),
+      UnauthorizedException,
+    );
+    await assert.rejects(async () => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
   });
 
   it("hands the route to its scheme's authenticator, which decides alone", async () => {
@@ -45,14 +71,13 @@ describe('AuthGuard with another authentication scheme', () => {
       ForbiddenException,
     );
     // A bearer token is no way into an API-key route.
-    const { accessToken } = tokens.issue({ userId: 'u', role: 'admin' });
     await assert.rejects(
-      async () => guard.canActivate(ctxFor('b2b', { authorization: `Bearer ${accessToken}` })),
+      async () => guard.canActivate(ctxFor('b2b', { authorization: 'Bearer good-token' })),
       ForbiddenException,
     );
     assert.deepEqual(seen, ['good', 'bad', '']);
     // Other routes are unchanged: token routes still need a token.
-    assert.throws(() => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
+    await assert.rejects(async () => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
     assert.equal(guard.canActivate(ctxFor('open')), true);
     assert.throws(() => authenticators.register('api-key', { authenticate: async () => {} }));
   });

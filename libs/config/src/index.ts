@@ -4,3 +4,4 @@ export * from './common-env';
 export * from './storage-env';
 export * from './rate-limit-env';
 export * from './pricing-env';
+export * from './auth-env';

@@ -14,3 +14,4 @@ export * from './openapi/openapi-schema';
 export * from './openapi/openapi-document';
 export * from './openapi/idempotent-posts.decorator';
 export * from './openapi/service-description';
+export * from './auth';

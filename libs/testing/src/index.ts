@@ -12,3 +12,4 @@ export * from './sse-client';
 export * from './sse-recorder';
 export * from './metrics-scrape';
 export * from './pricing-fixtures';
+export * from './test-token-issuer';

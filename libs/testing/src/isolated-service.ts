@@ -41,6 +41,8 @@ export class IsolatedService {
         REDIS_URL: testEnv.TEST_REDIS_URL,
         OUTBOX_POLL_MS: '200',
         RETRY_DELAYS_MS: '100,200',
+        // Token revocations stay within this test's service.
+        AUTH_REDIS_PREFIX: uniqueName(`auth-${label}`),
         ...env,
       },
       label,
