@@ -102,7 +102,11 @@ describe('service boot in production with real values', () => {
   let vhost: TestVhost;
   let s3: EmbeddedS3Server;
   let s3Dir: string;
-  const databases = { shop: uniqueName('t_prod_shop'), crm: uniqueName('t_prod_crm'), mes: uniqueName('t_prod_mes') };
+  const databases = {
+    shop: uniqueName('t_prod_shop'),
+    crm: uniqueName('t_prod_crm'),
+    mes: uniqueName('t_prod_mes'),
+  };
   const started: ServiceProcess[] = [];
 
   before(async () => {
@@ -111,7 +115,10 @@ describe('service boot in production with real values', () => {
     s3Dir = mkdtempSync(join(tmpdir(), 'fabflow-prodboot-s3-'));
     s3 = await EmbeddedS3Server.start({
       dir: s3Dir,
-      credentials: { accessKeyId: 'prod-like-access-key', secretAccessKey: 'prod-like-secret-key-0123' },
+      credentials: {
+        accessKeyId: 'prod-like-access-key',
+        secretAccessKey: 'prod-like-secret-key-0123',
+      },
     });
   });
   after(async () => {
@@ -193,7 +200,6 @@ describe('service boot in production with real values', () => {
 });
 
 describe('OpenAPI documents', () => {
-
   let sys: FabflowSystem;
   before(async () => {
     sys = await FabflowSystem.start('docs');

@@ -117,29 +117,33 @@ export class PricingWorker {
     });
     const handlers = new JobHandlerRegistry([processor], PRICING_JOB_NAMES);
 
-    this.http = new WorkerHttpServer(registry, [
-      { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db)) },
-      {
-        name: 'redis',
-        check: async () => {
-          if ((await this.queueRedis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+    this.http = new WorkerHttpServer(
+      registry,
+      [
+        { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db)) },
+        {
+          name: 'redis',
+          check: async () => {
+            if ((await this.queueRedis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+          },
         },
-      },
-      {
-        name: 'rabbitmq',
-        check: () =>
-          this.runtime.connection.connected
-            ? Promise.resolve()
-            : Promise.reject(new Error('not connected')),
-      },
-      {
-        name: 'worker',
-        check: () =>
-          this.worker?.isRunning() && !this.stopping
-            ? Promise.resolve()
-            : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
-      },
-    ], (check, err) => logger.warn({ check, err: err.message }, 'readiness check failed'));
+        {
+          name: 'rabbitmq',
+          check: () =>
+            this.runtime.connection.connected
+              ? Promise.resolve()
+              : Promise.reject(new Error('not connected')),
+        },
+        {
+          name: 'worker',
+          check: () =>
+            this.worker?.isRunning() && !this.stopping
+              ? Promise.resolve()
+              : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
+        },
+      ],
+      (check, err) => logger.warn({ check, err: err.message }, 'readiness check failed'),
+    );
     this.port = await this.http.listen(config.WORKER_METRICS_PORT, config.HOST);
 
     // Three parameters: BullMQ then passes an AbortSignal, aborted when the job's lock is lost.

@@ -43,7 +43,8 @@ function issuerOf(token: string): TokenIssuerId {
 
 function refusal(err: unknown): Error {
   if (err instanceof KeysUnavailableError) return err;
-  if (err instanceof errors.JWTExpired) return new InvalidTokenError('the access token has expired');
+  if (err instanceof errors.JWTExpired)
+    return new InvalidTokenError('the access token has expired');
   if (err instanceof errors.JWTClaimValidationFailed)
     return new InvalidTokenError(`the access token is not valid here (${err.claim})`);
   return new InvalidTokenError('the access token is invalid (bad signature or malformed)');

@@ -58,11 +58,9 @@ export class SigningKeys {
     const [first] = keys;
     if (!first) throw new Error('a signing key set needs at least one key');
     const key = await importJWK(first as JWK, first.alg);
-    if (!('type' in key) || key.type !== 'private') throw new Error(`key ${first.kid} is not private`);
-    return new SigningKeys(
-      { kid: first.kid, alg: first.alg, key: key as CryptoKey },
-      { keys: keys.map(publicJwk) },
-    );
+    if (!('type' in key) || key.type !== 'private')
+      throw new Error(`key ${first.kid} is not private`);
+    return new SigningKeys({ kid: first.kid, alg: first.alg, key }, { keys: keys.map(publicJwk) });
   }
 }
 
@@ -75,6 +73,6 @@ export async function generateSigningJwk(
   });
   const jwk = await exportJWK(privateKey);
   const material = { ...jwk, alg } as PrivateSigningJwk;
-  const kid = await calculateJwkThumbprint(publicJwk({ ...material, kid: '' }) as JWK);
+  const kid = await calculateJwkThumbprint(publicJwk({ ...material, kid: '' }));
   return { ...material, kid };
 }

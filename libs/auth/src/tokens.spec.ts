@@ -19,7 +19,11 @@ async function issuerWith(id: TokenIssuerId, jwks: PrivateSigningJwk[], ttl = 60
   return { keys, issuer: new AccessTokenIssuer(id, keys, ttl) };
 }
 
-function verifier(audience: (typeof SERVICE_IDS)[keyof typeof SERVICE_IDS], issuers: Array<[TokenIssuerId, IssuerKeys]>, revocations = new RevocationList()) {
+function verifier(
+  audience: (typeof SERVICE_IDS)[keyof typeof SERVICE_IDS],
+  issuers: Array<[TokenIssuerId, IssuerKeys]>,
+  revocations = new RevocationList(),
+) {
   return new AccessTokenVerifier({ audience, issuers: new Map(issuers), revocations });
 }
 
@@ -43,9 +47,15 @@ describe('access tokens: signed by their issuer, verified with its public keys',
     assert.equal(claims.role, 'operator');
     assert.equal(claims.exp! - claims.iat!, 60);
     assert.match(String(claims.jti), /^[0-9a-f-]{36}$/);
-    const again = decodeJwt((await staff.issuer.issue({ userId: 'u1', role: 'operator' })).accessToken);
+    const again = decodeJwt(
+      (await staff.issuer.issue({ userId: 'u1', role: 'operator' })).accessToken,
+    );
     assert.notEqual(again.jti, claims.jti);
-    assert.deepEqual(decodeProtectedHeader(accessToken), { alg: 'EdDSA', kid: staffKey.kid, typ: 'at+jwt' });
+    assert.deepEqual(decodeProtectedHeader(accessToken), {
+      alg: 'EdDSA',
+      kid: staffKey.kid,
+      typ: 'at+jwt',
+    });
     assert.equal(staff.keys.jwks.keys[0]!.kid, staffKey.kid);
     assert.equal('d' in staff.keys.jwks.keys[0]!, false, 'the JWKS has no private part');
   });
@@ -65,11 +75,17 @@ describe('access tokens: signed by their issuer, verified with its public keys',
       [crm, localIssuerKeys(staff.keys.jwks)],
       [shop, localIssuerKeys(customers.keys.jwks)],
     ]);
-    const old = new AccessTokenIssuer(crm, staff.keys, 60, () => Math.floor(Date.now() / 1000) - 120);
+    const old = new AccessTokenIssuer(
+      crm,
+      staff.keys,
+      60,
+      () => Math.floor(Date.now() / 1000) - 120,
+    );
     const expired = (await old.issue({ userId: 'u1', role: 'admin' })).accessToken;
     await assert.rejects(both.verify(expired), /expired/);
 
-    const customerToken = (await customers.issuer.issue({ userId: 'c1', role: 'customer' })).accessToken;
+    const customerToken = (await customers.issuer.issue({ userId: 'c1', role: 'customer' }))
+      .accessToken;
     const atMes = verifier(mes, [[shop, localIssuerKeys(customers.keys.jwks)]]);
     await assert.rejects(atMes.verify(customerToken), /not valid here \(aud\)/);
     const mesTrustsStaffOnly = verifier(mes, [[crm, localIssuerKeys(staff.keys.jwks)]]);
@@ -191,7 +207,11 @@ describe('remote issuer keys: a JWKS fetched over HTTP, cached, following kid ro
     assert.equal(decodeProtectedHeader(byNew).kid, newKey.kid);
     assert.equal((await v.verify(byNew)).role, 'admin', 'the new kid is followed');
     const byOld = (await old.issuer.issue({ userId: 'u2', role: 'operator' })).accessToken;
-    assert.equal((await v.verify(byOld)).userId, 'u2', 'the old key still verifies while published');
+    assert.equal(
+      (await v.verify(byOld)).userId,
+      'u2',
+      'the old key still verifies while published',
+    );
 
     // The old key is removed from the set: its tokens fail once the cached set is older than the cache period.
     jwks.keys = (await SigningKeys.load([newKey])).jwks.keys;
@@ -213,7 +233,8 @@ describe('remote issuer keys: a JWKS fetched over HTTP, cached, following kid ro
 
     assert.equal((await v.verify(token)).userId, 'u1', 'a cached kid still verifies (stale set)');
     const unknown = await issuerWith(crm, [newKey]);
-    const byUnknownKid = (await unknown.issuer.issue({ userId: 'u1', role: 'operator' })).accessToken;
+    const byUnknownKid = (await unknown.issuer.issue({ userId: 'u1', role: 'operator' }))
+      .accessToken;
     const err = await v.verify(byUnknownKid).then(
       () => assert.fail('verified without its key'),
       (e: unknown) => e,

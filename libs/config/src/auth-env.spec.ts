@@ -65,7 +65,10 @@ describe('authIssuerEnv', () => {
 
   it('caps the access-token lifetime at 15 minutes', () => {
     assert.match(problems({ AUTH_ACCESS_TTL_SECONDS: '901' })[0] ?? '', /AUTH_ACCESS_TTL_SECONDS/);
-    assert.equal(loadConfig(issuerSpec, { AUTH_ACCESS_TTL_SECONDS: '10' }).AUTH_ACCESS_TTL_SECONDS, 10);
+    assert.equal(
+      loadConfig(issuerSpec, { AUTH_ACCESS_TTL_SECONDS: '10' }).AUTH_ACCESS_TTL_SECONDS,
+      10,
+    );
   });
 });
 
@@ -78,7 +81,8 @@ describe('authVerifierEnv', () => {
     });
     assert.deepEqual(
       loadConfig(spec, {
-        AUTH_JWKS_URLS: 'fabflow-crm=https://crm/.well-known/jwks.json, fabflow-shop=http://shop:3000/.well-known/jwks.json',
+        AUTH_JWKS_URLS:
+          'fabflow-crm=https://crm/.well-known/jwks.json, fabflow-shop=http://shop:3000/.well-known/jwks.json',
       }).AUTH_JWKS_URLS,
       {
         'fabflow-crm': 'https://crm/.well-known/jwks.json',

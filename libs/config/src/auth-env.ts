@@ -30,7 +30,10 @@ const SigningJwk = z
       try {
         // The key material itself must load, and its public part (what the JWKS publishes)
         // must be the one of the private key, or every token it signs would be refused.
-        const key = createPrivateKey({ key: { kty: k.kty, crv: k.crv, d: k.d, x: k.x, y: k.y }, format: 'jwk' });
+        const key = createPrivateKey({
+          key: { kty: k.kty, crv: k.crv, d: k.d, x: k.x, y: k.y },
+          format: 'jwk',
+        });
         const pub = createPublicKey(key).export({ format: 'jwk' });
         return pub.x === k.x && pub.y === k.y;
       } catch {
@@ -108,7 +111,9 @@ export interface AuthIssuerDefaults {
 export const authIssuerEnv = (d: AuthIssuerDefaults) =>
   defineConfig({
     AUTH_SIGNING_KEYS: {
-      schema: signingKeysFromEnv.default(signingKeysFromEnv.parse(DEVELOPMENT_SIGNING_KEYS[d.issuer])),
+      schema: signingKeysFromEnv.default(
+        signingKeysFromEnv.parse(DEVELOPMENT_SIGNING_KEYS[d.issuer]),
+      ),
       description: `Private JWKs (a JSON array, each with kid and alg EdDSA or ES256) that sign this service's access tokens: the first signs, all are published at /.well-known/jwks.json. Generate one with npm run keys -- generate. The default is a development key.`,
       sensitive: true,
       // Also as a second, published key: anyone could sign tokens this service's verifiers accept.
@@ -133,7 +138,10 @@ export const authIssuerEnv = (d: AuthIssuerDefaults) =>
 /** `fabflow-crm=http://crm:3001/.well-known/jwks.json,…` → issuer → JWKS URL. */
 const jwksUrlsFromEnv = z.string().transform((s, ctx) => {
   const urls: Record<string, string> = {};
-  for (const entry of s.split(',').map((e) => e.trim()).filter((e) => e.length > 0)) {
+  for (const entry of s
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0)) {
     const at = entry.indexOf('=');
     const issuer = entry.slice(0, at);
     const url = entry.slice(at + 1);

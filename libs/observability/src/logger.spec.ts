@@ -24,7 +24,10 @@ describe('createLogger', () => {
       sensitiveKeys: ['AUTH_SIGNING_KEYS'],
       destination,
     });
-    log.info({ password: 'hunter2', user: { email: 'a@b.c' }, AUTH_SIGNING_KEYS: 'k', ok: 1 }, 'hello');
+    log.info(
+      { password: 'hunter2', user: { email: 'a@b.c' }, AUTH_SIGNING_KEYS: 'k', ok: 1 },
+      'hello',
+    );
     const line = lines[0]!;
     assert.equal(line.password, '[redacted]');
     assert.deepEqual(line.user, { email: '[redacted]' });

@@ -25,14 +25,7 @@ import {
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
 import { createRedis } from './redis';
-import {
-  APP_CONFIG,
-  DATABASE,
-  DB,
-  LOGGER,
-  REDIS,
-  UNIT_OF_WORK,
-} from './service-core.tokens';
+import { APP_CONFIG, DATABASE, DB, LOGGER, REDIS, UNIT_OF_WORK } from './service-core.tokens';
 import { ValidationInterceptor } from './validation.interceptor';
 
 export { APP_CONFIG, DATABASE, DB, LOGGER, REDIS, UNIT_OF_WORK };

@@ -82,7 +82,9 @@ export class RateLimitGuard implements CanActivate {
       for (const name of names) {
         const target = await this.policies.get(name).resolve(req);
         if (!target) continue;
-        const d = await this.limiter.consume(target.rule, `${name}:${target.key}`, { policy: name });
+        const d = await this.limiter.consume(target.rule, `${name}:${target.key}`, {
+          policy: name,
+        });
         policies.push(ratePolicyItem(target.rule));
         limits.push(rateLimitItem(target.rule, d));
         if (!d.allowed) refuse(reply, target.rule, d.retryAfterMs);

@@ -23,7 +23,10 @@ export class TestTokenIssuer {
     private readonly keys: SigningKeys,
   ) {}
 
-  static async start(id: TokenIssuerId = SERVICE_IDS.crm, ttlSeconds = 900): Promise<TestTokenIssuer> {
+  static async start(
+    id: TokenIssuerId = SERVICE_IDS.crm,
+    ttlSeconds = 900,
+  ): Promise<TestTokenIssuer> {
     const key = await generateSigningJwk();
     const keys = await SigningKeys.load([key]);
     const server = createServer((req, res) => {

@@ -43,9 +43,9 @@ describe('tokens across the services', () => {
       ['crm', sys.signingKeys.crm],
       ['shop', sys.signingKeys.shop],
     ] as const) {
-      const res = await sys.client(svc).get<{ keys: Array<Record<string, string>> }>(
-        '/.well-known/jwks.json',
-      );
+      const res = await sys
+        .client(svc)
+        .get<{ keys: Array<Record<string, string>> }>('/.well-known/jwks.json');
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('cache-control'), 'public, max-age=60');
       assert.deepEqual(
@@ -94,7 +94,11 @@ describe('tokens across the services', () => {
       const reuse = await refresh(svc, first.refreshToken);
       assert.equal(reuse.status, 401);
       assert.match(String(reuse.body.detail), /already used/);
-      assert.equal((await refresh(svc, second.body.refreshToken)).status, 401, `${svc}: whole family`);
+      assert.equal(
+        (await refresh(svc, second.body.refreshToken)).status,
+        401,
+        `${svc}: whole family`,
+      );
 
       const third =
         svc === 'crm' ? await staffLogin('manager') : await customerSession(sys.client('shop'));
@@ -124,7 +128,10 @@ describe('tokens across the services', () => {
     return res.body;
   }
 
-  const refresh = (svc: 'shop' | 'crm', refreshToken: string): Promise<HttpResult<Tokens & { detail?: string }>> =>
+  const refresh = (
+    svc: 'shop' | 'crm',
+    refreshToken: string,
+  ): Promise<HttpResult<Tokens & { detail?: string }>> =>
     sys.client(svc).post('/auth/refresh', { refreshToken });
 
   it('follows a key rotation at the CRM: a new kid verifies, a removed one stops after the cache period', async () => {
@@ -136,7 +143,11 @@ describe('tokens across the services', () => {
     const newToken = (await staffLogin('operator')).accessToken;
     assert.equal(decodeProtectedHeader(newToken).kid, newKey.kid);
     assert.equal((await at('mes', newToken, '/work-orders')).status, 200, 'new kid followed');
-    assert.equal((await at('mes', oldToken, '/work-orders')).status, 200, 'old kid still published');
+    assert.equal(
+      (await at('mes', oldToken, '/work-orders')).status,
+      200,
+      'old kid still published',
+    );
 
     await sys.restart('crm', { AUTH_SIGNING_KEYS: JSON.stringify([newKey]) });
     await waitFor(

@@ -73,8 +73,7 @@ export function authWiring(
     { provide: RevocationList, useValue: list },
     {
       provide: RevocationFeed,
-      useFactory: () =>
-        new RevocationFeed(deps.redis, list, deps.logger, config.AUTH_REDIS_PREFIX),
+      useFactory: () => new RevocationFeed(deps.redis, list, deps.logger, config.AUTH_REDIS_PREFIX),
     },
   ];
   const keys = config.AUTH_SIGNING_KEYS;

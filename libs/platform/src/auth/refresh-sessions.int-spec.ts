@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { UnauthorizedException } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import type { Kysely } from 'kysely';
-import { AccessTokenIssuer, generateSigningJwk, hashRefreshToken, SigningKeys } from '@fabflow/auth';
+import {
+  AccessTokenIssuer,
+  generateSigningJwk,
+  hashRefreshToken,
+  SigningKeys,
+} from '@fabflow/auth';
 import type { Role } from '@fabflow/contracts';
 import { createDatabase, migrate, readMigrations, type Database } from '@fabflow/db';
 import { createLogger } from '@fabflow/observability';
@@ -23,7 +28,13 @@ describe('RefreshSessions (real Postgres)', () => {
   let issuer: AccessTokenIssuer;
   let clock = Date.now();
   const sessions = (lifetimes = { refreshTtlSeconds: 3600, sessionTtlSeconds: 7200 }) =>
-    new RefreshSessions(db, issuer, lifetimes, createLogger({ service: 't', level: 'silent' }), () => new Date(clock));
+    new RefreshSessions(
+      db,
+      issuer,
+      lifetimes,
+      createLogger({ service: 't', level: 'silent' }),
+      () => new Date(clock),
+    );
   const roles = new Map<string, Role>();
   const roleOf = (id: string) => Promise.resolve(roles.get(id));
   const live = async (family: string) =>
@@ -50,7 +61,11 @@ describe('RefreshSessions (real Postgres)', () => {
     database = createDatabase<RefreshTokenTables>(pg.url);
     db = database.db;
     await migrate(database.pool, await readMigrations(AUTH_SESSIONS_MIGRATIONS_DIR));
-    issuer = new AccessTokenIssuer('fabflow-crm', await SigningKeys.load([await generateSigningJwk()]), 60);
+    issuer = new AccessTokenIssuer(
+      'fabflow-crm',
+      await SigningKeys.load([await generateSigningJwk()]),
+      60,
+    );
   });
   after(async () => {
     await database?.close();
@@ -85,7 +100,10 @@ describe('RefreshSessions (real Postgres)', () => {
     const first = await sessions().start(id, 'operator');
     const second = await sessions().refresh(first.refreshToken, roleOf);
     await assert.rejects(sessions().refresh(first.refreshToken, roleOf), refused(/already used/));
-    await assert.rejects(sessions().refresh(second.refreshToken, roleOf), refused(/session has ended/));
+    await assert.rejects(
+      sessions().refresh(second.refreshToken, roleOf),
+      refused(/session has ended/),
+    );
   });
 
   it('lets only one of two concurrent refreshes of one token win; the loser ends the session', async () => {
@@ -117,14 +135,20 @@ describe('RefreshSessions (real Postgres)', () => {
     assert.equal(await live(await familyOf(b.refreshToken)), 0);
 
     roles.set(id, 'operator');
-    const c = await sessions({ refreshTtlSeconds: 60, sessionTtlSeconds: 600 }).start(id, 'operator');
+    const c = await sessions({ refreshTtlSeconds: 60, sessionTtlSeconds: 600 }).start(
+      id,
+      'operator',
+    );
     clock += 61_000;
     try {
       await assert.rejects(sessions().refresh(c.refreshToken, roleOf), refused(/expired/));
     } finally {
       clock -= 61_000;
     }
-    await assert.rejects(sessions().refresh('ffr_unknown', roleOf), refused(/unknown refresh token/));
+    await assert.rejects(
+      sessions().refresh('ffr_unknown', roleOf),
+      refused(/unknown refresh token/),
+    );
   });
 
   it('never lets refreshes outlive the session: the last refresh token ends with it', async () => {

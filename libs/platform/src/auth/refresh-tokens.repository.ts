@@ -15,7 +15,13 @@ export class RefreshTokensRepository {
 
   async insert(
     db: Db,
-    t: { hash: string; familyId: string; subjectId: string; expiresAt: Date; familyExpiresAt: Date },
+    t: {
+      hash: string;
+      familyId: string;
+      subjectId: string;
+      expiresAt: Date;
+      familyExpiresAt: Date;
+    },
   ): Promise<void> {
     await db
       .insertInto('refresh_tokens')
@@ -44,7 +50,11 @@ export class RefreshTokensRepository {
       .returning(['family_id', 'subject_id', 'family_expires_at'])
       .executeTakeFirst();
     return row
-      ? { familyId: row.family_id, subjectId: row.subject_id, familyExpiresAt: row.family_expires_at }
+      ? {
+          familyId: row.family_id,
+          subjectId: row.subject_id,
+          familyExpiresAt: row.family_expires_at,
+        }
       : undefined;
   }
 

@@ -63,7 +63,12 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
   async revoke(issuer: string, subject: string, at = Date.now()): Promise<boolean> {
     this.list.revoke(issuer, subject, at);
     const push = async () => {
-      await this.redis.set(`${this.keyPrefix}${issuer}:${subject}`, String(at), 'PX', REVOCATION_TTL_MS);
+      await this.redis.set(
+        `${this.keyPrefix}${issuer}:${subject}`,
+        String(at),
+        'PX',
+        REVOCATION_TTL_MS,
+      );
       await this.redis.publish(this.channel, JSON.stringify({ issuer, subject, at }));
     };
     try {
@@ -106,14 +111,23 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     try {
       let cursor = '0';
       do {
-        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keyPrefix}*`, 'COUNT', 500);
+        const [next, keys] = await this.redis.scan(
+          cursor,
+          'MATCH',
+          `${this.keyPrefix}*`,
+          'COUNT',
+          500,
+        );
         cursor = next;
         if (keys.length === 0) continue;
         const values = await this.redis.mget(...keys);
         keys.forEach((key, i) => this.apply(key, values[i] ?? null));
       } while (cursor !== '0');
     } catch (err) {
-      this.logger.debug({ err: (err as Error).message }, 'revocation resync failed; retrying later');
+      this.logger.debug(
+        { err: (err as Error).message },
+        'revocation resync failed; retrying later',
+      );
     }
   }
 
