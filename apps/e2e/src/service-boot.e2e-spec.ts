@@ -76,7 +76,8 @@ describe('service boot', () => {
 
   for (const [app, variables] of Object.entries(DEVELOPMENT_DEFAULTS))
     it(`${app} with NODE_ENV=production refuses every development default, naming each in one error`, () => {
-      const res = run(app, { NODE_ENV: 'production' });
+      // Free ports, so that a regression (a service that starts) collides with nothing.
+      const res = run(app, { NODE_ENV: 'production', PORT: '0', WORKER_METRICS_PORT: '0' });
       assert.equal(res.status, 1, res.stderr);
       const named = [...res.stderr.matchAll(/^ {2}- ([A-Z0-9_]+): (.*)$/gm)];
       assert.deepEqual(named.map((m) => m[1]).sort(), [...variables].sort(), res.stderr);

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, Authenticators } from './auth.guard';
 import { AuthScheme, Public, Roles, routeAccess } from './route-access';
-import { InvalidTokenError, type AccessTokenVerification } from './tokens';
+import { InvalidTokenError, KeysUnavailableError, type AccessTokenVerification } from './tokens';
 
 class Routes {
   @AuthScheme('api-key') b2b(this: void) {}
@@ -51,6 +56,24 @@ describe('AuthGuard with another authentication scheme', () => {
       UnauthorizedException,
     );
     await assert.rejects(async () => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
+  });
+
+  it("answers 503 with the verifier's Retry-After when the issuer's keys cannot be fetched", async () => {
+    const unreachable: AccessTokenVerification = {
+      verify: () => Promise.reject(new KeysUnavailableError('fabflow-crm', 7)),
+    };
+    const sent: Record<string, string> = {};
+    const ctx = {
+      getHandler: () => Routes.prototype.jwt,
+      getClass: () => Routes,
+      switchToHttp: () => ({
+        getRequest: () => ({ headers: { authorization: 'Bearer a.b.c' } }),
+        getResponse: () => ({ header: (name: string, value: string) => (sent[name] = value) }),
+      }),
+    } as unknown as ExecutionContext;
+    const guard = new AuthGuard(unreachable, new Reflector());
+    await assert.rejects(async () => guard.canActivate(ctx), ServiceUnavailableException);
+    assert.deepEqual(sent, { 'retry-after': '7' });
   });
 
   it("hands the route to its scheme's authenticator, which decides alone", async () => {

@@ -76,6 +76,8 @@ describe('crm-api admin DLQ API (real process, RabbitMQ and Postgres)', () => {
         REDIS_URL: testEnv.TEST_REDIS_URL,
         SEED_STAFF: 'true',
         SEED_STAFF_PASSWORD: PASSWORD,
+        // Its own login buckets: every test CRM has the same staff emails.
+        RATE_LIMIT_KEY_PREFIX: uniqueName('rl-crmdlq'),
         RETRY_DELAYS_MS: '100,200',
         OUTBOX_POLL_MS: '200',
       },

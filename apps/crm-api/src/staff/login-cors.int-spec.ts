@@ -39,6 +39,8 @@ describe('crm-api staff login from the dashboard origin (CORS, real process)', (
         REDIS_URL: testEnv.TEST_REDIS_URL,
         SEED_STAFF: 'true',
         SEED_STAFF_PASSWORD: PASSWORD,
+        // Its own login buckets: every test CRM has the same staff emails.
+        RATE_LIMIT_KEY_PREFIX: uniqueName('rl-crmcors'),
         CORS_ALLOWED_ORIGINS: `${DASHBOARD}, https://mes.example.com`,
       },
       'crm-cors',

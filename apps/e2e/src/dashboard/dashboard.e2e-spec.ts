@@ -274,7 +274,6 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
   });
 
   it('renews once on a 401 and repeats the request; logging out ends the session at the CRM', async () => {
-    const before = refreshes.length;
     // One list request answered 401, as after an expiry the timer missed (a sleeping laptop).
     const isList = (url: URL) => url.origin === mesA.url && url.pathname === '/work-orders';
     await operator.route(
@@ -287,16 +286,26 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
         }),
       { times: 1 },
     );
+    const stored = async () =>
+      JSON.parse(
+        (await operator.evaluate(() => sessionStorage.getItem('fabflow.mes.session'))) ?? '{}',
+      ) as { accessToken?: string; refreshToken?: string };
+    const tokenBefore = (await stored()).accessToken;
+    const lists: number[] = [];
+    operator.on('response', (r) => {
+      if (r.url().startsWith(`${mesA.url}/work-orders?`)) lists.push(r.status());
+    });
     const retried = operator.waitForResponse(
       (r) => r.url().startsWith(`${mesA.url}/work-orders?`) && r.status() === 200,
     );
     await operator.getByRole('button', { name: 'Reset filters' }).click();
     await retried;
-    assert.equal(refreshes.length, before + 1, 'one refresh for the 401');
+    assert.deepEqual(lists, [401, 200], 'the list: refused once, then repeated');
+    // Repeated with a renewed token (a refresh the 401 started, or the timer's, under way).
+    assert.notEqual((await stored()).accessToken, tokenBefore, 'the session was renewed');
     await operator.getByTestId('live-state').filter({ hasText: 'live' }).waitFor();
 
-    const saved = await operator.evaluate(() => sessionStorage.getItem('fabflow.mes.session'));
-    const { refreshToken } = JSON.parse(saved ?? '{}') as { refreshToken?: string };
+    const { refreshToken } = await stored();
     assert.ok(refreshToken, 'the tab keeps a refresh token');
     await operator.getByRole('button', { name: 'Log out' }).click();
     await operator.getByRole('button', { name: 'Log in' }).waitFor();

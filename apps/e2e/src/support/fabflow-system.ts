@@ -121,6 +121,9 @@ export class FabflowSystem {
       // The suites log the same seeded staff in over and over; the per-account login limit
       // has its own tests.
       RATE_LIMIT_LOGIN_BURST: '1000',
+      // Limiter buckets of this system only: every system has the same staff emails and the
+      // same client address (127.0.0.1).
+      RATE_LIMIT_KEY_PREFIX: uniqueName(`rl-${label}`),
       RETRY_DELAYS_MS: '200,500,1000',
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET,
