@@ -36,6 +36,55 @@ export interface AuthWiring {
   exports: Array<Type | symbol>;
 }
 
+type Deps = { redis: Redis; logger: Logger; db: Kysely<never> };
+
+/** The other issuers' keys, each from its JWKS URL (cached, following kid rotation). */
+function remoteIssuers(own: string, config: AuthConfig): Array<[TokenIssuerId, IssuerKeys]> {
+  return Object.entries(config.AUTH_JWKS_URLS)
+    .filter(([issuer]) => issuer !== own)
+    .map(([issuer, url]) => [
+      issuer as TokenIssuerId,
+      remoteIssuerKeys({
+        issuer,
+        url,
+        cacheMaxAgeMs: config.AUTH_JWKS_CACHE_SECONDS * 1000,
+        cooldownMs: config.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+      }),
+    ]);
+}
+
+/** Signing, and the sessions of the people whose tokens this issuer signs. */
+function issuerProviders(
+  issuer: TokenIssuerId,
+  keys: readonly PrivateSigningJwk[],
+  config: AuthConfig,
+  deps: Deps,
+): Provider[] {
+  return [
+    { provide: SigningKeys, useFactory: () => SigningKeys.load(keys) },
+    {
+      provide: AccessTokenIssuer,
+      useFactory: (k: SigningKeys) =>
+        new AccessTokenIssuer(issuer, k, config.AUTH_ACCESS_TTL_SECONDS ?? 900),
+      inject: [SigningKeys],
+    },
+    {
+      provide: RefreshSessions,
+      useFactory: (tokens: AccessTokenIssuer) =>
+        new RefreshSessions(
+          deps.db as unknown as Kysely<RefreshTokenTables>,
+          tokens,
+          {
+            refreshTtlSeconds: config.AUTH_REFRESH_TTL_SECONDS ?? 3600,
+            sessionTtlSeconds: config.AUTH_SESSION_TTL_SECONDS ?? 86_400,
+          },
+          deps.logger,
+        ),
+      inject: [AccessTokenIssuer],
+    },
+  ];
+}
+
 /**
  * Tokens for one service: every service verifies (its own tokens with its own keys, the other
  * issuers' from their JWKS URLs) and follows revocations; an issuer (a service with
@@ -44,27 +93,15 @@ export interface AuthWiring {
 export function authWiring(
   service: keyof typeof SERVICE_IDS,
   config: AuthConfig,
-  deps: { redis: Redis; logger: Logger; db: Kysely<never> },
+  deps: Deps,
 ): AuthWiring {
   const own = SERVICE_IDS[service];
   const list = new RevocationList();
-  const remote = (): Array<[TokenIssuerId, IssuerKeys]> =>
-    Object.entries(config.AUTH_JWKS_URLS)
-      .filter(([issuer]) => issuer !== own)
-      .map(([issuer, url]) => [
-        issuer as TokenIssuerId,
-        remoteIssuerKeys({
-          issuer,
-          url,
-          cacheMaxAgeMs: config.AUTH_JWKS_CACHE_SECONDS * 1000,
-          cooldownMs: config.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
-        }),
-      ]);
   const verifier = (keys?: SigningKeys) =>
     new AccessTokenVerifier({
       audience: own,
       issuers: new Map([
-        ...remote(),
+        ...remoteIssuers(own, config),
         ...(keys ? [[own as TokenIssuerId, localIssuerKeys(keys.jwks)] as const] : []),
       ]),
       revocations: list,
@@ -86,32 +123,11 @@ export function authWiring(
   }
   if (!(TOKEN_ISSUERS as readonly string[]).includes(own))
     throw new Error(`${own} has signing keys but is not a token issuer`);
-  const issuerId = own as TokenIssuerId;
   return {
     providers: [
       ...common,
-      { provide: SigningKeys, useFactory: () => SigningKeys.load(keys) },
-      {
-        provide: AccessTokenIssuer,
-        useFactory: (k: SigningKeys) =>
-          new AccessTokenIssuer(issuerId, k, config.AUTH_ACCESS_TTL_SECONDS ?? 900),
-        inject: [SigningKeys],
-      },
+      ...issuerProviders(own as TokenIssuerId, keys, config, deps),
       { provide: AccessTokenVerifier, useFactory: verifier, inject: [SigningKeys] },
-      {
-        provide: RefreshSessions,
-        useFactory: (issuer: AccessTokenIssuer) =>
-          new RefreshSessions(
-            deps.db as unknown as Kysely<RefreshTokenTables>,
-            issuer,
-            {
-              refreshTtlSeconds: config.AUTH_REFRESH_TTL_SECONDS ?? 3600,
-              sessionTtlSeconds: config.AUTH_SESSION_TTL_SECONDS ?? 86_400,
-            },
-            deps.logger,
-          ),
-        inject: [AccessTokenIssuer],
-      },
     ],
     controllers: [JwksController],
     exports: [AccessTokenVerifier, RevocationFeed, AccessTokenIssuer, RefreshSessions],
