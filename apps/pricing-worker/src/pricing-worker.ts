@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { EVENT_CATALOGUE, PRICING_JOB_NAMES } from '@fabflow/contracts';
 import { createDatabase, type Database } from '@fabflow/db';
 import { MessagingRuntime } from '@fabflow/messaging';
-import { createMetricsRegistry, type Logger } from '@fabflow/observability';
+import { createMetricsRegistry, ReadinessLog, type Logger } from '@fabflow/observability';
 import { ObjectStorage } from '@fabflow/storage';
 import { EnginePool } from './engine/engine-pool';
 import { WorkerHttpServer } from './infra/http-server';
@@ -142,7 +142,7 @@ export class PricingWorker {
               : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
         },
       ],
-      (check, err) => logger.warn({ check, err: err.message }, 'readiness check failed'),
+      new ReadinessLog(logger),
     );
     this.port = await this.http.listen(config.WORKER_METRICS_PORT, config.HOST);
 

@@ -3,7 +3,12 @@ import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@fabflow/auth';
 import { Health } from '@fabflow/contracts';
-import { runHealthChecks, type HealthCheck, type Logger } from '@fabflow/observability';
+import {
+  ReadinessLog,
+  runHealthChecks,
+  type HealthCheck,
+  type Logger,
+} from '@fabflow/observability';
 import { Endpoint } from './endpoint.decorator';
 import { LOGGER } from './service-core.tokens';
 
@@ -14,10 +19,14 @@ export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly log: ReadinessLog;
+
   constructor(
     @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = new ReadinessLog(logger);
+  }
 
   @Public()
   @Get('live')
@@ -34,9 +43,9 @@ export class HealthController {
     responses: { 200: Health, 503: Health },
   })
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const report = await runHealthChecks(this.checks, (check, err) =>
-      this.logger.warn({ check, err: err.message }, 'readiness check failed'),
-    );
+    const errors = new Map<string, Error>();
+    const report = await runHealthChecks(this.checks, (check, err) => errors.set(check, err));
+    this.log.record(report, errors);
     await reply.status(report.status === 'ok' ? 200 : 503).send(report);
   }
 }
