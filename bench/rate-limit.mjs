@@ -50,7 +50,6 @@ const ROUNDS = Number(args.rounds);
 const C = Number(args.concurrency);
 const WARMUP = Number(args.warmup);
 const GOAL = { p50: 0.3, p99: 1 };
-const JWT_SECRET = 'bench-rate-limit-secret-that-is-long-enough';
 
 const cleanup = [];
 async function runCleanup() {
@@ -139,7 +138,6 @@ async function main() {
   const common = {
     AMQP_URLS: vhost.url,
     REDIS_URL: testEnv.TEST_REDIS_URL,
-    JWT_SECRET,
     OUTBOX_POLL_MS: '200',
     LOG_LEVEL: 'warn',
     OTEL_ENABLED: 'false',

@@ -6,7 +6,7 @@
 // links in node_modules/@fabflow (each library's package.json points at its dist/index.js).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,7 @@ function run(what, args) {
   }
 }
 
+pruneOrphans();
 run('tsc -b', [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...projects]);
 
 // The dashboard bundle (apps/mes-dashboard/dist/bundle, served by mes-api at /dashboard/):
@@ -28,6 +29,32 @@ run('tsc -b', [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...projects]
 const DASHBOARD = 'apps/mes-dashboard';
 if (projects.length === 0 || projects.some((p) => relative(DASHBOARD, p) === '')) bundleDashboard();
 console.log(`build: ${projects.length > 0 ? projects.join(', ') : 'all projects'} ready`);
+
+/**
+ * `tsc -b` never deletes what it compiled from a source file that is gone (renamed, moved,
+ * deleted): such a file would still run (a spec of deleted code, a stale migration lookup).
+ * Compiled files of src/ sources that no longer exist are removed first.
+ */
+function pruneOrphans() {
+  const COMPILED = /(\.d\.ts\.map|\.d\.ts|\.js\.map|\.js)$/;
+  for (const group of ['apps', 'libs'])
+    for (const project of readdirSync(join(root, group))) {
+      const dist = join(root, group, project, 'dist');
+      const src = join(root, group, project, 'src');
+      if (!existsSync(dist) || !existsSync(src) || project === 'mes-dashboard') continue;
+      const walk = (dir) => {
+        for (const e of readdirSync(dir)) {
+          const p = join(dir, e);
+          if (statSync(p).isDirectory()) walk(p);
+          else if (COMPILED.test(e)) {
+            const base = join(src, relative(dist, p)).replace(COMPILED, '');
+            if (!existsSync(`${base}.ts`) && !existsSync(`${base}.tsx`)) rmSync(p);
+          }
+        }
+      };
+      walk(dist);
+    }
+}
 
 function treeHash(paths) {
   const hash = createHash('sha256');

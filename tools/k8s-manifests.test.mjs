@@ -35,6 +35,23 @@ function loadAll(file) {
   return JSON.parse(json).filter(Boolean);
 }
 
+const { ConfigError, loadConfig } = require(join(root, 'dist/libs/config/src/index.js'));
+
+/** The plain (not secret) settings of a container. */
+const plainEnv = (c) =>
+  Object.fromEntries(c.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+
+/** The variables a service refuses to start without with NODE_ENV=production and `env`. */
+function refusedInProduction(vars, env) {
+  try {
+    loadConfig(vars, { ...env, NODE_ENV: 'production' });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.filter((i) => /development value/.test(i.message)).map((i) => i.variable);
+  }
+  return [];
+}
+
 const matches = (selector, labels) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 describe('Kubernetes manifests (deploy/k8s)', () => {
@@ -147,11 +164,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         }
       }
       for (const key of Object.keys(config)) if (vars[key]) usedConfigKeys.add(key);
-      // Every sensitive setting a pod needs without a default of use in production is given.
-      for (const required of ['DATABASE_URL', 'AMQP_URLS', 'REDIS_URL'])
+      // Every setting production refuses to leave at its development value is given: the
+      // config library's own answer for this pod's plain settings (docs/security.md).
+      for (const required of refusedInProduction(vars, { ...config, ...plainEnv(c) }))
         assert.ok(
-          c.env.some((e) => e.name === required && e.valueFrom?.secretKeyRef),
-          `${name}: ${required}`,
+          c.env.some((e) => e.name === required && (e.value !== undefined || e.valueFrom)),
+          `${name}: ${required} must be set in production`,
         );
     }
     for (const key of Object.keys(config)) {

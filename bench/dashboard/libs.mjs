@@ -18,7 +18,6 @@ const lib = (name) => load(`@fabflow/${name}`, `@fabflow/${name}`);
 
 export const { createDatabase, migrate, readMigrations } = lib('db');
 export const { encodeWorkQueueCursor, OPEN_WORK_ORDER_STATUSES } = lib('contracts');
-export const { TokenService } = lib('auth');
 export const { MESSAGING_MIGRATIONS_DIR } = lib('messaging');
 export const {
   createTestVhost,
@@ -26,6 +25,7 @@ export const {
   ServiceProcess,
   SseRecorder,
   testDatabaseUrl,
+  TestTokenIssuer,
   testEnv,
   uniqueName,
   dropDatabase,

@@ -14,13 +14,12 @@ import {
   seedWorkOrders,
   ServiceProcess,
   testDatabaseUrl,
+  TestTokenIssuer,
   testEnv,
-  TokenService,
   uniqueName,
 } from './libs.mjs';
 import { now } from './stats.mjs';
 
-export const JWT_SECRET = 'dashboard-bench-secret-that-is-long-enough-01';
 /** A bench operator nobody in the seed is: "mine" holds only what the bench claimed. */
 export const BENCH_OPERATOR = '00000000-0000-7000-8000-0000000be001';
 
@@ -83,11 +82,14 @@ export async function setupEnvironment() {
   }
   const vhost = await createTestVhost('bench_mes');
   onCleanup(() => vhost.drop());
+  // Staff tokens as the CRM signs them, its JWKS served by the bench (no CRM needed).
+  const staff = await TestTokenIssuer.start();
+  onCleanup(() => staff.stop());
   const env = {
     AMQP_URLS: vhost.url,
     DATABASE_URL: database.url,
     REDIS_URL: testEnv.TEST_REDIS_URL,
-    JWT_SECRET,
+    ...staff.env,
   };
   // Two instances, as behind a load balancer: changes through one, live updates on the other.
   const a = new ServiceProcess('mes-api', await freePort(), env, 'bench-mes-a');
@@ -98,9 +100,7 @@ export async function setupEnvironment() {
   onCleanup(() => b.stop());
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   onCleanup(() => pool.end());
-  const token = new TokenService(JWT_SECRET, 3600).issue({
-    userId: BENCH_OPERATOR,
-    role: 'operator',
-  }).accessToken;
+  // 15 minutes: the measurements after the seed take less.
+  const token = await staff.token(BENCH_OPERATOR, 'operator');
   return { database, a, b, pool, token, env };
 }

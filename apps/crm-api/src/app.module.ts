@@ -22,7 +22,7 @@ import { OrdersModule } from './orders/orders.module';
 import { QuotePricedHandler } from './quote-reviews/events/quote-priced.handler';
 import { QuoteRequestedHandler } from './quote-reviews/events/quote-requested.handler';
 import { QuoteReviewsModule } from './quote-reviews/quote-reviews.module';
-import { StaffController } from './staff/staff.controller';
+import { StaffModule } from './staff/staff.module';
 
 /** Each subscription queue of the CRM with its handler classes: the one place they are listed. */
 const SUBSCRIPTIONS: EventSubscriptionMap = {
@@ -56,8 +56,8 @@ export class AppModule {
         OrdersModule,
         QuoteReviewsModule,
         CrmB2bModule,
+        StaffModule,
       ],
-      controllers: [StaffController],
       providers: [ServiceLifecycle],
     };
   }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { SERVICE_IDS } from '@fabflow/contracts';
 import {
+  authIssuerEnv,
+  authVerifierEnv,
   boolFromEnv,
   commonEnv,
   databaseEnv,
@@ -32,15 +35,26 @@ export const crmConfigSpec = defineConfig({
   ...portEnv(3001),
   ...rateLimitEnv,
   ...crmB2bEnv,
+  // Staff tokens: an operator's session outlives a 12-hour shift (13 h), and survives 4 h
+  // without a refresh (a laptop closed over a break); the dashboard refreshes every ~14 min.
+  ...authIssuerEnv({
+    issuer: SERVICE_IDS.crm,
+    refreshTtlSeconds: 4 * 3600,
+    sessionTtlSeconds: 13 * 3600,
+  }),
+  // The CRM accepts staff tokens only: its own.
+  ...authVerifierEnv(''),
   SEED_STAFF: {
     schema: boolFromEnv.default(true),
     description:
-      'Create the development manager, operator and admin accounts on start (turn off in production).',
+      'Create the development manager, operator and admin accounts on start (refused with NODE_ENV=production).',
+    developmentValues: ['true'],
   },
   SEED_STAFF_PASSWORD: {
     schema: z.string().min(10).default('fabflow-dev-password'),
     description: 'Password of the seeded development staff accounts.',
     sensitive: true,
+    usedOnlyWith: 'SEED_STAFF',
   },
   CORS_ALLOWED_ORIGINS: {
     schema: originList.default(['http://127.0.0.1:3002', 'http://localhost:3002']),

@@ -9,6 +9,7 @@ import type {
   WorkOrderStatus,
 } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
+import type { RefreshTokenTables } from '@fabflow/platform';
 import type { z } from 'zod';
 
 /** A jsonb column that may be null: read as T, written as JSON text. */
@@ -16,7 +17,7 @@ type Json<T> = ColumnType<T | null, string | null, string | null>;
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 
-export interface CrmDatabase extends MessagingTables {
+export interface CrmDatabase extends MessagingTables, RefreshTokenTables {
   accounts: { id: string; kind: string; email: string; name: string; created_at: CreatedAt };
   staff_users: {
     id: string;
@@ -25,6 +26,7 @@ export interface CrmDatabase extends MessagingTables {
     role: 'manager' | 'operator' | 'admin';
     password_hash: string;
     created_at: CreatedAt;
+    deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   orders: {
     id: string;

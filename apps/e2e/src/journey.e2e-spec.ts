@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import jwt from 'jsonwebtoken';
+import { importJWK, SignJWT } from 'jose';
+import { generateSigningJwk, type PrivateSigningJwk } from '@fabflow/auth';
 import { waitFor } from '@fabflow/testing';
-import { FabflowSystem, JWT_SECRET } from './support/fabflow-system';
+import { FabflowSystem } from './support/fabflow-system';
 import {
   placeOrder,
   produceAndShip,
@@ -193,12 +195,13 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     assert.equal(peek.status, 404);
     const bobsList = await asBob.get<{ items: unknown[] }>('/orders');
     assert.equal(bobsList.body.items.length, 0);
-    assert.equal((await sys.client('crm', alice.token).get(`/orders/${orderId}`)).status, 403);
+    // A customer token is not even a token at the CRM and the MES: they accept staff tokens only.
+    assert.equal((await sys.client('crm', alice.token).get(`/orders/${orderId}`)).status, 401);
     assert.equal(
       (await sys.client('crm', alice.token).post(`/orders/${orderId}/approve`, {})).status,
-      403,
+      401,
     );
-    assert.equal((await sys.client('mes', alice.token).get('/work-orders')).status, 403);
+    assert.equal((await sys.client('mes', alice.token).get('/work-orders')).status, 401);
     // Staff cannot place orders as if they were customers.
     const quoteId = await readyQuote(sys, alice.id);
     assert.equal((await sys.client('shop', managerToken).post('/orders', { quoteId })).status, 403);
@@ -243,24 +246,23 @@ describe('order journey across shop, CRM and MES (real processes, RabbitMQ, Post
     assert.equal(badId.status, 400);
     assert.match(badId.body.detail as string, /id: must be a UUID/);
 
-    const expired = jwt.sign(
-      { role: 'customer', exp: Math.floor(Date.now() / 1000) - 60 },
-      JWT_SECRET,
-      {
-        subject: customer.id,
-        issuer: 'fabflow',
-        audience: 'fabflow-api',
-      },
-    );
+    // Signed with the shop's real key but expired; then with another key under the shop's kid.
+    const customerToken = async (key: PrivateSigningJwk, expiresAt: number) =>
+      new SignJWT({ role: 'customer' })
+        .setProtectedHeader({ alg: key.alg, kid: sys.signingKeys.shop.kid, typ: 'at+jwt' })
+        .setIssuer('fabflow-shop')
+        .setAudience(['fabflow-shop'])
+        .setSubject(customer.id)
+        .setIssuedAt(expiresAt - 60)
+        .setExpirationTime(expiresAt)
+        .setJti(randomUUID())
+        .sign(await importJWK(key, key.alg));
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await customerToken(sys.signingKeys.shop, now - 60);
     const exp = await sys.client('shop', expired).post('/orders', { quoteId });
     assert.equal(exp.status, 401);
     assert.match(exp.body.detail as string, /expired/);
-    const forged = jwt.sign({ role: 'customer' }, 'another-key-another-key-another-key!!', {
-      subject: customer.id,
-      issuer: 'fabflow',
-      audience: 'fabflow-api',
-      expiresIn: 60,
-    });
+    const forged = await customerToken(await generateSigningJwk(), now + 60);
     assert.equal((await sys.client('shop', forged).post('/orders', { quoteId })).status, 401);
     assert.equal((await sys.client('shop').post('/orders', { quoteId })).status, 401);
     const badLogin = await sys

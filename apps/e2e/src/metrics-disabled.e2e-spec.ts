@@ -16,7 +16,6 @@ describe('METRICS_ENABLED=false: no /metrics, the service works as before (real 
       OTEL_ENABLED: 'false',
       SEED_STAFF: 'true',
       SEED_STAFF_PASSWORD: 'nometrics-staff-password',
-      JWT_SECRET: 'nometrics-test-secret-that-is-long-enough-0123',
     });
   });
   after(() => crm?.stop());

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
+  authVerifierEnv,
   commonEnv,
+  DEVELOPMENT_CRM_JWKS,
   databaseEnv,
   defineConfig,
   intFromEnv,
@@ -57,6 +59,8 @@ export const mesConfigSpec = defineConfig({
   ...commonEnv,
   ...databaseEnv('mes'),
   ...portEnv(3002),
+  // Operators, managers and admins: staff tokens of the CRM.
+  ...authVerifierEnv(DEVELOPMENT_CRM_JWKS),
   DATABASE_REPLICA_URLS: {
     schema: urlListFromEnv(['postgres:', 'postgresql:']).optional(),
     description:
@@ -76,7 +80,7 @@ export const mesConfigSpec = defineConfig({
   DASHBOARD_LOGIN_URL: {
     schema: urlFromEnv(['http:', 'https:']).default('http://127.0.0.1:3001/auth/login'),
     description:
-      "Where the operator dashboard posts the login (the CRM's staff POST /auth/login); the CRM must allow the dashboard's origin (CORS_ALLOWED_ORIGINS).",
+      "Where the operator dashboard posts the login (the CRM's staff POST /auth/login); it refreshes and logs out at the sibling /auth/refresh and /auth/logout. The CRM must allow the dashboard's origin (CORS_ALLOWED_ORIGINS).",
   },
   DASHBOARD_DIR: {
     schema: z.string().min(1).optional(),

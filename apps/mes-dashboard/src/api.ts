@@ -1,5 +1,11 @@
 import { nextDay } from './format';
-import type { Filters, Login } from './types';
+import type { AuthUrls, Filters, Login } from './types';
+
+/** The current access token, and a way to get a new one after a 401 (see AuthSession). */
+export interface AccessTokens {
+  token(): string;
+  renew(): Promise<'renewed' | 'ended' | 'failed'>;
+}
 
 /** A problem+json answer (RFC 9457), as every Fabflow service gives for 4xx and 5xx. */
 export class ApiError extends Error {
@@ -22,26 +28,38 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-/** Staff log in at the CRM (another origin: it allows this one by CORS). */
-export async function login(loginUrl: string, email: string, password: string): Promise<Login> {
-  const res = await fetch(loginUrl, {
+const postJson = (url: string, body: unknown) =>
+  fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify(body),
   });
-  return parse<Login>(res);
+
+/** Staff log in at the CRM (another origin: it allows this one by CORS). */
+export async function login(loginUrl: string, email: string, password: string): Promise<Login> {
+  return parse<Login>(await postJson(loginUrl, { email, password }));
 }
 
-export async function dashboardConfig(): Promise<{ loginUrl: string }> {
+/** A new access and refresh token for a refresh token (which is used up). */
+export async function refresh(refreshUrl: string, refreshToken: string): Promise<Login> {
+  return parse<Login>(await postJson(refreshUrl, { refreshToken }));
+}
+
+/** Ends the session of a refresh token at the CRM. */
+export async function logout(logoutUrl: string, refreshToken: string): Promise<void> {
+  await parse<undefined>(await postJson(logoutUrl, { refreshToken }));
+}
+
+export async function dashboardConfig(): Promise<AuthUrls> {
   return parse(await fetch('/dashboard/config.json'));
 }
 
-/** mes-api, same origin, with the operator's token. */
+/**
+ * mes-api, same origin, with the operator's current access token. A 401 renews the session
+ * once and repeats the request; if the session cannot be renewed, the 401 stands.
+ */
 export class MesApi {
-  constructor(
-    private readonly token: string,
-    private readonly onUnauthorized: () => void,
-  ) {}
+  constructor(private readonly auth: AccessTokens) {}
 
   get<T>(path: string): Promise<T> {
     return this.call<T>('GET', path);
@@ -52,15 +70,17 @@ export class MesApi {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status === 401) this.onUnauthorized();
+    const send = () =>
+      fetch(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.auth.token()}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let res = await send();
+    if (res.status === 401 && (await this.auth.renew()) === 'renewed') res = await send();
     return parse<T>(res);
   }
 }

@@ -1,3 +1,4 @@
+import type { AccessTokens } from './api';
 import type { LiveEvent } from './types';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
@@ -6,14 +7,14 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting';
  * Follows GET /work-orders/stream (server-sent events) with the bearer token — EventSource
  * cannot send one — and reconnects with backoff when the stream ends, as it does when an
  * instance shuts down: the next connection may land on another instance, which hears the same
- * changes. `onState('live')` after a reconnect means events may have been missed: reload.
- * Returns a function that stops it.
+ * changes. Each connection takes the current access token; a 401 renews the session and
+ * connects again, and ends following when the session has ended. `onState('live')` after a
+ * reconnect means events may have been missed: reload. Returns a function that stops it.
  */
 export function followLive(
-  token: string,
+  auth: AccessTokens,
   onEvent: (e: LiveEvent) => void,
   onState: (s: LiveState) => void,
-  onUnauthorized: () => void,
 ): () => void {
   const abort = new AbortController();
   let delay = 500;
@@ -38,12 +39,14 @@ export function followLive(
     while (!abort.signal.aborted) {
       try {
         const res = await fetch('/work-orders/stream', {
-          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+          headers: { authorization: `Bearer ${auth.token()}`, accept: 'text/event-stream' },
           signal: abort.signal,
         });
         if (res.status === 401) {
-          onUnauthorized();
-          return;
+          const renewed = await auth.renew();
+          if (renewed === 'ended') return;
+          if (renewed === 'renewed') continue;
+          throw new Error('stream: the session could not be renewed yet');
         }
         if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

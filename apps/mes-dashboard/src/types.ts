@@ -47,9 +47,20 @@ export const NO_FILTERS: Filters = {
   overdue: false,
 };
 
+/** A staff session in this tab: the tokens of the CRM, and who it is. */
 export interface Session {
-  token: string;
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token expires (ms since the epoch, this browser's clock). */
+  accessExpiresAt: number;
   userId: string;
   role: string;
   email: string;
+}
+
+/** Where the page logs in, refreshes and logs out (GET /dashboard/config.json). */
+export interface AuthUrls {
+  loginUrl: string;
+  refreshUrl: string;
+  logoutUrl: string;
 }

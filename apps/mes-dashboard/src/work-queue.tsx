@@ -1,18 +1,21 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, filterQuery, MesApi } from './api';
+import type { AuthSession } from './auth-session';
 import { DetailPanel } from './components/detail-panel';
 import { FilterPanel } from './components/filter-panel';
 import { QueueTable } from './components/queue-table';
 import { followLive, type LiveState } from './live';
-import type { Counts, Detail, FilterOptions, Filters, Page, Session, Status } from './types';
+import type { Counts, Detail, FilterOptions, Filters, Page, Status } from './types';
 import { NO_FILTERS } from './types';
 
 const PAGE_SIZE = 50;
 
 /** The work queue page: filters and counts, the list, the selected work order, live updates. */
-export function WorkQueue(props: { session: Session; onLogout: () => void }) {
-  const { session, onLogout } = props;
-  const api = useMemo(() => new MesApi(session.token, onLogout), [session.token, onLogout]);
+export function WorkQueue(props: { auth: AuthSession; onLogout: () => void }) {
+  const { auth, onLogout } = props;
+  // Who is logged in does not change while this page lives; the tokens do, inside `auth`.
+  const session = auth.session;
+  const api = useMemo(() => new MesApi(auth), [auth]);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   // Keyset paging: the cursor of each page seen so far (null = first page).
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
@@ -87,7 +90,7 @@ export function WorkQueue(props: { session: Session; onLogout: () => void }) {
       timer = setTimeout(() => void loadList(), 50);
     };
     const stop = followLive(
-      session.token,
+      auth,
       (e) => {
         setFlashing((s) => new Set(s).add(e.id));
         setTimeout(
@@ -112,13 +115,12 @@ export function WorkQueue(props: { session: Session; onLogout: () => void }) {
         }
         if (s === 'live') connectedBefore = true;
       },
-      onLogout,
     );
     return () => {
       clearTimeout(timer);
       stop();
     };
-  }, [session.token, loadList, loadDetail, loadOptions, onLogout]);
+  }, [auth, loadList, loadDetail, loadOptions]);
 
   const act = (path: string, body?: unknown) => async () => {
     setError(null);

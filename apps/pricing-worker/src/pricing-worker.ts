@@ -4,7 +4,12 @@ import { sql } from 'kysely';
 import { EVENT_CATALOGUE, PRICING_JOB_NAMES } from '@fabflow/contracts';
 import { createDatabase, type Database } from '@fabflow/db';
 import { MessagingRuntime } from '@fabflow/messaging';
-import { createMetricsRegistry, type Logger, type Registry } from '@fabflow/observability';
+import {
+  createMetricsRegistry,
+  ReadinessLog,
+  type Logger,
+  type Registry,
+} from '@fabflow/observability';
 import { createRedis } from '@fabflow/platform';
 import { PricingJobRunRepository } from '@fabflow/pricing-jobs';
 import { ObjectStorage } from '@fabflow/storage';
@@ -149,29 +154,33 @@ export class PricingWorker {
   /** /metrics and the health checks: database, Redis, RabbitMQ, and the BullMQ worker running. */
   private async startHttp(registry: Registry): Promise<void> {
     const db = this.database.db;
-    this.http = new WorkerHttpServer(registry, [
-      { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db)) },
-      {
-        name: 'redis',
-        check: async () => {
-          if ((await this.queueRedis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+    this.http = new WorkerHttpServer(
+      registry,
+      [
+        { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db)) },
+        {
+          name: 'redis',
+          check: async () => {
+            if ((await this.queueRedis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+          },
         },
-      },
-      {
-        name: 'rabbitmq',
-        check: () =>
-          this.runtime.connection.connected
-            ? Promise.resolve()
-            : Promise.reject(new Error('not connected')),
-      },
-      {
-        name: 'worker',
-        check: () =>
-          this.worker?.isRunning() && !this.stopping
-            ? Promise.resolve()
-            : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
-      },
-    ]);
+        {
+          name: 'rabbitmq',
+          check: () =>
+            this.runtime.connection.connected
+              ? Promise.resolve()
+              : Promise.reject(new Error('not connected')),
+        },
+        {
+          name: 'worker',
+          check: () =>
+            this.worker?.isRunning() && !this.stopping
+              ? Promise.resolve()
+              : Promise.reject(new Error(this.stopping ? 'shutting down' : 'not running yet')),
+        },
+      ],
+      new ReadinessLog(this.logger),
+    );
     this.port = await this.http.listen(this.config.WORKER_METRICS_PORT, this.config.HOST);
   }
 

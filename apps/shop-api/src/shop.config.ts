@@ -1,5 +1,9 @@
+import { SERVICE_IDS } from '@fabflow/contracts';
 import {
+  authIssuerEnv,
+  authVerifierEnv,
   commonEnv,
+  DEVELOPMENT_CRM_JWKS,
   databaseEnv,
   defineConfig,
   msFromEnv,
@@ -17,6 +21,14 @@ export const shopConfigSpec = defineConfig({
   ...databaseEnv('shop'),
   ...portEnv(3000),
   ...storageEnv,
+  // Customer tokens: a week without a visit ends the session, a month at most.
+  ...authIssuerEnv({
+    issuer: SERVICE_IDS.shop,
+    refreshTtlSeconds: 7 * 86_400,
+    sessionTtlSeconds: 30 * 86_400,
+  }),
+  // Staff (admins) use some shop routes with CRM tokens.
+  ...authVerifierEnv(DEVELOPMENT_CRM_JWKS),
   S3_PUBLIC_ENDPOINT: {
     schema: urlFromEnv(['http:', 'https:']).optional(),
     description:

@@ -15,6 +15,7 @@ import type {
   SalesChannel,
 } from '@fabflow/contracts';
 import type { MessagingTables } from '@fabflow/messaging';
+import type { RefreshTokenTables } from '@fabflow/platform';
 
 type CreatedAt = ColumnType<Date, never, never>;
 /** A jsonb column: parsed on read, written as JSON text (pg would turn an array into a SQL array). */
@@ -42,7 +43,7 @@ export interface QuotePricingDetails {
   pricedAt: string;
 }
 
-export interface ShopDatabase extends MessagingTables {
+export interface ShopDatabase extends MessagingTables, RefreshTokenTables {
   customers: {
     id: string;
     /** ORGANISATION: a B2B organisation acting as an account (id = the CRM organisation's). */

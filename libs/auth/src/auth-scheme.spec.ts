@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, Authenticators } from './auth.guard';
 import { AuthScheme, Public, Roles, routeAccess } from './route-access';
-import { TokenService } from './tokens';
+import { InvalidTokenError, KeysUnavailableError, type AccessTokenVerification } from './tokens';
 
 class Routes {
   @AuthScheme('api-key') b2b(this: void) {}
@@ -20,11 +25,55 @@ const ctxFor = (handler: keyof Routes, headers: Record<string, string> = {}) =>
   }) as unknown as ExecutionContext;
 
 describe('AuthGuard with another authentication scheme', () => {
-  const tokens = new TokenService('s'.repeat(40), 60);
+  // Accepts the one token "good-token" as an admin's, refuses every other.
+  const tokens: AccessTokenVerification = {
+    verify: (token) =>
+      token === 'good-token'
+        ? Promise.resolve({
+            userId: 'u',
+            role: 'admin',
+            issuer: 'fabflow-crm',
+            issuedAt: 0,
+            expiresAt: 0,
+            tokenId: 'j',
+          })
+        : Promise.reject(new InvalidTokenError('bad token')),
+  };
 
   it('refuses a route of a scheme nobody registered (fail closed, never public)', () => {
     const guard = new AuthGuard(tokens, new Reflector());
     assert.throws(() => guard.canActivate(ctxFor('b2b')), UnauthorizedException);
+  });
+
+  it('takes a valid bearer token on a token route and refuses a missing or bad one', async () => {
+    const guard = new AuthGuard(tokens, new Reflector());
+    assert.equal(
+      await guard.canActivate(ctxFor('jwt', { authorization: 'Bearer good-token' })),
+      true,
+    );
+    await assert.rejects(
+      async () => guard.canActivate(ctxFor('jwt', { authorization: 'Bearer other' })),
+      UnauthorizedException,
+    );
+    await assert.rejects(async () => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
+  });
+
+  it("answers 503 with the verifier's Retry-After when the issuer's keys cannot be fetched", async () => {
+    const unreachable: AccessTokenVerification = {
+      verify: () => Promise.reject(new KeysUnavailableError('fabflow-crm', 7)),
+    };
+    const sent: Record<string, string> = {};
+    const ctx = {
+      getHandler: () => Routes.prototype.jwt,
+      getClass: () => Routes,
+      switchToHttp: () => ({
+        getRequest: () => ({ headers: { authorization: 'Bearer a.b.c' } }),
+        getResponse: () => ({ header: (name: string, value: string) => (sent[name] = value) }),
+      }),
+    } as unknown as ExecutionContext;
+    const guard = new AuthGuard(unreachable, new Reflector());
+    await assert.rejects(async () => guard.canActivate(ctx), ServiceUnavailableException);
+    assert.deepEqual(sent, { 'retry-after': '7' });
   });
 
   it("hands the route to its scheme's authenticator, which decides alone", async () => {
@@ -45,14 +94,13 @@ describe('AuthGuard with another authentication scheme', () => {
       ForbiddenException,
     );
     // A bearer token is no way into an API-key route.
-    const { accessToken } = tokens.issue({ userId: 'u', role: 'admin' });
     await assert.rejects(
-      async () => guard.canActivate(ctxFor('b2b', { authorization: `Bearer ${accessToken}` })),
+      async () => guard.canActivate(ctxFor('b2b', { authorization: 'Bearer good-token' })),
       ForbiddenException,
     );
     assert.deepEqual(seen, ['good', 'bad', '']);
     // Other routes are unchanged: token routes still need a token.
-    assert.throws(() => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
+    await assert.rejects(async () => guard.canActivate(ctxFor('jwt')), UnauthorizedException);
     assert.equal(guard.canActivate(ctxFor('open')), true);
     assert.throws(() => authenticators.register('api-key', { authenticate: async () => {} }));
   });

@@ -2,12 +2,18 @@ import {
   createParamDecorator,
   UnauthorizedException,
   ForbiddenException,
+  ServiceUnavailableException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import { routeAccess } from './route-access';
-import { InvalidTokenError, type Principal, type TokenService } from './tokens';
+import { routeAccess, type RouteAccess } from './route-access';
+import {
+  InvalidTokenError,
+  KeysUnavailableError,
+  type AccessTokenVerification,
+  type Principal,
+} from './tokens';
 
 /** Authenticates (and authorises) a request of its scheme; throws 401/403 to refuse it. */
 export interface Authenticator {
@@ -47,7 +53,7 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
  */
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly tokens: TokenService,
+    private readonly tokens: AccessTokenVerification,
     private readonly reflector: Reflector,
     private readonly authenticators: Authenticators = new Authenticators(),
   ) {}
@@ -63,15 +69,30 @@ export class AuthGuard implements CanActivate {
         );
       return authenticator.authenticate(ctx).then(() => true);
     }
+    return this.checkToken(ctx, access);
+  }
+
+  private async checkToken(
+    ctx: ExecutionContext,
+    access: Extract<RouteAccess, { kind: 'token' }>,
+  ): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
     if (!match?.[1])
       throw new UnauthorizedException('missing bearer token (Authorization: Bearer <token>)');
     try {
-      req.principal = this.tokens.verify(match[1]);
+      const { userId, role } = await this.tokens.verify(match[1]);
+      req.principal = { userId, role };
     } catch (err) {
       if (err instanceof InvalidTokenError) throw new UnauthorizedException(err.message);
+      if (err instanceof KeysUnavailableError) {
+        ctx
+          .switchToHttp()
+          .getResponse<{ header(name: string, value: string): unknown }>()
+          .header('retry-after', String(err.retryAfterSeconds));
+        throw new ServiceUnavailableException(err.message);
+      }
       throw err;
     }
     const { roles } = access;

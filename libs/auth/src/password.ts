@@ -48,14 +48,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
  */
 export const dummyPasswordHash = hashPassword(randomBytes(12).toString('hex'));
 
+/** How a login checks a password against a hash (a parameter only so tests can watch it). */
+export type PasswordCheck = (password: string, hash: string) => Promise<boolean>;
+
 /**
- * Checks a login: false for a wrong password or an unknown user, at the same cost either way
- * (an unknown user is checked against a dummy hash), so timing does not reveal which emails exist.
+ * Checks a login: false for a wrong password or an unknown user (`storedHash` undefined, or an
+ * account without a password). Both take one and the same path: exactly one scrypt with the
+ * same parameters (an unknown user is checked against a dummy hash), so neither the answer nor
+ * the time it takes tells which emails have accounts.
  */
 export async function verifyLogin(
   password: string,
   storedHash: string | undefined,
+  check: PasswordCheck = verifyPassword,
 ): Promise<boolean> {
-  const ok = await verifyPassword(password, storedHash ?? (await dummyPasswordHash));
+  const ok = await check(password, storedHash ?? (await dummyPasswordHash));
   return ok && storedHash !== undefined;
 }

@@ -1,14 +1,24 @@
-import jwt from 'jsonwebtoken';
 import type { Role } from '@fabflow/contracts';
 
+/** Who calls: the subject of a verified access token and its role. */
 export interface Principal {
   userId: string;
   role: Role;
 }
 
-const ISSUER = 'fabflow';
-const AUDIENCE = 'fabflow-api';
+/** A verified access token: its principal and the claims verifiers act on. */
+export interface VerifiedAccessToken extends Principal {
+  /** `iss`: the service that signed it. */
+  issuer: string;
+  /** `iat`, seconds since the epoch. */
+  issuedAt: number;
+  /** `exp`, seconds since the epoch. */
+  expiresAt: number;
+  /** `jti`. */
+  tokenId: string;
+}
 
+/** The token is refused: the caller must log in or refresh (401). */
 export class InvalidTokenError extends Error {
   constructor(reason: string) {
     super(reason);
@@ -16,44 +26,23 @@ export class InvalidTokenError extends Error {
   }
 }
 
-/** Signs and verifies HS256 access tokens with a key shared by every service. */
-export class TokenService {
+/**
+ * The token may be fine, but the keys to check it cannot be fetched from its issuer right now
+ * (a kid this service has not cached and an unreachable JWKS): the caller should retry (503
+ * with Retry-After), not log in again.
+ */
+export class KeysUnavailableError extends Error {
   constructor(
-    private readonly secret: string,
-    private readonly ttlSeconds: number,
-  ) {}
-
-  issue(principal: Principal): { accessToken: string; expiresIn: number } {
-    const accessToken = jwt.sign({ role: principal.role }, this.secret, {
-      algorithm: 'HS256',
-      subject: principal.userId,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      expiresIn: this.ttlSeconds,
-    });
-    return { accessToken, expiresIn: this.ttlSeconds };
+    readonly issuer: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the signing keys of ${issuer} cannot be fetched right now; retry shortly`, options);
+    this.name = 'KeysUnavailableError';
   }
+}
 
-  verify(token: string): Principal {
-    let payload: string | jwt.JwtPayload;
-    try {
-      payload = jwt.verify(token, this.secret, {
-        algorithms: ['HS256'],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      });
-    } catch (err) {
-      if (err instanceof jwt.TokenExpiredError)
-        throw new InvalidTokenError('the access token has expired');
-      throw new InvalidTokenError('the access token is invalid (bad signature or malformed)');
-    }
-    if (
-      typeof payload === 'string' ||
-      typeof payload.sub !== 'string' ||
-      typeof payload.role !== 'string'
-    ) {
-      throw new InvalidTokenError('the access token has no subject or role');
-    }
-    return { userId: payload.sub, role: payload.role as Role };
-  }
+/** Checks bearer access tokens; the global guard's only dependency on tokens. */
+export interface AccessTokenVerification {
+  verify(token: string): Promise<VerifiedAccessToken>;
 }

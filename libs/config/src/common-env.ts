@@ -43,18 +43,6 @@ export const commonEnv = defineConfig({
     sensitive: true,
   },
   ...redisEnv,
-  JWT_SECRET: {
-    schema: z
-      .string()
-      .min(32, { message: 'must be at least 32 characters' })
-      .default('fabflow-development-only-jwt-secret-change-me'),
-    description: 'HMAC key for access tokens; the same value on every service.',
-    sensitive: true,
-  },
-  JWT_TTL_SECONDS: {
-    schema: intFromEnv(60, 86_400).default(3600),
-    description: 'Lifetime of an access token.',
-  },
   OUTBOX_POLL_MS: {
     schema: msFromEnv(10, 60_000).default(500),
     description: 'Safety-net polling interval of the outbox relay (it is also woken on commit).',

@@ -8,7 +8,7 @@ import {
   loadConfigOrExit,
   sensitiveKeys,
 } from './define-config';
-import { intFromEnv, urlListFromEnv } from './env-types';
+import { boolFromEnv, intFromEnv, urlListFromEnv } from './env-types';
 
 const spec = defineConfig({
   PORT: { schema: intFromEnv(1, 65535), description: 'port' },
@@ -45,6 +45,86 @@ describe('loadConfig', () => {
 
   it('lists sensitive keys for log redaction', () => {
     assert.deepEqual(sensitiveKeys(spec), ['AMQP_URLS']);
+  });
+});
+
+describe('loadConfig with NODE_ENV=production', () => {
+  const prodSpec = defineConfig({
+    NODE_ENV: { schema: z.string().default('development'), description: 'env' },
+    SECRET: { schema: z.string().default('dev-secret'), description: 's', sensitive: true },
+    URLS: {
+      schema: urlListFromEnv(['amqp:']).default(['amqp://guest:guest@localhost']),
+      description: 'brokers',
+      sensitive: true,
+    },
+    SEED: { schema: boolFromEnv.default(true), description: 'seed', developmentValues: ['true'] },
+    SEED_PASSWORD: {
+      schema: z.string().default('dev-password'),
+      description: 'p',
+      sensitive: true,
+      usedOnlyWith: 'SEED',
+    },
+    KEYS: {
+      schema: z.string().transform((s) => s.split(',')),
+      description: 'k',
+      isDevelopment: (keys) => (keys as string[]).includes('dev-key'),
+    },
+    OPTIONAL_SECRET: { schema: z.string().optional(), description: 'o', sensitive: true },
+    PORT: { schema: intFromEnv(1, 65535).default(3000), description: 'not a secret' },
+  });
+  const refused = (env: Record<string, string>) => {
+    try {
+      loadConfig(prodSpec, { NODE_ENV: 'production', ...env });
+    } catch (err) {
+      if (err instanceof ConfigError) return err;
+      throw err;
+    }
+    return undefined;
+  };
+
+  it('names every development value in one error: secret defaults, declared values, dev keys', () => {
+    const err = refused({ KEYS: 'real-key,dev-key' });
+    assert.deepEqual(
+      err?.issues.map((i) => i.variable),
+      ['SECRET', 'URLS', 'SEED', 'SEED_PASSWORD', 'KEYS'],
+    );
+    assert.match(err.message, /SECRET: not set, and its default is a development value/);
+    assert.doesNotMatch(err.message, /dev-secret|guest|dev-password|dev-key/, 'no value echoed');
+  });
+
+  it('refuses a development value set explicitly, in any spelling its schema parses the same', () => {
+    const err = refused({
+      SECRET: 'dev-secret',
+      URLS: ' amqp://guest:guest@localhost ',
+      SEED: '1',
+      SEED_PASSWORD: 'x'.repeat(12),
+      KEYS: 'k1',
+    });
+    assert.deepEqual(
+      err?.issues.map((i) => [i.variable, i.message]),
+      [
+        ['SECRET', 'is a development value: NODE_ENV=production needs a real one'],
+        ['URLS', 'is a development value: NODE_ENV=production needs a real one'],
+        ['SEED', 'is a development value: NODE_ENV=production needs a real one'],
+      ],
+    );
+  });
+
+  it('accepts real values, and ignores the seed password while seeding is off', () => {
+    const cfg = loadConfig(prodSpec, {
+      NODE_ENV: 'production',
+      SECRET: 'a-real-secret',
+      URLS: 'amqp://fabflow:s3cret@broker:5672',
+      SEED: 'false',
+      KEYS: 'k1,k2',
+    });
+    assert.equal(cfg.SEED, false);
+    assert.equal(cfg.PORT, 3000, 'defaults of other variables stay fine');
+  });
+
+  it('accepts every default outside production', () => {
+    assert.equal(loadConfig(prodSpec, { KEYS: 'dev-key' }).SECRET, 'dev-secret');
+    assert.equal(loadConfig(prodSpec, { NODE_ENV: 'test', KEYS: 'dev-key' }).SEED, true);
   });
 });
 

@@ -5,3 +5,4 @@ export * from './redis-env';
 export * from './storage-env';
 export * from './rate-limit-env';
 export * from './pricing-env';
+export * from './auth-env';

@@ -42,6 +42,15 @@ export const rateLimitEnv = defineConfig({
     schema: intFromEnv(1, 100_000).default(120),
     description: 'Per client IP: how many anonymous requests may come at once.',
   },
+  RATE_LIMIT_LOGIN_PER_HOUR: {
+    schema: intFromEnv(1, 1_000_000).default(20),
+    description:
+      'Per account (the email asked for, whether it has an account or not): average login attempts per hour.',
+  },
+  RATE_LIMIT_LOGIN_BURST: {
+    schema: intFromEnv(1, 100_000).default(10),
+    description: 'Per account: login attempts that may come at once.',
+  },
   TRUSTED_PROXIES: {
     schema: z
       .string()

@@ -4,10 +4,14 @@ export interface HealthCheck {
   check(): Promise<void>;
 }
 
+/** What /health/ready answers: each dependency up or down, never why (that is logged). */
 export interface HealthReport {
   status: 'ok' | 'error';
-  checks: Record<string, { status: 'up' | 'down'; error?: string }>;
+  checks: Record<string, { status: 'up' | 'down' }>;
 }
+
+/** Hears why a dependency is down: the details go to the log, not to the caller. */
+export type HealthFailureListener = (check: string, err: Error) => void;
 
 const withTimeout = (p: Promise<void>, ms: number) =>
   Promise.race([
@@ -19,10 +23,13 @@ const withTimeout = (p: Promise<void>, ms: number) =>
 
 /**
  * Runs every check at once, each bounded by `timeoutMs`, into the `/health/ready` shape the
- * services and the worker answer with: `ok` only when every dependency is up.
+ * services and the worker answer with: `ok` only when every dependency is up. The public
+ * answer names no error (an address, a user name or a driver message would leak to anyone);
+ * `onDown` gets each failure for the log.
  */
 export async function runHealthChecks(
   checks: readonly HealthCheck[],
+  onDown: HealthFailureListener,
   timeoutMs = 2000,
 ): Promise<HealthReport> {
   const results: HealthReport['checks'] = {};
@@ -32,7 +39,8 @@ export async function runHealthChecks(
         await withTimeout(c.check(), timeoutMs);
         results[c.name] = { status: 'up' };
       } catch (err) {
-        results[c.name] = { status: 'down', error: (err as Error).message };
+        results[c.name] = { status: 'down' };
+        onDown(c.name, err instanceof Error ? err : new Error(String(err)));
       }
     }),
   );

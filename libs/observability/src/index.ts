@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './trace-context';
 export * from './tracing';
 export * from './health-checks';
+export * from './readiness-log';

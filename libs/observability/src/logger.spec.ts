@@ -21,14 +21,17 @@ describe('createLogger', () => {
     const log = createLogger({
       service: 's',
       level: 'info',
-      sensitiveKeys: ['JWT_SECRET'],
+      sensitiveKeys: ['AUTH_SIGNING_KEYS'],
       destination,
     });
-    log.info({ password: 'hunter2', user: { email: 'a@b.c' }, JWT_SECRET: 'k', ok: 1 }, 'hello');
+    log.info(
+      { password: 'hunter2', user: { email: 'a@b.c' }, AUTH_SIGNING_KEYS: 'k', ok: 1 },
+      'hello',
+    );
     const line = lines[0]!;
     assert.equal(line.password, '[redacted]');
     assert.deepEqual(line.user, { email: '[redacted]' });
-    assert.equal(line.JWT_SECRET, '[redacted]');
+    assert.equal(line.AUTH_SIGNING_KEYS, '[redacted]');
     assert.equal(line.ok, 1);
     assert.equal(line.service, 's');
   });

@@ -3,8 +3,14 @@ import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@fabflow/auth';
 import { Health } from '@fabflow/contracts';
-import { runHealthChecks, type HealthCheck } from '@fabflow/observability';
+import {
+  ReadinessLog,
+  runHealthChecks,
+  type HealthCheck,
+  type Logger,
+} from '@fabflow/observability';
 import { Endpoint } from './endpoint.decorator';
+import { LOGGER } from './service-core.tokens';
 
 export type { HealthCheck } from '@fabflow/observability';
 
@@ -13,7 +19,14 @@ export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
+  private readonly log: ReadinessLog;
+
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.log = new ReadinessLog(logger);
+  }
 
   @Public()
   @Get('live')
@@ -26,11 +39,13 @@ export class HealthController {
   @Public()
   @Get('ready')
   @Endpoint({
-    summary: 'Database, broker and Redis are reachable',
+    summary: 'Database, broker and Redis are reachable (each up or down; why is in the log)',
     responses: { 200: Health, 503: Health },
   })
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const report = await runHealthChecks(this.checks);
+    const errors = new Map<string, Error>();
+    const report = await runHealthChecks(this.checks, (check, err) => errors.set(check, err));
+    this.log.record(report, errors);
     await reply.status(report.status === 'ok' ? 200 : 503).send(report);
   }
 }

@@ -15,3 +15,4 @@ export * from './openapi/openapi-document';
 export * from './openapi/idempotent-posts.decorator';
 export * from './openapi/service-description';
 export * from './order-journey.metrics';
+export * from './auth';

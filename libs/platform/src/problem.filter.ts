@@ -111,8 +111,10 @@ export function toProblem(err: unknown, instance: string, logger: Logger): Probl
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {
-  // A 503 is an outage the client should wait out, not a failure of its request.
-  if (problem.status === 503) void reply.header('retry-after', '1');
+  // A 503 is an outage the client should wait out, not a failure of its request; whoever
+  // refused may know better how long (a token issuer's JWKS out of reach).
+  if (problem.status === 503 && !reply.hasHeader('retry-after'))
+    void reply.header('retry-after', '1');
   void reply
     .status(problem.status)
     .header('content-type', 'application/problem+json')

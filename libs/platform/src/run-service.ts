@@ -14,6 +14,7 @@ import {
   type Logger,
   type Registry,
 } from '@fabflow/observability';
+import { AUTH_SESSIONS_MIGRATIONS_DIR } from './auth/refresh-tokens.database';
 import { bootstrapService } from './bootstrap';
 import type { OpenApiInfo } from './openapi/openapi-document';
 import { ServiceCoreModule, type CoreConfig } from './service-core.module';
@@ -100,9 +101,11 @@ export async function runService<S extends EnvSpec>(opts: RunServiceOptions<S>):
       applicationName: `fabflow-${opts.service}`,
       onError: (err) => logger.warn({ err: err.message }, 'database connection error'),
     });
+    // A service that signs tokens keeps its sessions' refresh tokens in its own database.
+    const sessions = config.AUTH_SIGNING_KEYS ? [AUTH_SESSIONS_MIGRATIONS_DIR] : [];
     const applied = await migrate(
       database.pool,
-      await readMigrations(MESSAGING_MIGRATIONS_DIR, opts.migrationsDir),
+      await readMigrations(MESSAGING_MIGRATIONS_DIR, ...sessions, opts.migrationsDir),
     );
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     await opts.afterMigrate?.(database, config, logger);

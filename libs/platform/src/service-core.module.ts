@@ -8,13 +8,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, ModuleRef, Reflector } from '@nestjs/core';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
-import { AuthGuard, Authenticators, TokenService } from '@fabflow/auth';
+import { AccessTokenVerifier, AuthGuard, Authenticators } from '@fabflow/auth';
 import { EVENT_CATALOGUE } from '@fabflow/contracts';
 import type { Database } from '@fabflow/db';
 import { MessagingRuntime, type MessagingTables } from '@fabflow/messaging';
 import type { Logger, Registry } from '@fabflow/observability';
+import { authWiring, type AuthConfig } from './auth/auth-providers';
 import { DeadLetterController, SUBSCRIBED_QUEUES, type SubscribedQueues } from './dlq.controller';
 import {
   EVENT_SUBSCRIPTIONS,
@@ -25,19 +26,13 @@ import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller';
 import { OrderJourneyMetrics } from './order-journey.metrics';
 import { createRedis, type RedisConnectionConfig } from './redis';
+import { APP_CONFIG, DATABASE, DB, LOGGER, REDIS, UNIT_OF_WORK } from './service-core.tokens';
 import { ValidationInterceptor } from './validation.interceptor';
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
-export const LOGGER = Symbol('LOGGER');
-export const DB = Symbol('DB');
-export const DATABASE = Symbol('DATABASE');
-export const REDIS = Symbol('REDIS');
-export const UNIT_OF_WORK = Symbol('UNIT_OF_WORK');
+export { APP_CONFIG, DATABASE, DB, LOGGER, REDIS, UNIT_OF_WORK };
 
-export interface CoreConfig extends RedisConnectionConfig {
+export interface CoreConfig extends AuthConfig, RedisConnectionConfig {
   AMQP_URLS: string[];
-  JWT_SECRET: string;
-  JWT_TTL_SECONDS: number;
   OUTBOX_POLL_MS: number;
   AMQP_PREFETCH: number;
   RETRY_DELAYS_MS: number[];
@@ -57,7 +52,8 @@ export interface ServiceCoreOptions {
 
 /**
  * What every service has: config, logger, its database, Redis, the messaging runtime and its
- * unit of work, token verification as a global guard, request validation, and /health.
+ * unit of work, token verification as a global guard (and, for the token issuers, signing,
+ * the JWKS and refresh sessions), request validation, and /health.
  */
 @Module({})
 export class ServiceCoreModule {
@@ -96,7 +92,11 @@ export class ServiceCoreModule {
         },
       },
     ];
-    const tokens = new TokenService(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+    const auth = authWiring(opts.service, config, {
+      redis,
+      logger,
+      db: database.db as unknown as Kysely<never>,
+    });
     // Other schemes (B2B API keys) register their authenticator here; the global guard uses it.
     const authenticators = new Authenticators();
     return {
@@ -106,6 +106,7 @@ export class ServiceCoreModule {
         HealthController,
         ...(opts.metricsEnabled === false ? [] : [MetricsController]),
         DeadLetterController,
+        ...auth.controllers,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -115,7 +116,7 @@ export class ServiceCoreModule {
         { provide: MessagingRuntime, useValue: runtime },
         { provide: UNIT_OF_WORK, useValue: runtime.unitOfWork },
         { provide: REDIS, useValue: redis },
-        { provide: TokenService, useValue: tokens },
+        ...auth.providers,
         { provide: Authenticators, useValue: authenticators },
         { provide: HEALTH_CHECKS, useValue: checks },
         { provide: METRICS_REGISTRY, useValue: metricsRegistry },
@@ -131,8 +132,9 @@ export class ServiceCoreModule {
         },
         {
           provide: APP_GUARD,
-          useFactory: (r: Reflector) => new AuthGuard(tokens, r, authenticators),
-          inject: [Reflector],
+          useFactory: (r: Reflector, verifier: AccessTokenVerifier) =>
+            new AuthGuard(verifier, r, authenticators),
+          inject: [Reflector, AccessTokenVerifier],
         },
         { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
       ],
@@ -144,7 +146,7 @@ export class ServiceCoreModule {
         MessagingRuntime,
         UNIT_OF_WORK,
         REDIS,
-        TokenService,
+        ...auth.exports,
         Authenticators,
         METRICS_REGISTRY,
         OrderJourneyMetrics,

@@ -4,6 +4,7 @@ export * from './scripts';
 export * from './headers';
 export * from './client-ip';
 export * from './client-ip.policy';
+export * from './login-account.policy';
 export * from './local-limiter';
 export * from './rate-limit-metrics';
 export * from './redis-rate-limiter';

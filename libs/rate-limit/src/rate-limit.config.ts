@@ -7,5 +7,7 @@ export interface RateLimitConfig extends RedisConnectionConfig {
   RATE_LIMIT_REDIS_TIMEOUT_MS: number;
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: number;
   RATE_LIMIT_ANONYMOUS_BURST: number;
+  RATE_LIMIT_LOGIN_PER_HOUR: number;
+  RATE_LIMIT_LOGIN_BURST: number;
   TRUSTED_PROXIES: readonly string[];
 }

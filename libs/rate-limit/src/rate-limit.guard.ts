@@ -14,8 +14,13 @@ import { RedisRateLimiter } from './redis-rate-limiter';
 
 export const RATE_LIMIT_POLICY = 'fabflow:rate-limit-policy';
 
-/** Limits the route (or every route of the controller) under a named policy: `@RateLimit('b2b')`. */
-export const RateLimit = (policy: string) => SetMetadata(RATE_LIMIT_POLICY, policy);
+/**
+ * Limits the route (or every route of the controller) under named policies:
+ * `@RateLimit('b2b')`, or several, each its own bucket, in order: `@RateLimit('anonymous-ip',
+ * 'login-account')`. A request refused by one takes nothing from the buckets after it.
+ */
+export const RateLimit = (...policies: [string, ...string[]]) =>
+  SetMetadata(RATE_LIMIT_POLICY, policies);
 
 /** The problem type of draft-ietf-httpapi-ratelimit-headers §5.1. */
 export const QUOTA_EXCEEDED = 'https://iana.org/assignments/http-problem-types#quota-exceeded';
@@ -63,31 +68,49 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const name = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_POLICY, [
+    const names = this.reflector.getAllAndOverride<string[] | undefined>(RATE_LIMIT_POLICY, [
       ctx.getHandler(),
       ctx.getClass(),
     ]);
-    if (!name) return true;
+    if (!names) return true;
     const http = ctx.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const target = await this.policies.get(name).resolve(req);
-    if (!target) return true;
-    const d = await this.limiter.consume(target.rule, `${name}:${target.key}`, { policy: name });
     const reply = http.getResponse<FastifyReply>();
-    void reply.header('ratelimit-policy', ratePolicyItem(target.rule));
-    void reply.header('ratelimit', rateLimitItem(target.rule, d));
-    if (d.allowed) return true;
-    const wait = retryAfterSeconds(d.retryAfterMs);
-    void reply.header('retry-after', String(wait));
-    const { limit, periodSeconds, burst } = target.rule;
-    throw new ProblemException(
-      429,
-      `rate limit "${target.rule.name}" exceeded: ${limit} requests per ${periodSeconds} s with bursts of ${burst}; retry in ${wait} s`,
-      QUOTA_EXCEEDED,
-      {
-        'violated-policies': [target.rule.name],
-        retryAfterSeconds: Math.round(d.retryAfterMs) / 1000,
-      },
-    );
+    const policies: string[] = [];
+    const limits: string[] = [];
+    try {
+      for (const name of names) {
+        const target = await this.policies.get(name).resolve(req);
+        if (!target) continue;
+        const d = await this.limiter.consume(target.rule, `${name}:${target.key}`, {
+          policy: name,
+        });
+        policies.push(ratePolicyItem(target.rule));
+        limits.push(rateLimitItem(target.rule, d));
+        if (!d.allowed) refuse(reply, target.rule, d.retryAfterMs);
+      }
+    } finally {
+      // Every policy the request met, refused or not: Lists of the draft's two fields.
+      if (policies.length > 0) {
+        void reply.header('ratelimit-policy', policies.join(', '));
+        void reply.header('ratelimit', limits.join(', '));
+      }
+    }
+    return true;
   }
+}
+
+function refuse(reply: FastifyReply, rule: RateLimitRule, retryAfterMs: number): never {
+  const wait = retryAfterSeconds(retryAfterMs);
+  void reply.header('retry-after', String(wait));
+  const { limit, periodSeconds, burst } = rule;
+  throw new ProblemException(
+    429,
+    `rate limit "${rule.name}" exceeded: ${limit} requests per ${periodSeconds} s with bursts of ${burst}; retry in ${wait} s`,
+    QUOTA_EXCEEDED,
+    {
+      'violated-policies': [rule.name],
+      retryAfterSeconds: Math.round(retryAfterMs) / 1000,
+    },
+  );
 }

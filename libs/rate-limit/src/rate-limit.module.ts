@@ -16,6 +16,7 @@ import {
 } from '@fabflow/platform';
 import { trustedProxies } from './client-ip';
 import { ClientIpPolicy } from './client-ip.policy';
+import { LoginAccountPolicy } from './login-account.policy';
 import type { RateLimitConfig } from './rate-limit.config';
 import { RateLimitGuard, RateLimitPolicies } from './rate-limit.guard';
 import { createRateLimitMetrics } from './rate-limit-metrics';
@@ -23,8 +24,10 @@ import { RedisRateLimiter } from './redis-rate-limiter';
 
 export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 
-/** The per-IP policy of the anonymous endpoints (register, login). */
+/** The per-IP policy of the anonymous endpoints (register, login, refresh, logout). */
 export const ANONYMOUS_IP_POLICY = 'anonymous-ip';
+/** The per-account policy of the login routes (the email asked for, known or not). */
+export const LOGIN_ACCOUNT_POLICY = 'login-account';
 
 /**
  * The limiter's own Redis connection, fail-fast: no offline queue and a command timeout, so while
@@ -65,7 +68,8 @@ export interface RateLimitModuleOptions {
 
 /**
  * The limiter for one service, global: `RedisRateLimiter`, the policy registry (with the
- * `anonymous-ip` policy from config) and `RateLimitGuard` for `@UseGuards` on limited routes.
+ * `anonymous-ip` and `login-account` policies from config) and `RateLimitGuard` for
+ * `@UseGuards` on limited routes.
  */
 @Module({})
 export class RateLimitModule {
@@ -111,6 +115,15 @@ export class RateLimitModule {
                 },
                 trustedProxies(config.TRUSTED_PROXIES),
               ),
+            );
+            policies.register(
+              LOGIN_ACCOUNT_POLICY,
+              new LoginAccountPolicy({
+                name: LOGIN_ACCOUNT_POLICY,
+                limit: config.RATE_LIMIT_LOGIN_PER_HOUR,
+                periodSeconds: 3600,
+                burst: config.RATE_LIMIT_LOGIN_BURST,
+              }),
             );
             return policies;
           },

@@ -15,3 +15,4 @@ export * from './metrics-scrape';
 export * from './pricing-fixtures';
 export * from './upload-ticket';
 export * from './test-dns-server';
+export * from './test-token-issuer';

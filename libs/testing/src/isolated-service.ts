@@ -41,6 +41,9 @@ export class IsolatedService {
         REDIS_URL: testEnv.TEST_REDIS_URL,
         OUTBOX_POLL_MS: '200',
         RETRY_DELAYS_MS: '100,200',
+        // Token revocations and limiter buckets stay within this test's service.
+        AUTH_REDIS_PREFIX: uniqueName(`auth-${label}`),
+        RATE_LIMIT_KEY_PREFIX: uniqueName(`rl-${label}`),
         ...env,
       },
       label,

@@ -47,6 +47,22 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The same service on the same port, with `env` on top of this one's (not started). */
+  withEnv(env: Record<string, string>): ServiceProcess {
+    return new ServiceProcess(
+      this.name,
+      this.port,
+      { ...this.env, ...env },
+      this.logName,
+      this.readyPath,
+    );
+  }
+
+  /** Another instance of the same service, configured alike, on `port` (not started). */
+  onPort(port: number): ServiceProcess {
+    return new ServiceProcess(this.name, port, this.env, `${this.logName}-${port}`, this.readyPath);
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -26,7 +26,6 @@ import {
 } from '@fabflow/testing';
 import { DEV_STAFF } from '../staff/staff.seed';
 
-const JWT_SECRET = 'dlq-api-test-secret-that-is-long-enough-0123';
 const PASSWORD = 'dlq-api-staff-password';
 const QUEUE = SUBSCRIPTION_QUEUES.crm.orders;
 
@@ -75,9 +74,10 @@ describe('crm-api admin DLQ API (real process, RabbitMQ and Postgres)', () => {
         AMQP_URLS: vhost.url,
         DATABASE_URL: testDatabaseUrl(database),
         REDIS_URL: testEnv.TEST_REDIS_URL,
-        JWT_SECRET,
         SEED_STAFF: 'true',
         SEED_STAFF_PASSWORD: PASSWORD,
+        // Its own login buckets: every test CRM has the same staff emails.
+        RATE_LIMIT_KEY_PREFIX: uniqueName('rl-crmdlq'),
         RETRY_DELAYS_MS: '100,200',
         OUTBOX_POLL_MS: '200',
       },

@@ -120,7 +120,6 @@ describe('crm orders with lines: intake, approval, production by version, cancel
 
   before(async () => {
     crm = await IsolatedService.start('crm-api', 'crmlines', {
-      JWT_SECRET: 'crm-lines-test-secret-that-is-long-enough-0123',
       SEED_STAFF: 'true',
       SEED_STAFF_PASSWORD: PASSWORD,
     });

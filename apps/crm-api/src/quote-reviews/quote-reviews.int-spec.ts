@@ -122,7 +122,6 @@ describe('crm quote reviews: the queue of NEEDS_REVIEW quotes and the decisions 
 
   before(async () => {
     crm = await IsolatedService.start('crm-api', 'crmreviews', {
-      JWT_SECRET: 'crm-reviews-test-secret-that-is-long-enough-01',
       SEED_STAFF: 'true',
       SEED_STAFF_PASSWORD: PASSWORD,
     });

@@ -36,9 +36,10 @@ describe('crm-api staff login from the dashboard origin (CORS, real process)', (
         AMQP_URLS: vhost.url,
         DATABASE_URL: testDatabaseUrl(database),
         REDIS_URL: testEnv.TEST_REDIS_URL,
-        JWT_SECRET: 'cors-test-secret-that-is-long-enough-01234567',
         SEED_STAFF: 'true',
         SEED_STAFF_PASSWORD: PASSWORD,
+        // Its own login buckets: every test CRM has the same staff emails.
+        RATE_LIMIT_KEY_PREFIX: uniqueName('rl-crmcors'),
         CORS_ALLOWED_ORIGINS: `${DASHBOARD}, https://mes.example.com`,
       },
       'crm-cors',

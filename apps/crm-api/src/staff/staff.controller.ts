@@ -1,53 +1,30 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Inject,
-  Post,
-  UnauthorizedException,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { Public, TokenService, verifyLogin } from '@fabflow/auth';
-import { LoginRequest, TokenResponse } from '@fabflow/contracts';
-import { DB, Endpoint } from '@fabflow/platform';
-import { ANONYMOUS_IP_POLICY, RateLimit, RateLimitGuard } from '@fabflow/rate-limit';
-import type { CrmDatabase } from '../crm.database';
+import { CurrentUser, Roles, type Principal } from '@fabflow/auth';
+import { IdParam, StaffDeactivation } from '@fabflow/contracts';
+import { Endpoint } from '@fabflow/platform';
+import { StaffService } from './staff.service';
 
-@ApiTags('auth')
-@Controller('auth')
+@ApiTags('staff')
+@Controller('staff')
+@Roles('admin')
 export class StaffController {
-  constructor(
-    @Inject(DB) private readonly db: Kysely<CrmDatabase>,
-    private readonly tokens: TokenService,
-  ) {}
+  constructor(private readonly staff: StaffService) {}
 
-  @Public()
-  @Post('login')
+  @Post(':id/deactivate')
   @HttpCode(200)
-  @UseGuards(RateLimitGuard)
-  @RateLimit(ANONYMOUS_IP_POLICY)
   @Endpoint({
-    summary: 'Staff (manager, operator, admin) log in',
-    body: LoginRequest,
-    responses: { 200: TokenResponse },
-    problems: [401, 429],
+    summary:
+      'Deactivate a staff member: no login or refresh, sessions revoked, access tokens refused by every service',
+    params: IdParam,
+    responses: { 200: StaffDeactivation },
+    problems: [404, 409],
   })
-  async login(@Body() body: z.output<typeof LoginRequest>) {
-    const user = await this.db
-      .selectFrom('staff_users')
-      .selectAll()
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', body.email.toLowerCase()))
-      .executeTakeFirst();
-    const ok = await verifyLogin(body.password, user?.password_hash);
-    if (!user || !ok) throw new UnauthorizedException('wrong email or password');
-    return {
-      ...this.tokens.issue({ userId: user.id, role: user.role }),
-      tokenType: 'Bearer' as const,
-      role: user.role,
-      userId: user.id,
-    };
+  deactivate(
+    @Param() params: z.output<typeof IdParam>,
+    @CurrentUser() caller: Principal,
+  ): Promise<z.infer<typeof StaffDeactivation>> {
+    return this.staff.deactivate(params.id, caller.userId);
   }
 }

@@ -9,7 +9,7 @@ import {
   uniqueName,
   waitFor,
 } from '@fabflow/testing';
-import { FabflowSystem, JWT_SECRET } from '../support/fabflow-system';
+import { FabflowSystem } from '../support/fabflow-system';
 import {
   createOrganisation,
   crmManager,
@@ -63,7 +63,7 @@ describe('the shared rate limiter across three shop instances', { timeout: 300_0
           AMQP_URLS: sys.vhost.url,
           DATABASE_URL: testDatabaseUrl(sys.databases.shop),
           REDIS_URL: testEnv.TEST_REDIS_URL,
-          JWT_SECRET,
+          ...sys.authEnv.shop,
           OUTBOX_POLL_MS: '200',
           RETRY_DELAYS_MS: '200,500,1000',
           ...env,

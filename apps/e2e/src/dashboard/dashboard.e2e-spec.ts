@@ -11,10 +11,11 @@ import {
   testEnv,
   waitFor,
 } from '@fabflow/testing';
-import { FabflowSystem, JWT_SECRET, STAFF_PASSWORD } from '../support/fabflow-system';
+import { FabflowSystem, STAFF_PASSWORD } from '../support/fabflow-system';
 import {
   journeyClients,
   placeOrder,
+  staffToken,
   waitForCrmStatus,
   waitForShopStatus,
   waitForWorkOrder,
@@ -41,6 +42,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const LIVE_TIMEOUT_MS = 10_000;
+/** The CRM's access tokens live this long here: the pages must renew them, silently. */
+const ACCESS_TTL_S = 15;
 
 describe('MES dashboard in Chromium: login, filter, take, produce, ship — live on a second page', () => {
   let sys: FabflowSystem;
@@ -48,12 +51,18 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
   let mesB: ServiceProcess;
   let browser: Browser;
   const latencies: Array<[string, number]> = [];
+  /** The operator's page, when it logged in, and what it asked of the CRM and the MES. */
+  let operator: Page;
+  let operatorSince = 0;
+  const refreshes: number[] = [];
+  const mesUnauthorized: string[] = [];
 
   before(async () => {
     const [portA, portB] = [await freePort(), await freePort()];
     sys = await FabflowSystem.start('dash', {
       // The CRM lets the two dashboard origins log staff in.
       env: { CORS_ALLOWED_ORIGINS: `http://127.0.0.1:${portA},http://127.0.0.1:${portB}` },
+      serviceEnv: { crm: { AUTH_ACCESS_TTL_SECONDS: String(ACCESS_TTL_S) } },
     });
     // As FabflowSystem configures its own MES (same retry queues), plus the login URL.
     const env = {
@@ -61,7 +70,7 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
       RETRY_DELAYS_MS: '200,500,1000',
       DATABASE_URL: testDatabaseUrl(sys.databases.mes),
       REDIS_URL: testEnv.TEST_REDIS_URL,
-      JWT_SECRET,
+      ...sys.authEnv.mes,
       OUTBOX_POLL_MS: '200',
       DASHBOARD_LOGIN_URL: `${sys.crm.url}/auth/login`,
     };
@@ -110,7 +119,14 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
   }
 
   it('works end to end, and the second page follows every step live', async (t) => {
-    const operator = await open(mesA, 'operator@fabflow.local');
+    operatorSince = Date.now();
+    operator = await open(mesA, 'operator@fabflow.local');
+    operator.on('request', (r) => {
+      if (r.url() === `${sys.crm.url}/auth/refresh`) refreshes.push(Date.now());
+    });
+    operator.on('response', (r) => {
+      if (r.url().startsWith(mesA.url) && r.status() === 401) mesUnauthorized.push(r.url());
+    });
     const watcher = await open(mesB, 'admin@fabflow.local');
 
     // The operator looks for new rush work nobody has taken yet.
@@ -118,15 +134,20 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
     await operator.getByRole('radio', { name: 'unassigned' }).check();
     await operator.getByRole('button', { name: /^queued/ }).click();
 
-    const { shop, crm, mes } = await journeyClients(sys);
+    const { shop } = await journeyClients(sys);
     const orderId = await placeOrder(shop);
-    await waitForCrmStatus(crm, orderId, 'AWAITING_CONFIRMATION');
-    const approved = await crm.post(`/orders/${orderId}/approve`, {
+    // Staff API clients outside the browser do not renew their tokens: each step logs in.
+    const as = async (svc: 'crm' | 'mes', who: 'manager' | 'operator') =>
+      sys.client(svc, await staffToken(sys, who));
+    await waitForCrmStatus(await as('crm', 'manager'), orderId, 'AWAITING_CONFIRMATION');
+    const approved = await (
+      await as('crm', 'manager')
+    ).post(`/orders/${orderId}/approve`, {
       priority: 'RUSH',
       dueInDays: 2,
     });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
-    const wo = await waitForWorkOrder(mes, orderId);
+    const wo = await waitForWorkOrder(await as('mes', 'operator'), orderId);
     const id = wo.id as string;
     const row = (page: Page, status?: string) =>
       page.locator(`[data-testid="wo-row-${id}"]${status ? `[data-status="${status}"]` : ''}`);
@@ -302,5 +323,64 @@ describe('MES dashboard in Chromium: login, filter, take, produce, ship — live
         .map(([w, ms]) => `${w} ${ms}`)
         .join(', ')}`,
     );
+  });
+
+  it('keeps the operator logged in over several access-token lifetimes, renewing silently', async () => {
+    // The page has been open since the first test; make it at least 3½ lifetimes.
+    const lifetimes = 3.5;
+    const left = operatorSince + lifetimes * ACCESS_TTL_S * 1000 - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+
+    const list = operator.waitForResponse(
+      (r) => r.url().startsWith(`${mesA.url}/work-orders?`) && r.request().method() === 'GET',
+    );
+    await operator.getByRole('button', { name: 'Reset filters' }).click();
+    assert.equal((await list).status(), 200, 'the MES takes its current token');
+    await operator.getByTestId('live-state').filter({ hasText: 'live' }).waitFor();
+    assert.ok(
+      refreshes.length >= 3,
+      `renewed before each expiry: ${refreshes.length} refreshes in ${Math.round((Date.now() - operatorSince) / 1000)} s`,
+    );
+    assert.deepEqual(mesUnauthorized, [], 'renewed before expiry: the MES never said 401');
+  });
+
+  it('renews once on a 401 and repeats the request; logging out ends the session at the CRM', async () => {
+    // One list request answered 401, as after an expiry the timer missed (a sleeping laptop).
+    const isList = (url: URL) => url.origin === mesA.url && url.pathname === '/work-orders';
+    await operator.route(
+      isList,
+      (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 401, title: 'Unauthorized', detail: 'expired' }),
+        }),
+      { times: 1 },
+    );
+    const stored = async () =>
+      JSON.parse(
+        (await operator.evaluate(() => sessionStorage.getItem('fabflow.mes.session'))) ?? '{}',
+      ) as { accessToken?: string; refreshToken?: string };
+    const tokenBefore = (await stored()).accessToken;
+    const lists: number[] = [];
+    operator.on('response', (r) => {
+      if (r.url().startsWith(`${mesA.url}/work-orders?`)) lists.push(r.status());
+    });
+    const retried = operator.waitForResponse(
+      (r) => r.url().startsWith(`${mesA.url}/work-orders?`) && r.status() === 200,
+    );
+    await operator.getByRole('button', { name: 'Reset filters' }).click();
+    await retried;
+    assert.deepEqual(lists, [401, 200], 'the list: refused once, then repeated');
+    // Repeated with a renewed token (a refresh the 401 started, or the timer's, under way).
+    assert.notEqual((await stored()).accessToken, tokenBefore, 'the session was renewed');
+    await operator.getByTestId('live-state').filter({ hasText: 'live' }).waitFor();
+
+    const { refreshToken } = await stored();
+    assert.ok(refreshToken, 'the tab keeps a refresh token');
+    await operator.getByRole('button', { name: 'Log out' }).click();
+    await operator.getByRole('button', { name: 'Log in' }).waitFor();
+    const reuse = await sys.client('crm').post('/auth/refresh', { refreshToken });
+    assert.equal(reuse.status, 401, 'the session ended at the CRM, not only in the tab');
   });
 });

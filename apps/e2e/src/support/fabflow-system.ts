@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { generateSigningJwk, type PrivateSigningJwk } from '@fabflow/auth';
 import { ALL_SUBSCRIPTION_QUEUES } from '@fabflow/contracts';
 import { EmbeddedS3Server } from '@fabflow/storage';
 import {
@@ -15,7 +16,6 @@ import {
   uniqueName,
 } from '@fabflow/testing';
 
-export const JWT_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 export const STAFF_PASSWORD = 'e2e-staff-password';
 /** Credentials of the system's embedded S3 server (the services get them as S3_*). */
 export const S3_CREDENTIALS = {
@@ -26,6 +26,36 @@ export const S3_BUCKET = 'fabflow-models';
 
 type Name = 'shop' | 'crm' | 'mes';
 
+/** The signing keys of the system's two token issuers (fresh for each system). */
+export interface SystemSigningKeys {
+  shop: PrivateSigningJwk;
+  crm: PrivateSigningJwk;
+}
+
+/**
+ * Each service's token settings: the issuers sign with their own keys, and every verifier
+ * fetches the other issuers' JWKS from their port (known before anything starts).
+ */
+function authEnvironment(
+  keys: SystemSigningKeys,
+  ports: Record<Name, number>,
+  label: string,
+): Record<Name, Record<string, string>> {
+  const jwks = (name: 'shop' | 'crm') =>
+    `fabflow-${name}=http://127.0.0.1:${ports[name]}/.well-known/jwks.json`;
+  // Every system's staff have the same seeded ids: revocations stay within the system.
+  const AUTH_REDIS_PREFIX = uniqueName(`auth-${label}`);
+  return {
+    shop: {
+      AUTH_SIGNING_KEYS: JSON.stringify([keys.shop]),
+      AUTH_JWKS_URLS: jwks('crm'),
+      AUTH_REDIS_PREFIX,
+    },
+    crm: { AUTH_SIGNING_KEYS: JSON.stringify([keys.crm]), AUTH_REDIS_PREFIX },
+    mes: { AUTH_JWKS_URLS: jwks('crm'), AUTH_REDIS_PREFIX },
+  };
+}
+
 export interface SystemOptions {
   /** Broker URLs (comma list, with the vhost) and how to drop the vhost; default: a fresh vhost on the test broker. */
   amqp?: { url: string; drop(): Promise<void> };
@@ -33,6 +63,8 @@ export interface SystemOptions {
   pgUrl?: string;
   /** Extra environment for every service (and the pricing worker). */
   env?: Record<string, string>;
+  /** Extra environment for one service (after `env`). */
+  serviceEnv?: Partial<Record<Name, Record<string, string>>>;
   /**
    * Also run the pricing worker (apps/pricing-worker) on the MES database, with Redis, S3 and
    * the broker: for journeys that price real uploads. Without it nothing prices a quote: tests
@@ -56,14 +88,14 @@ function databaseUrl(server: string, name: string): string {
  * optionally the pricing worker.
  */
 export class FabflowSystem {
-  readonly shop: ServiceProcess;
-  readonly crm: ServiceProcess;
-  readonly mes: ServiceProcess;
+  private readonly services: Record<Name, ServiceProcess>;
   /** Only with `pricing: true`. */
   readonly pricingWorker: ServiceProcess | undefined;
   private readonly pools = new Map<Name, pg.Pool>();
   /** This system's own BullMQ pricing queue on the shared Redis (PRICING_QUEUE). */
   readonly pricingQueue: string;
+  /** What each service gets for tokens (for a test that starts another instance of one). */
+  readonly authEnv: Record<Name, Record<string, string>>;
 
   private constructor(
     readonly vhost: { url: string; drop(): Promise<void> },
@@ -72,18 +104,26 @@ export class FabflowSystem {
     ports: Record<Name | 'worker', number>,
     label: string,
     env: Record<string, string>,
+    serviceEnv: Partial<Record<Name, Record<string, string>>>,
     readonly s3: EmbeddedS3Server,
     private readonly s3Dir: string,
     pricing: boolean,
+    readonly signingKeys: SystemSigningKeys,
   ) {
     this.pricingQueue = env.PRICING_QUEUE ?? uniqueName(`pricing-${label}`);
+    this.authEnv = authEnvironment(signingKeys, ports, label);
     const common = {
       // BullMQ keeps its queues in the shared test Redis: each system prices on its own queue.
       PRICING_QUEUE: this.pricingQueue,
       AMQP_URLS: vhost.url,
       REDIS_URL: testEnv.TEST_REDIS_URL,
-      JWT_SECRET,
       OUTBOX_POLL_MS: '200',
+      // The suites log the same seeded staff in over and over; the per-account login limit
+      // has its own tests.
+      RATE_LIMIT_LOGIN_BURST: '1000',
+      // Limiter buckets of this system only: every system has the same staff emails and the
+      // same client address (127.0.0.1).
+      RATE_LIMIT_KEY_PREFIX: uniqueName(`rl-${label}`),
       RETRY_DELAYS_MS: '200,500,1000',
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET,
@@ -96,12 +136,21 @@ export class FabflowSystem {
       new ServiceProcess(
         `${name}-api`,
         ports[name],
-        { ...common, DATABASE_URL: databaseUrl(pgUrl, databases[name]), ...extra },
+        {
+          ...common,
+          DATABASE_URL: databaseUrl(pgUrl, databases[name]),
+          ...this.authEnv[name],
+          ...env,
+          ...serviceEnv[name],
+          ...extra,
+        },
         `${label}-${name}`,
       );
-    this.crm = svc('crm', { SEED_STAFF: 'true', SEED_STAFF_PASSWORD: STAFF_PASSWORD });
-    this.shop = svc('shop');
-    this.mes = svc('mes');
+    this.services = {
+      crm: svc('crm', { SEED_STAFF: 'true', SEED_STAFF_PASSWORD: STAFF_PASSWORD }),
+      shop: svc('shop'),
+      mes: svc('mes'),
+    };
     // The worker has no HTTP API: it is ready when its /metrics answers.
     this.pricingWorker = pricing
       ? new ServiceProcess(
@@ -141,9 +190,11 @@ export class FabflowSystem {
       ports,
       label,
       opts.env ?? {},
+      opts.serviceEnv ?? {},
       s3,
       s3Dir,
       opts.pricing ?? false,
+      { shop: await generateSigningJwk(), crm: await generateSigningJwk() },
     );
     systems.set(system.shop.url, system);
     try {
@@ -157,6 +208,28 @@ export class FabflowSystem {
       throw err;
     }
     return system;
+  }
+
+  get shop(): ServiceProcess {
+    return this.services.shop;
+  }
+
+  get crm(): ServiceProcess {
+    return this.services.crm;
+  }
+
+  get mes(): ServiceProcess {
+    return this.services.mes;
+  }
+
+  /**
+   * Stops a service and starts it again on its port, database and vhost, with `env` on top of
+   * what it had (a key rotation, another setting); `env` stays for later restarts.
+   */
+  async restart(name: Name, env: Record<string, string> = {}): Promise<void> {
+    await this.services[name].stop();
+    this.services[name] = this.services[name].withEnv(env);
+    await this.services[name].start();
   }
 
   /** The system a shop client talks to (for helpers that get only the client). */

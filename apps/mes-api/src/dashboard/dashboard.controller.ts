@@ -7,6 +7,10 @@ import { APP_CONFIG, Endpoint } from '@fabflow/platform';
 export const DashboardConfig = z.object({
   /** Where the page posts email and password (the CRM's staff login, another origin). */
   loginUrl: z.url(),
+  /** Where it exchanges its refresh token before the access token expires (the login's sibling). */
+  refreshUrl: z.url(),
+  /** Where it ends the session on "Log out". */
+  logoutUrl: z.url(),
 });
 
 @ApiTags('dashboard')
@@ -21,7 +25,12 @@ export class DashboardController {
     responses: { 200: DashboardConfig },
   })
   dashboardConfig(): z.infer<typeof DashboardConfig> {
-    return { loginUrl: this.config.DASHBOARD_LOGIN_URL };
+    const loginUrl = this.config.DASHBOARD_LOGIN_URL;
+    return {
+      loginUrl,
+      refreshUrl: new URL('refresh', loginUrl).toString(),
+      logoutUrl: new URL('logout', loginUrl).toString(),
+    };
   }
 
   @Public()

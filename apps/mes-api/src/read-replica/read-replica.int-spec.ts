@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { TokenService } from '@fabflow/auth';
 import {
   createTestVhost,
   freePort,
@@ -9,6 +8,7 @@ import {
   PrivatePostgres,
   scrapeMetric,
   ServiceProcess,
+  TestTokenIssuer,
   testEnv,
   uniqueName,
   waitFor,
@@ -22,7 +22,6 @@ import { insertWorkOrderRow } from '../production/work-order-row.fixture';
  * announced — when the replica lags behind one, that read goes to the primary.
  */
 
-const JWT_SECRET = 'read-replica-test-secret-that-is-long-enough-0';
 const OTTO = '00000000-0000-7000-8000-0000000d0001';
 
 describe('mes-api with a read replica (real primary and streaming standby)', () => {
@@ -33,6 +32,7 @@ describe('mes-api with a read replica (real primary and streaming standby)', () 
   let onPrimary: pg.Pool;
   let onStandby: pg.Pool;
   let otto: HttpClient;
+  let staff: TestTokenIssuer;
   const database = uniqueName('t_mesreplica');
   const url = (server: PrivatePostgres) => server.url.replace(/\/postgres$/, `/${database}`);
   const reads = (target: string) =>
@@ -49,6 +49,7 @@ describe('mes-api with a read replica (real primary and streaming standby)', () 
     (await onStandby.query('SELECT 1 FROM work_orders WHERE id = $1', [id])).rowCount === 1;
 
   before(async () => {
+    staff = await TestTokenIssuer.start();
     primary = await PrivatePostgres.start();
     standby = await primary.startStandby();
     vhost = await createTestVhost('mesreplica');
@@ -60,7 +61,7 @@ describe('mes-api with a read replica (real primary and streaming standby)', () 
         DATABASE_URL: url(primary),
         DATABASE_REPLICA_URLS: url(standby),
         REDIS_URL: testEnv.TEST_REDIS_URL,
-        JWT_SECRET,
+        ...staff.env,
       },
       'mes-replica',
     );
@@ -68,10 +69,7 @@ describe('mes-api with a read replica (real primary and streaming standby)', () 
     onPrimary = new pg.Pool({ connectionString: url(primary), max: 2 });
     onStandby = new pg.Pool({ connectionString: url(standby), max: 2 });
     onStandby.on('error', () => undefined);
-    otto = new HttpClient(
-      mes.url,
-      new TokenService(JWT_SECRET, 3600).issue({ userId: OTTO, role: 'operator' }).accessToken,
-    );
+    otto = new HttpClient(mes.url, await staff.token(OTTO, 'operator'));
   });
 
   after(async () => {
@@ -81,6 +79,7 @@ describe('mes-api with a read replica (real primary and streaming standby)', () 
     await vhost?.drop();
     await standby?.destroy();
     await primary?.destroy();
+    await staff?.stop();
   });
 
   it('reads lists from the replica: what only the primary has yet is not in them', async () => {

@@ -1,7 +1,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { z } from 'zod';
-import { TokenService } from '@fabflow/auth';
 import {
+  SERVICE_IDS,
   OrderApproved,
   OrderApprovedV2,
   OrderCancelled,
@@ -15,9 +15,8 @@ import {
 } from '@fabflow/contracts';
 import { uuidv7 } from '@fabflow/db';
 import { declareExchange, envelopeHeaders, publishOptions } from '@fabflow/messaging';
-import { IsolatedService, scrapeMetric, waitFor } from '@fabflow/testing';
+import { IsolatedService, scrapeMetric, TestTokenIssuer, waitFor } from '@fabflow/testing';
 
-const JWT_SECRET = 'order-loop-test-secret-that-is-long-enough-01';
 export const OPERATOR = '00000000-0000-7000-8000-0000000d0001';
 export const MANAGER = '00000000-0000-7000-8000-0000000d0002';
 
@@ -56,19 +55,24 @@ export interface Published {
  */
 export class OrderLoopTestBed {
   readonly published: Published[] = [];
-  private readonly tokens = new TokenService(JWT_SECRET, 3600);
 
   private constructor(
     readonly mes: IsolatedService,
     private readonly conn: ChannelModel,
     private readonly ch: ConfirmChannel,
+    /** Signs staff tokens as the CRM does (the MES trusts its JWKS). */
+    private readonly staff: TestTokenIssuer,
+    /** Signs customer tokens as the shop does (the MES trusts none of them). */
+    private readonly shop: TestTokenIssuer,
   ) {}
 
   static async start(label: string, env: Record<string, string> = {}) {
-    const mes = await IsolatedService.start('mes-api', label, { JWT_SECRET, ...env });
+    const staff = await TestTokenIssuer.start();
+    const shop = await TestTokenIssuer.start(SERVICE_IDS.shop);
+    const mes = await IsolatedService.start('mes-api', label, { ...staff.env, ...env });
     const conn = await amqp.connect(mes.vhost.url);
     const ch = await conn.createConfirmChannel();
-    const bed = new OrderLoopTestBed(mes, conn, ch);
+    const bed = new OrderLoopTestBed(mes, conn, ch, staff, shop);
     for (const exchange of ['crm.events', 'shop.events', 'mes.events'])
       await declareExchange(ch, exchange);
     const { queue } = await ch.assertQueue('', { exclusive: true });
@@ -94,10 +98,16 @@ export class OrderLoopTestBed {
   async stop() {
     await this.conn.close().catch(() => undefined);
     await this.mes.stop();
+    await this.staff.stop();
+    await this.shop.stop();
   }
 
-  client(userId = OPERATOR, role: 'operator' | 'manager' | 'admin' | 'customer' = 'operator') {
-    return this.mes.client(this.tokens.issue({ userId, role }).accessToken);
+  async client(
+    userId = OPERATOR,
+    role: 'operator' | 'manager' | 'admin' | 'customer' = 'operator',
+  ) {
+    const issuer = role === 'customer' ? this.shop : this.staff;
+    return this.mes.client(await issuer.token(userId, role));
   }
 
   /** Publishes an event as its producer's relay would; `id` repeats a delivery. */
@@ -235,9 +245,9 @@ export class OrderLoopTestBed {
 
   /** The order's work orders, by line and then oldest first. */
   async workOrders(orderId: string): Promise<View[]> {
-    const res = await this.client().get<{ items: View[] }>(
-      `/work-orders?orderId=${orderId}&limit=200`,
-    );
+    const res = await (
+      await this.client()
+    ).get<{ items: View[] }>(`/work-orders?orderId=${orderId}&limit=200`);
     if (res.status !== 200) throw new Error(`list: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.items.sort(
       (a, b) =>
@@ -253,19 +263,19 @@ export class OrderLoopTestBed {
   }
 
   async production(orderId: string): Promise<Production> {
-    const res = await this.client().get<Production>(`/production-orders/${orderId}`);
+    const res = await (await this.client()).get<Production>(`/production-orders/${orderId}`);
     if (res.status !== 200)
       throw new Error(`production: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
   async detail(id: string): Promise<Detail> {
-    return (await this.client().get<Detail>(`/work-orders/${id}`)).body;
+    return (await (await this.client()).get<Detail>(`/work-orders/${id}`)).body;
   }
 
   /** Moves a work order (taking it first if nobody holds it); fails on anything but 200. */
   async move(id: string, to: string, reason?: string): Promise<View> {
-    const op = this.client();
+    const op = await this.client();
     const current = (await op.get<View>(`/work-orders/${id}`)).body;
     if (current.assigneeId === null) await op.post(`/work-orders/${id}/claim`);
     const res = await op.post<View>(`/work-orders/${id}/transitions`, {

@@ -3,7 +3,6 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import amqp, { type ChannelModel } from 'amqplib';
 import pg from 'pg';
-import { TokenService } from '@fabflow/auth';
 import {
   OrderApproved,
   SUBSCRIPTION_QUEUES,
@@ -21,6 +20,7 @@ import {
   ServiceProcess,
   SseRecorder,
   testDatabaseUrl,
+  TestTokenIssuer,
   testEnv,
   uniqueName,
   waitFor,
@@ -33,8 +33,6 @@ import { insertWorkOrderRow, type WorkOrderRowSeed } from '../production/work-or
  * what one instance changes, the other serves and streams at once.
  */
 
-const JWT_SECRET = 'work-queue-test-secret-that-is-long-enough-0123';
-const tokens = new TokenService(JWT_SECRET, 3600);
 const OTTO = '00000000-0000-7000-8000-0000000c0001';
 const OLGA = '00000000-0000-7000-8000-0000000c0002';
 const ADMIN = '00000000-0000-7000-8000-0000000c0003';
@@ -60,8 +58,11 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
   let b: ServiceProcess;
   let pool: pg.Pool;
   let amqpConn: ChannelModel;
-  const as = (svc: ServiceProcess, userId: string, role: 'operator' | 'admin' = 'operator') =>
-    new HttpClient(svc.url, tokens.issue({ userId, role }).accessToken);
+  let staff: TestTokenIssuer;
+  /** Each person's access token, issued before the tests as the CRM would. */
+  const tokens = new Map<string, string>();
+  const tokenOf = (userId: string) => tokens.get(userId) ?? assert.fail(`no token for ${userId}`);
+  const as = (svc: ServiceProcess, userId: string) => new HttpClient(svc.url, tokenOf(userId));
   const metric = (svc: ServiceProcess, series: string, labels: Record<string, string> = {}) =>
     scrapeMetric(`${svc.url}/metrics`, series, labels);
 
@@ -111,13 +112,20 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
     (await pool.query<T>(text, values)).rows;
 
   before(async () => {
+    staff = await TestTokenIssuer.start();
+    for (const [id, role] of [
+      [OTTO, 'operator'],
+      [OLGA, 'operator'],
+      [ADMIN, 'admin'],
+    ] as const)
+      tokens.set(id, await staff.token(id, role));
     vhost = await createTestVhost('mesq');
     database = uniqueName('t_mesq');
     const env = {
       AMQP_URLS: vhost.url,
       DATABASE_URL: testDatabaseUrl(database),
       REDIS_URL: testEnv.TEST_REDIS_URL,
-      JWT_SECRET,
+      ...staff.env,
       OUTBOX_POLL_MS: '200',
     };
     a = new ServiceProcess('mes-api', await freePort(), env, 'mes-queue-a');
@@ -143,6 +151,7 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
     await Promise.all([a?.stop(), b?.stop()]);
     if (database) await dropDatabase(database);
     await vhost?.drop();
+    await staff?.stop();
   });
 
   it('lets exactly one of two operators take a work order when both try at once, on different instances', async () => {
@@ -408,7 +417,7 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
 
   it('streams every change to the dashboards of both instances, whoever made it', async () => {
     const auth = {
-      authorization: `Bearer ${tokens.issue({ userId: OLGA, role: 'operator' }).accessToken}`,
+      authorization: `Bearer ${tokenOf(OLGA)}`,
     };
     const [onA, onB] = await Promise.all([
       SseRecorder.open(`${a.url}/work-orders/stream`, auth),
@@ -423,7 +432,7 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
       const [id] = await insert([{ machine: 'sla-1', material: 'resin-grey' }]);
       const otto = as(a, OTTO);
       assert.equal((await otto.post(`/work-orders/${id}/claim`)).status, 200); // through A
-      const admin = as(b, ADMIN, 'admin');
+      const admin = as(b, ADMIN);
       assert.equal(
         (await admin.post(`/work-orders/${id}/transitions`, { to: 'IN_PRODUCTION' })).status,
         200,
@@ -472,7 +481,7 @@ describe('work queue across two mes-api instances (real Postgres, Redis, RabbitM
 
   it('ends its streams on shutdown (clients reconnect elsewhere) and exits cleanly', async () => {
     const auth = {
-      authorization: `Bearer ${tokens.issue({ userId: OTTO, role: 'operator' }).accessToken}`,
+      authorization: `Bearer ${tokenOf(OTTO)}`,
     };
     const stream = await SseRecorder.open(`${b.url}/work-orders/stream`, auth);
     await waitFor('ready', () => stream.data('ready').length === 1);

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runHealthChecks, type HealthCheck, type Registry } from '@fabflow/observability';
+import {
+  type ReadinessLog,
+  runHealthChecks,
+  type HealthCheck,
+  type Registry,
+} from '@fabflow/observability';
 
 /**
  * The worker's only HTTP: `/metrics` for Prometheus, `/health/live` (the process answers) and
@@ -12,6 +17,7 @@ export class WorkerHttpServer {
   constructor(
     private readonly registry: Registry,
     private readonly checks: HealthCheck[],
+    private readonly log: ReadinessLog,
   ) {
     this.server = createServer((req, res) => {
       void this.handle(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!).then(
@@ -54,7 +60,9 @@ export class WorkerHttpServer {
       return { status: 200, type: this.registry.contentType, body: await this.registry.metrics() };
     if (path === '/health/live') return json(200, { status: 'ok', checks: {} });
     if (path === '/health/ready') {
-      const report = await runHealthChecks(this.checks);
+      const errors = new Map<string, Error>();
+      const report = await runHealthChecks(this.checks, (check, err) => errors.set(check, err));
+      this.log.record(report, errors);
       return json(report.status === 'ok' ? 200 : 503, report);
     }
     return json(404, { error: 'not found' });

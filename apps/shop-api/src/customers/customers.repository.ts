@@ -17,6 +17,16 @@ export class CustomersRepository {
       .executeTakeFirst();
   }
 
+  async personExists(id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('customers')
+      .select('id')
+      .where('id', '=', id)
+      .where('kind', '=', 'PERSON')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async insert(
     tx: Transaction<ShopDatabase>,
     c: { id: string; email: string; name: string; passwordHash: string },

@@ -1,9 +1,9 @@
 import { ConflictException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { hashPassword, TokenService, verifyLogin } from '@fabflow/auth';
+import { hashPassword, verifyLogin } from '@fabflow/auth';
 import { CustomerRegistered } from '@fabflow/contracts';
 import { isUniqueViolation, uuidv7 } from '@fabflow/db';
 import type { UnitOfWork } from '@fabflow/messaging';
-import { UNIT_OF_WORK } from '@fabflow/platform';
+import { RefreshSessions, UNIT_OF_WORK, type SessionTokens } from '@fabflow/platform';
 import type { ShopDatabase } from '../shop.database';
 import { CustomersRepository } from './customers.repository';
 
@@ -11,7 +11,7 @@ import { CustomersRepository } from './customers.repository';
 export class CustomersService {
   constructor(
     private readonly customers: CustomersRepository,
-    private readonly tokens: TokenService,
+    private readonly sessions: RefreshSessions,
     @Inject(UNIT_OF_WORK) private readonly uow: UnitOfWork<ShopDatabase>,
   ) {}
 
@@ -35,12 +35,25 @@ export class CustomersService {
     return { id, email: input.email, name: input.name };
   }
 
-  async login(email: string, password: string) {
+  /**
+   * One path for every email: an unknown one, an organisation's (no password) and a wrong
+   * password all cost one scrypt and get the same 401.
+   */
+  async login(email: string, password: string): Promise<SessionTokens> {
     // Only people log in: a B2B organisation's account has no password and authenticates by API key.
     const customer = await this.customers.findPersonByEmail(email);
     const ok = await verifyLogin(password, customer?.password_hash ?? undefined);
     if (!customer || !ok) throw new UnauthorizedException('wrong email or password');
-    const token = this.tokens.issue({ userId: customer.id, role: 'customer' });
-    return { ...token, tokenType: 'Bearer' as const, role: 'customer', userId: customer.id };
+    return this.sessions.start(customer.id, 'customer');
+  }
+
+  refresh(refreshToken: string): Promise<SessionTokens> {
+    return this.sessions.refresh(refreshToken, async (id) =>
+      (await this.customers.personExists(id)) ? 'customer' : undefined,
+    );
+  }
+
+  logout(refreshToken: string): Promise<void> {
+    return this.sessions.logout(refreshToken);
   }
 }

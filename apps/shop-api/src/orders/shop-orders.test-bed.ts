@@ -57,7 +57,6 @@ export class ShopOrdersTestBed {
     const dir = mkdtempSync(join(tmpdir(), `fabflow-${prefix}-s3-`));
     const s3 = await EmbeddedS3Server.start({ dir, credentials });
     const shop = await IsolatedService.start('shop-api', prefix, {
-      JWT_SECRET: `${prefix}-int-test-secret-that-is-long-enough`,
       S3_ENDPOINT: s3.endpoint,
       S3_ACCESS_KEY_ID: credentials.accessKeyId,
       S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,

@@ -246,7 +246,6 @@ describe('shop quotes: requests, the MES’s pricing events, progress streams, o
     dir = mkdtempSync(join(tmpdir(), 'fabflow-quotes-s3-'));
     s3 = await EmbeddedS3Server.start({ dir, credentials });
     shop = await IsolatedService.start('shop-api', 'shopquotes', {
-      JWT_SECRET: 'quotes-int-test-secret-that-is-long-enough',
       S3_ENDPOINT: s3.endpoint,
       S3_ACCESS_KEY_ID: credentials.accessKeyId,
       S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,

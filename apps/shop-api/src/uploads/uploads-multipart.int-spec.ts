@@ -54,7 +54,6 @@ describe('shop uploads above the multipart threshold: presigned part PUTs, then 
     dir = mkdtempSync(join(tmpdir(), 'fabflow-uploads-multipart-'));
     s3 = await EmbeddedS3Server.start({ dir, credentials, maxObjectBytes: 64 * MiB });
     shop = await IsolatedService.start('shop-api', 'shopmultipart', {
-      JWT_SECRET: 'multipart-int-test-secret-that-is-long-enough',
       S3_ENDPOINT: s3.endpoint,
       S3_PUBLIC_ENDPOINT: `http://localhost:${s3.port}`,
       S3_BUCKET: bucket,

@@ -61,7 +61,6 @@ describe('shop uploads: presigned PUT to S3, then complete (real shop process an
     dir = mkdtempSync(join(tmpdir(), 'fabflow-uploads-s3-'));
     s3 = await EmbeddedS3Server.start({ dir, credentials, maxObjectBytes: 1024 * 1024 });
     shop = await IsolatedService.start('shop-api', 'shopuploads', {
-      JWT_SECRET: 'uploads-int-test-secret-that-is-long-enough',
       S3_ENDPOINT: s3.endpoint,
       // Customers reach S3 by another name than the shop does (as in docker compose).
       S3_PUBLIC_ENDPOINT: `http://localhost:${s3.port}`,

@@ -102,3 +102,18 @@ export const StuckOrder = z.object({
 });
 
 export const StuckOrderList = z.object({ items: z.array(StuckOrder) });
+
+/** What `POST /staff/:id/deactivate` did, and by when the person's access has ended. */
+export const StaffDeactivation = z.object({
+  id: z.uuid(),
+  deactivatedAt: z.iso.datetime({ offset: true }),
+  /** Their sessions (refresh-token families) that were live and are now revoked. */
+  sessionsRevoked: z.number().int(),
+  /** Whether every verifier was told at once (Redis); if not, their access tokens run out. */
+  revocationPushed: z.boolean(),
+  /**
+   * When the last access token they hold is refused everywhere: now (plus the push's
+   * milliseconds) when pushed, else when the longest access token issued before now expires.
+   */
+  accessEndsBy: z.iso.datetime({ offset: true }),
+});

@@ -1,3 +1,4 @@
+export * from './auth.api';
 export * from './common.api';
 export * from './crm.api';
 export * from './mes.api';

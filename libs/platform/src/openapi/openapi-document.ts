@@ -20,11 +20,13 @@ export interface OpenApiInfo {
   securitySchemes?: Record<string, SecuritySchemeObject>;
 }
 
-const BEARER: SecuritySchemeObject = {
+/** The scheme of bearer access tokens, as every service documents it. */
+export const BEARER: SecuritySchemeObject = {
   type: 'http',
   scheme: 'bearer',
   bearerFormat: 'JWT',
-  description: 'An access token from the login route: `Authorization: Bearer <token>`.',
+  description:
+    'An access token from a login or refresh route (EdDSA/ES256 JWT, ≤ 15 min; customers at the shop, staff at the CRM; keys at /.well-known/jwks.json of the issuer): `Authorization: Bearer <token>`.',
 };
 
 /**

@@ -67,6 +67,8 @@ function declareAccess(op: OperationObject, access: RouteAccess, used: Set<strin
       used.add(BEARER_SCHEME);
       op.security = [{ [BEARER_SCHEME]: [] }];
       addProblem(op, 401);
+      // A token of another issuer whose keys cannot be fetched right now (with Retry-After).
+      addProblem(op, 503);
       if (access.roles) {
         addProblem(op, 403);
         const roles = [...new Set([...access.roles, 'admin'])].join(', ');
@@ -91,7 +93,7 @@ function declareIdempotencyKey(op: OperationObject, spec: IdempotencyKeyHeaderSp
 /**
  * Writes into the document what the route decorators make the server do: each operation's
  * security (`[]` for public routes, the scheme of `@AuthScheme`, else a bearer token) with the
- * 401/403 the guard gives, and the `Idempotency-Key` header of POSTs under `@IdempotentPosts`.
+ * 401/403 (and, for tokens, 503) the guard gives, and the `Idempotency-Key` header of POSTs under `@IdempotentPosts`.
  * Read from the same metadata the guard and the interceptor act on, so the document cannot
  * drift from them. Fails on a route whose scheme has no security scheme to declare.
  */

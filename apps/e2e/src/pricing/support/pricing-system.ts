@@ -32,7 +32,6 @@ import {
   type TestVhost,
 } from '@fabflow/testing';
 
-export const JWT_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 const S3_CREDENTIALS = { accessKeyId: 'pricing-e2e', secretAccessKey: 'pricing-e2e-secret' };
 const BUCKET = 'fabflow-models';
 
@@ -234,7 +233,6 @@ export class PricingSystem {
       AMQP_URLS: t.vhost.url,
       REDIS_URL: testEnv.TEST_REDIS_URL,
       DATABASE_URL: url.toString(),
-      JWT_SECRET,
       OUTBOX_POLL_MS: '200',
       RETRY_DELAYS_MS: '200,500,1000',
       PRICING_QUEUE: t.queueName,

@@ -113,9 +113,9 @@ describe('order cancellation in production (real Postgres, RabbitMQ)', () => {
     );
     assert.equal((await bed.production(orderId)).status, 'CANCELLED');
 
-    const resume = await bed
-      .client()
-      .post<{ detail: string }>(`/work-orders/${inQc.id}/transitions`, { to: 'QUALITY_CHECK' });
+    const resume = await (
+      await bed.client()
+    ).post<{ detail: string }>(`/work-orders/${inQc.id}/transitions`, { to: 'QUALITY_CHECK' });
     assert.equal(resume.status, 409);
     assert.match(resume.body.detail, /line of this work order was cancelled: scrap the part/);
     await bed.move(inQc.id, 'SCRAPPED', 'not needed: order cancelled');

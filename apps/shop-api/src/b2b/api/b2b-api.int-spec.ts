@@ -177,7 +177,6 @@ describe('shop B2B API: organisation accounts, B2B quotes and orders, webhooks f
     dns = await TestDnsServer.start();
     shop = await IsolatedService.start('shop-api', 'shopb2b', {
       WEBHOOK_DNS_SERVERS: dns.address,
-      JWT_SECRET: 'b2b-int-test-secret-that-is-long-enough-0123',
       S3_ENDPOINT: s3.endpoint,
       S3_ACCESS_KEY_ID: credentials.accessKeyId,
       S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,
