@@ -21,7 +21,7 @@ import { percentiles } from './common/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
-const lib = (name) => require(join(ROOT, 'dist/node_modules/@fabflow', name));
+const lib = (name) => require(`@fabflow/${name}`);
 const {
   AccessTokenIssuer,
   AccessTokenVerifier,

@@ -35,7 +35,7 @@ function loadAll(file) {
   return JSON.parse(json).filter(Boolean);
 }
 
-const { ConfigError, loadConfig } = require(join(root, 'dist/libs/config/src/index.js'));
+const { ConfigError, loadConfig } = require(join(root, 'libs/config/dist/index.js'));
 
 /** The plain (not secret) settings of a container. */
 const plainEnv = (c) =>

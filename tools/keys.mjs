@@ -9,19 +9,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = (path) => createRequire(import.meta.url)(join(root, 'dist', path));
+const compiled = (path) => createRequire(import.meta.url)(join(root, path));
 
 const USAGE = `npm run keys -- generate [--alg EdDSA|ES256]   a new private signing key (JWK)
 AUTH_SIGNING_KEYS='[…]' npm run keys -- jwks      the JWKS those keys publish`;
 
 export async function generate(alg) {
-  const { generateSigningJwk } = compiled('libs/auth/src/index.js');
+  const { generateSigningJwk } = compiled('libs/auth/dist/index.js');
   return generateSigningJwk(alg);
 }
 
 export async function publishedJwks(signingKeys) {
-  const { authIssuerEnv, loadConfig } = compiled('libs/config/src/index.js');
-  const { SigningKeys } = compiled('libs/auth/src/index.js');
+  const { authIssuerEnv, loadConfig } = compiled('libs/config/dist/index.js');
+  const { SigningKeys } = compiled('libs/auth/dist/index.js');
   // Checked as the services check it (every problem named); the issuer only sets defaults.
   const spec = authIssuerEnv({
     issuer: 'fabflow-crm',

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { authIssuerEnv, loadConfig } = require(join(root, 'dist/libs/config/src/index.js'));
+const { authIssuerEnv, loadConfig } = require(join(root, 'libs/config/dist/index.js'));
 
 const keys = (args, env = {}) =>
   spawnSync(process.execPath, [join(root, 'tools/keys.mjs'), ...args], {
